@@ -1,0 +1,1 @@
+"""Analyses: pure functions from a cohort and parameters to result objects."""

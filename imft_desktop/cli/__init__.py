@@ -1,0 +1,69 @@
+"""The headless command line ``imft``: same model and analyses as the app, no Qt.
+
+Each sub-command lives in its own module exposing ``NAME``, ``HELP``,
+``add_arguments(parser)`` and ``run(args) -> int``.  Exit codes: 0 success, 1 the
+input has errors (validate) or the analysis could not be done, 2 the file cannot be
+read or the call is wrong.  JSON outputs (``--json``) are a contract: keys are only
+ever added, never renamed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from imft_desktop import __version__
+
+#: Sub-command modules, in the order ``imft --help`` lists them.  A module that is not
+#: present (yet) is skipped, so the command line never breaks on a partial install.
+COMMANDS = (
+    "validate",
+    "info",
+    "template",
+    "summary",
+    "survival",
+    "response",
+    "report",
+    "export",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="imft",
+        description="IMFT Desktop command line: validate and analyse tumour-cohort sheets.",
+    )
+    parser.add_argument("--version", action="version", version=f"imft {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"imft_desktop.cli.cmd_{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"imft_desktop.cli.cmd_{name}":
+                continue
+            raise
+        p = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
+        module.add_arguments(p)
+        p.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "_run", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args._run(args))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Readers and writers: spreadsheets, delimited text, interop formats."""

@@ -1,0 +1,1 @@
+"""The cohort model: pure Python and pandas, no Qt, no plotting."""

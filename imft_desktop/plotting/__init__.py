@@ -1,0 +1,1 @@
+"""Figures drawn on a matplotlib Axes the caller gives (never pyplot's global figure)."""
