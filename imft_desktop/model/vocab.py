@@ -101,6 +101,7 @@ class SequencingAssay(StrEnum):
     RNA_FUSION_PANEL = "RNA fusion panel"
     DNA_PANEL = "DNA panel"
     RNA_SEQ = "RNA-seq"
+    SNP_ARRAY = "SNP array"  # copy number only (also stands for low-pass WGS / methylation CN)
 
 
 #: Which capabilities each sequencing assay covers.  A sample counts as tested for a
@@ -113,6 +114,7 @@ ASSAY_CAPABILITIES: dict[SequencingAssay, frozenset[Capability]] = {
     SequencingAssay.RNA_FUSION_PANEL: frozenset({Capability.FUSION}),
     SequencingAssay.DNA_PANEL: frozenset({Capability.MUTATION}),
     SequencingAssay.RNA_SEQ: frozenset({Capability.FUSION}),
+    SequencingAssay.SNP_ARRAY: frozenset({Capability.COPY_NUMBER}),
 }
 
 
