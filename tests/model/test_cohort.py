@@ -92,3 +92,18 @@ def test_empty_cohort_is_usable():
     assert c.n_samples == 0
     assert c.summary_line() == "0 samples, 0 patients"
     assert c.tested_for(Capability.FUSION) == set()
+
+
+def test_fusion_normalised_form():
+    from imft_desktop.model.fusion import Fusion
+
+    f = Fusion.parse("TPM3::ALK")
+    assert (f.driver, f.partner, f.partner_orientation) == ("ALK", "TPM3", "5'")
+    unknown = Fusion.parse("?::ALK")
+    assert not unknown.partner_known and unknown.partner is None
+    assert unknown.label == "ALK rearrangement (partner unknown)"
+    assert Fusion.parse("ETV6::NTRK3").driver == "NTRK3"
+    assert Fusion.parse("ALK::PTPN3").driver == "ALK"  # kinase on the 5' side
+    for bad in ("TPM3-ALK", "?::?", "A::B::C", ""):
+        with pytest.raises(ValueError):
+            Fusion.parse(bad)
