@@ -1,0 +1,108 @@
+"""Tab-separated files as other tools write them: ``#`` comment lines, gzip, text only."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from imft_desktop.io.raw import UnreadableFile
+from imft_desktop.model.cohort import SourceFile
+
+#: Tokens that mean "no value" in cBioPortal/MAF/SEG files.  Read verbatim first (so
+#: "NA" as a gene name is never lost silently) and only then mapped.
+MISSING = frozenset({"", "NA", "N/A", "[Not Available]", "[Not Applicable]", "[Unknown]",
+                     "[Not Evaluated]", "[Pending]", "[Discrepancy]", "[Completed]", "[null]",
+                     "na", "nan", "NaN", "None"})
+
+
+def read_text(path: Path) -> str:
+    """The file's text (gzip transparently), as strict UTF-8 with an optional BOM."""
+    raw = path.read_bytes()
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            raw = gzip.decompress(raw)
+        except OSError as exc:
+            raise UnreadableFile("FILE_DAMAGED", f"{path.name} is a damaged gzip file.") from exc
+    if not raw.strip():
+        raise UnreadableFile("FILE_EMPTY", f"{path.name} is empty.")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise UnreadableFile(
+            "TEXT_ENCODING",
+            f"{path.name} is not UTF-8 text (byte {exc.start}, line {line}).",
+        ) from exc
+
+
+def read_tsv(path: Path) -> tuple[pd.DataFrame, list[str]]:
+    """Read a tab-separated table, every cell as text; returns (table, comment lines).
+
+    Leading lines starting with ``#`` are returned separately (cBioPortal metadata rows,
+    MAF ``#version``).  The first non-comment line is the header.
+    """
+    text = read_text(path)
+    lines = text.splitlines()
+    comments = []
+    i = 0
+    while i < len(lines) and lines[i].startswith("#"):
+        comments.append(lines[i])
+        i += 1
+    body = "\n".join(lines[i:])
+    reader = csv.reader(io.StringIO(body), delimiter="\t", quoting=csv.QUOTE_NONE)
+    rows = list(reader)
+    if not rows:
+        raise UnreadableFile("FILE_NO_DATA", f"{path.name} has no header line.")
+    header = [h.strip() for h in rows[0]]
+    width = len(header)
+    data = [r + [""] * (width - len(r)) if len(r) < width else r[:width] for r in rows[1:] if r]
+    df = pd.DataFrame(data, columns=header, dtype=object)
+    return df, comments
+
+
+def source_file(path: Path, kind: str) -> SourceFile:
+    """Fingerprint a file (or a folder: the hash of its files' hashes, in name order)."""
+    if path.is_dir():
+        h = hashlib.sha256()
+        size = 0
+        for f in sorted(p for p in path.iterdir() if p.is_file()):
+            data = f.read_bytes()
+            size += len(data)
+            h.update(f.name.encode() + b"\0" + hashlib.sha256(data).digest())
+        digest = h.hexdigest()
+    else:
+        data = path.read_bytes()
+        size = len(data)
+        digest = hashlib.sha256(data).hexdigest()
+    return SourceFile(
+        name=path.name, path=str(path), sha256=digest, size=size, kind=kind,
+        read_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
+
+
+def first_column(df: pd.DataFrame, *names: str) -> str | None:
+    """The first of ``names`` present in ``df`` (case-insensitive), or None."""
+    lookup = {c.casefold(): c for c in df.columns}
+    for n in names:
+        if n.casefold() in lookup:
+            return lookup[n.casefold()]
+    return None
+
+
+def to_number(series: pd.Series) -> pd.Series:
+    """Numbers from text; missing tokens and non-numbers become NaN (caller reports)."""
+    cleaned = series.astype(str).str.strip()
+    cleaned = cleaned.where(~cleaned.isin(MISSING))
+    return pd.to_numeric(cleaned, errors="coerce")
+
+
+def normalise_chrom(series: pd.Series) -> pd.Series:
+    """``chr1`` -> ``1``; ``23`` -> ``X`` and ``24`` -> ``Y`` (MAF/SEG numeric coding)."""
+    s = series.astype(str).str.strip().str.replace(r"^chr", "", regex=True, case=False)
+    return s.replace({"23": "X", "24": "Y", "x": "X", "y": "Y"})
