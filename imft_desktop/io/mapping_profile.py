@@ -1,0 +1,410 @@
+"""Mapping profiles: which column of a one-row-per-case sheet holds what, saved as JSON.
+
+A profile is what the mapping step of the import wizard shows and the user confirms.
+It is saved (atomically, with a schema version) so the next export of the same sheet
+maps in one click, even when columns have moved: ``apply_to`` matches columns by header
+text first, then by letter, and lists what no longer matches and what is new.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from imft_desktop import __version__
+from imft_desktop.io.atomic import atomic_write_text
+from imft_desktop.io.mapping_targets import EXTRA, IGNORE, parse_target
+from imft_desktop.io.mapping_vocab import match_key
+from imft_desktop.io.raw import RawSheet, column_index
+
+#: Version of the profile JSON layout written by this code.
+SCHEMA_VERSION = 1
+
+#: Upgrades of older profile layouts: ``MIGRATIONS[n]`` turns a version-``n`` dict into
+#: a version-``n + 1`` dict.  Add one entry per layout change; never edit old entries.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+@dataclass
+class ColumnMapping:
+    """One source column and the target it feeds.
+
+    Attributes
+    ----------
+    column:
+        Excel column letter in the sheet the profile was made on.
+    header:
+        Header text as found (two-level headers flattened: "IHC ALK").
+    target:
+        Target string (see ``mapping_targets``); ``"extra"`` keeps the column as a
+        clinical column, ``"ignore"`` drops it.
+    confidence:
+        0..1; 1 for a user's choice, 0 for an unrecognised header.
+    reason:
+        Why the target was proposed ("header mentions IHC and clone D5F3").
+    event_coding:
+        For event columns only: raw text (case-folded) -> 1 (event) / 0 (censored),
+        overriding ``MappingProfile.event_coding`` (used for inverted "censored" columns).
+    """
+
+    column: str
+    header: str
+    target: str
+    confidence: float = 0.0
+    reason: str = ""
+    event_coding: dict[str, int] | None = None
+
+    @property
+    def is_mapped(self) -> bool:
+        """True when the column feeds a canonical table (not extra / ignore)."""
+        return self.target not in (EXTRA, IGNORE)
+
+
+@dataclass
+class ProfileApplication:
+    """Result of re-applying a saved profile to a (possibly rearranged) sheet.
+
+    Attributes
+    ----------
+    profile:
+        The profile adjusted to this sheet (letters and header row updated).
+    unmatched:
+        Saved columns found neither by header nor by letter.
+    new_columns:
+        Sheet columns the saved profile does not know, with the recogniser's suggestion;
+        they are in ``profile`` as ``extra`` until the user confirms a target.
+    moved:
+        Saved columns found under another letter: (header, old letter, new letter).
+    matched_by_letter:
+        Letters matched only by position (their header text changed).
+    """
+
+    profile: MappingProfile
+    unmatched: list[ColumnMapping] = field(default_factory=list)
+    new_columns: list[ColumnMapping] = field(default_factory=list)
+    moved: list[tuple[str, str, str]] = field(default_factory=list)
+    matched_by_letter: list[str] = field(default_factory=list)
+
+    @property
+    def is_exact(self) -> bool:
+        """True when every saved column was found under its header and nothing is new."""
+        return not (self.unmatched or self.new_columns or self.matched_by_letter)
+
+
+@dataclass
+class MappingProfile:
+    """How one one-row-per-case sheet maps onto the canonical tables.
+
+    Attributes
+    ----------
+    name:
+        Profile name shown to the user.
+    header_row:
+        Excel row number of the header (the lower row of a two-level header).
+    sheet:
+        Sheet name the profile was made on.
+    columns:
+        One ``ColumnMapping`` per non-empty column, in sheet order.
+    event_coding:
+        Optional raw text (case-folded) -> 1/0 for every event column without its own
+        coding (e.g. ``{"progressed": 1, "censored": 0}``); empty = importer defaults.
+    created_with:
+        App version that made the profile.
+    """
+
+    name: str
+    header_row: int
+    sheet: str
+    columns: list[ColumnMapping] = field(default_factory=list)
+    event_coding: dict[str, int] = field(default_factory=dict)
+    created_with: str = __version__
+
+    # ------------------------------------------------------------------ queries
+    def column(self, letter: str) -> ColumnMapping | None:
+        """The mapping of column ``letter`` (or ``None``)."""
+        for c in self.columns:
+            if c.column == letter:
+                return c
+        return None
+
+    def by_target(self, target: str) -> list[ColumnMapping]:
+        """Columns mapped to ``target`` (exact string)."""
+        return [c for c in self.columns if c.target == target]
+
+    def mapped(self) -> list[ColumnMapping]:
+        """Columns that feed canonical tables."""
+        return [c for c in self.columns if c.is_mapped]
+
+    def set_target(self, letter: str, target: str) -> ColumnMapping:
+        """Record the user's choice for column ``letter`` (confidence 1).
+
+        Raises
+        ------
+        ValueError
+            When ``target`` does not parse; ``KeyError`` when the column is unknown.
+        """
+        text = parse_target(target).text
+        c = self.column(letter)
+        if c is None:
+            raise KeyError(letter)
+        if text != c.target or c.confidence < 1.0:
+            c.target = text
+            c.confidence = 1.0
+            c.reason = "chosen by the user"
+            if not text.endswith("_event"):
+                c.event_coding = None
+        return c
+
+    def check(self) -> list[str]:
+        """Problems a user must fix before import, in words (empty when usable).
+
+        Invalid target strings, a target mapped from two columns, no sample ID column.
+        """
+        problems: list[str] = []
+        seen: dict[tuple[str, str, tuple[str, ...]], str] = {}
+        for c in self.columns:
+            try:
+                t = parse_target(c.target)
+            except ValueError as exc:
+                problems.append(f"column {c.column} ({c.header}): {exc}")
+                continue
+            if not c.is_mapped or t.text == "cn_calls.list":
+                continue
+            key = (t.table, t.field, t.params)  # PFS in days and in months collide
+            if key in seen:
+                problems.append(
+                    f"columns {seen[key]} and {c.column} are both mapped to {t.label}"
+                )
+            seen.setdefault(key, c.column)
+        ids = {k[:2] for k in seen}
+        if ("samples", "sample_id") not in ids and ("samples", "patient_id") not in ids:
+            problems.append("no column is mapped to the sample ID (or the patient ID)")
+        return problems
+
+    # ------------------------------------------------------------------ JSON
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict with ``schema_version``."""
+        out: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
+        out.update(asdict(self))
+        return out
+
+    def to_json(self) -> str:
+        """The profile as JSON text (UTF-8 safe, stable key order)."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> MappingProfile:
+        """Build a profile from a dict of any known schema version (migrating it).
+
+        Raises
+        ------
+        ValueError
+            When the layout is newer than this program or a field is missing.
+        """
+        data = migrate(dict(data))
+        try:
+            columns = [
+                ColumnMapping(
+                    column=str(c["column"]),
+                    header=str(c.get("header", "")),
+                    target=str(c["target"]),
+                    confidence=float(c.get("confidence", 0.0)),
+                    reason=str(c.get("reason", "")),
+                    event_coding=_coding(c.get("event_coding")),
+                )
+                for c in data.get("columns", [])
+            ]
+            return cls(
+                name=str(data.get("name", "")),
+                header_row=int(data["header_row"]),
+                sheet=str(data.get("sheet", "")),
+                columns=columns,
+                event_coding=_coding(data.get("event_coding")) or {},
+                created_with=str(data.get("created_with", "")),
+            )
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"mapping profile is incomplete: {exc}") from exc
+
+    @classmethod
+    def from_json(cls, text: str) -> MappingProfile:
+        """Parse JSON text written by ``to_json`` (any known schema version)."""
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"mapping profile is not valid JSON: {exc}") from exc
+        if not isinstance(data, dict):
+            raise ValueError("mapping profile must be a JSON object")
+        return cls.from_dict(data)
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the profile atomically (temporary file in the same folder, then replace)."""
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(path, self.to_json() + "\n")
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> MappingProfile:
+        """Read a profile saved by ``save``."""
+        return cls.from_json(Path(path).read_text(encoding="utf-8"))
+
+    # ------------------------------------------------------------------ re-application
+    def apply_to(self, sheet: RawSheet) -> ProfileApplication:
+        """Re-apply this profile to ``sheet``, whose columns may have moved.
+
+        The header row is the saved one when its headers still match best, otherwise the
+        row (among the first 15) matching most saved headers.  Each saved column is then
+        found by header text (first unused column with the same case- and
+        space-insensitive header), else by its letter when that column's header is not
+        claimed by another saved column and is blank or still reads as the same target
+        ("ALK IHC (D5F3)" renamed "ALK IHC D5F3 result"); a different column that moved
+        into the letter is never taken for the saved one.  Sheet columns left over are new: kept as
+        ``extra`` with the recogniser's suggestion in ``new_columns``.
+        """
+        from imft_desktop.io.header_recognition import (
+            recognise_column,
+            sheet_headers,
+        )
+
+        wanted = [match_key(c.header) for c in self.columns if c.header]
+        best_row, best_score = self.header_row, -1
+        first = sheet.first_row
+        candidates = [self.header_row] + [
+            r for r in range(first, first + min(15, sheet.n_rows)) if r != self.header_row
+        ]
+        for r in candidates:
+            keys = [match_key(h) for h in sheet_headers(sheet, r).values()]
+            score = sum(1 for w in wanted if w in keys)
+            if score > best_score:
+                best_row, best_score = r, score
+        headers = sheet_headers(sheet, best_row)  # column index -> header text
+        by_key: dict[str, list[int]] = {}
+        for idx, h in headers.items():
+            by_key.setdefault(match_key(h), []).append(idx)
+
+        used: set[int] = set()
+        placed: dict[int, ColumnMapping] = {}
+        result = ProfileApplication(profile=self)
+        pending: list[ColumnMapping] = []
+        for c in self.columns:
+            found = next((i for i in by_key.get(match_key(c.header), []) if i not in used), None)
+            if found is None or not c.header:
+                pending.append(c)
+                continue
+            used.add(found)
+            letter = _letter(found)
+            if letter != c.column:
+                result.moved.append((c.header, c.column, letter))
+            placed[found] = _moved(c, letter, headers[found])
+        claimed = {match_key(c.header) for c in self.columns}
+        for c in pending:
+            try:
+                idx = column_index(c.column)
+            except ValueError:
+                idx = -1
+            h = headers.get(idx, "")
+            free = idx >= 0 and idx not in used and (not h or match_key(h) not in claimed)
+            if free and (
+                (not h and _has_data(sheet, best_row, idx))
+                or (h and _same_target(recognise_column(sheet, best_row, idx, h), c))
+            ):
+                used.add(idx)
+                result.matched_by_letter.append(c.column)
+                placed[idx] = _moved(c, c.column, h or c.header, "matched by column letter")
+            else:
+                result.unmatched.append(c)
+        for idx, h in headers.items():
+            if idx in used:
+                continue
+            suggestion = recognise_column(sheet, best_row, idx, h)
+            result.new_columns.append(suggestion)
+            placed[idx] = ColumnMapping(
+                column=suggestion.column,
+                header=h,
+                target=EXTRA,
+                confidence=0.0,
+                reason=f"new column since the profile was saved; suggested: {suggestion.target}",
+            )
+        result.profile = MappingProfile(
+            name=self.name,
+            header_row=best_row,
+            sheet=sheet.name,
+            columns=[placed[i] for i in sorted(placed)],
+            event_coding=dict(self.event_coding),
+            created_with=self.created_with,
+        )
+        return result
+
+
+def _letter(idx: int) -> str:
+    from imft_desktop.io.raw import column_letter
+
+    return column_letter(idx)
+
+
+def _moved(c: ColumnMapping, letter: str, header: str, note: str = "") -> ColumnMapping:
+    reason = c.reason if not note else (f"{c.reason}; {note}" if c.reason else note)
+    return ColumnMapping(
+        column=letter,
+        header=header,
+        target=c.target,
+        confidence=c.confidence,
+        reason=reason,
+        event_coding=dict(c.event_coding) if c.event_coding else None,
+    )
+
+
+def _same_target(suggestion: ColumnMapping, saved: ColumnMapping) -> bool:
+    """True when a renamed header still reads as the saved target (units aside)."""
+    try:
+        a, b = parse_target(suggestion.target), parse_target(saved.target)
+    except ValueError:
+        return False
+    if b.table == IGNORE:
+        return a.table == EXTRA
+    return (a.table, a.field, a.params) == (b.table, b.field, b.params)
+
+
+def _has_data(sheet: RawSheet, header_row: int, idx: int) -> bool:
+    last = sheet.first_row + sheet.n_rows
+    return any(sheet.cell(r, idx) not in (None, "") for r in range(header_row + 1, last))
+
+
+def _coding(value: Any) -> dict[str, int] | None:
+    if not value:
+        return None
+    if not isinstance(value, dict):
+        raise TypeError("event_coding must be an object")
+    out: dict[str, int] = {}
+    for k, v in value.items():
+        code = int(v)
+        if code not in (0, 1):
+            raise TypeError(f"event coding of {k!r} must be 0 or 1")
+        out[str(k)] = code
+    return out
+
+
+def migrate(data: dict[str, Any]) -> dict[str, Any]:
+    """Upgrade a profile dict to ``SCHEMA_VERSION`` through ``MIGRATIONS``.
+
+    Raises
+    ------
+    ValueError
+        When the dict comes from a newer program or a migration step is missing.
+    """
+    version = int(data.get("schema_version", SCHEMA_VERSION))
+    if version > SCHEMA_VERSION:
+        raise ValueError(
+            f"this mapping profile was saved by a newer version (layout {version}); "
+            f"this program reads up to layout {SCHEMA_VERSION}"
+        )
+    while version < SCHEMA_VERSION:
+        step = MIGRATIONS.get(version)
+        if step is None:
+            raise ValueError(f"no upgrade from mapping profile layout {version}")
+        data = step(data)
+        version += 1
+        data["schema_version"] = version
+    return data
