@@ -1,0 +1,115 @@
+"""Response figures: waterfall, swimmer, and box/strip of a measure by response.
+
+Each takes the ``Axes`` to draw on (never pyplot) and names its n and, where a test is
+shown, the test, sidedness and p.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+
+    from imft_desktop.analysis.response import MannWhitneyResult
+
+#: RECIST colours (ColorBrewer RdYlGn, distinguishable in greyscale by lightness).
+RECIST_COLOURS = {"CR": "#1a9850", "PR": "#91cf60", "SD": "#fee08b", "PD": "#d73027",
+                  "NE": "#bdbdbd", None: "#ffffff"}
+
+
+def _legend(ax: Axes, present: set[Any], fontsize: float) -> None:
+    from matplotlib.patches import Patch
+
+    handles = [Patch(facecolor=RECIST_COLOURS[k], edgecolor="0.3", label=k)
+               for k in ("CR", "PR", "SD", "PD", "NE") if k in present]
+    if None in present:
+        handles.append(Patch(facecolor="white", edgecolor="0.3", label="missing"))
+    if handles:
+        ax.legend(handles=handles, fontsize=fontsize - 1, frameon=False, loc="upper right",
+                  title="Best response", title_fontsize=fontsize - 1)
+
+
+def plot_waterfall(data: pd.DataFrame, ax: Axes, *, fontsize: float = 9.0) -> int:
+    """Bars of best % change (``waterfall_data``), coloured by RECIST, with the +20% and
+    -30% RECIST lines.  Returns the number of bars."""
+    n = len(data)
+    x = np.arange(n)
+    colours = [RECIST_COLOURS.get(r, "#ffffff") for r in data["best_response"]]
+    ax.bar(x, data["best_percent_change"].to_numpy(dtype=float), color=colours,
+           edgecolor="0.3", lw=0.5, width=0.8)
+    ax.axhline(20, color="0.3", ls="--", lw=0.8)
+    ax.axhline(-30, color="0.3", ls=":", lw=0.8)
+    ax.axhline(0, color="0.2", lw=0.6)
+    ax.text(n - 0.5 if n else 0.5, 20, " +20%", va="bottom", ha="right",
+            fontsize=fontsize - 1)
+    ax.text(n - 0.5 if n else 0.5, -30, " -30%", va="top", ha="right", fontsize=fontsize - 1)
+    ax.set_xticks(x)
+    ax.set_xticklabels(data["patient_id"].tolist(), rotation=90, fontsize=fontsize - 2)
+    ax.set_ylabel("Best change of target lesions (%)", fontsize=fontsize)
+    missing = data.attrs.get("missing", 0)
+    note = f"n = {n} patients" + (f" ({missing} without a value not shown)" if missing else "")
+    ax.set_title(note, fontsize=fontsize - 1, loc="left")
+    _legend(ax, set(data["best_response"]), fontsize)
+    return n
+
+
+def plot_swimmer(data: pd.DataFrame, ax: Axes, *, unit: str = "months",
+                 fontsize: float = 9.0) -> int:
+    """Horizontal bars of time on treatment (``swimmer_data``) coloured by response;
+    a cross marks progression at the PFS time, an arrow an ongoing (censored) patient.
+    Returns the number of bars."""
+    n = len(data)
+    y = np.arange(n)
+    colours = [RECIST_COLOURS.get(r, "#ffffff") for r in data["best_response"]]
+    dur = data["duration"].to_numpy(dtype=float)
+    ax.barh(y, dur, color=colours, edgecolor="0.3", lw=0.5, height=0.7)
+    prog = data["progressed"].to_numpy(dtype=bool)
+    pfs = data["pfs_months"].to_numpy(dtype=float)
+    has_pfs = prog & ~np.isnan(pfs)
+    ax.plot(pfs[has_pfs], y[has_pfs], linestyle="none", marker="x", color="black", ms=5,
+            label="progression")
+    ongoing = ~prog
+    span = float(np.nanmax(dur)) if n else 1.0
+    for yi, d in zip(y[ongoing], dur[ongoing]):
+        ax.annotate("", xy=(d + 0.06 * span, yi), xytext=(d, yi),
+                    arrowprops={"arrowstyle": "->", "lw": 0.8, "color": "0.2"})
+    ax.set_yticks(y)
+    ax.set_yticklabels(data["patient_id"].tolist(), fontsize=fontsize - 2)
+    ax.set_xlabel(f"Time on treatment ({unit})", fontsize=fontsize)
+    ax.set_xlim(0, span * 1.12 if n else 1)
+    missing = data.attrs.get("missing", 0)
+    note = (f"n = {n} patients; x progression, -> ongoing (censored)"
+            + (f"; {missing} without a time not shown" if missing else ""))
+    ax.set_title(note, fontsize=fontsize - 1, loc="left")
+    _legend(ax, set(data["best_response"]), fontsize)
+    return n
+
+
+def plot_measure_by_response(result: MannWhitneyResult, ax: Axes, *,
+                             fontsize: float = 9.0, seed: int = 1) -> None:
+    """Box plot with the individual values (jittered strip) per response group, the n
+    per group and the Mann-Whitney test, sidedness and p in the title."""
+    labels = list(result.values.keys())
+    data = [result.values[k] for k in labels]
+    ax.boxplot(data, widths=0.5, showfliers=False,
+               medianprops={"color": "black"}, boxprops={"color": "0.4"},
+               whiskerprops={"color": "0.4"}, capprops={"color": "0.4"})
+    rng = np.random.default_rng(seed)
+    for i, vals in enumerate(data, start=1):
+        xs = i + rng.uniform(-0.12, 0.12, size=len(vals))
+        ax.plot(xs, vals, linestyle="none", marker="o", ms=4, alpha=0.8,
+                color=("#1a9850" if i == 1 else "#d73027"))
+    ax.set_xticks(range(1, len(labels) + 1))
+    ax.set_xticklabels([f"{k}\nn = {result.n[k]}" for k in labels], fontsize=fontsize)
+    ax.set_ylabel(result.measure, fontsize=fontsize)
+    if result.not_testable:
+        title = f"{result.test}: {result.not_testable}"
+    else:
+        p = result.p if result.p is not None else float("nan")
+        ptxt = "p < 0.0001" if p < 1e-4 else f"p = {p:.4f}"
+        title = f"{result.test}, {result.sided}: {ptxt} ({result.p_method})"
+    ax.set_title(title, fontsize=fontsize - 1, loc="left")
