@@ -34,3 +34,23 @@ def test_lower_layers_import_without_qt():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"
+
+
+def test_no_module_imports_pyplot():
+    """Plots draw on an Axes they are given; pyplot's global figure is never used."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "imft_desktop"
+    offenders = []
+    for path in root.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            if any(n == "matplotlib.pyplot" or n.startswith("matplotlib.pyplot.") for n in names):
+                offenders.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert offenders == []
