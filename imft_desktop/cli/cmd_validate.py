@@ -1,0 +1,245 @@
+"""``imft validate FILE``: check a cohort sheet and list every problem with its cell.
+
+Exit codes: 0 no errors (warnings allowed), 1 errors, 2 the file cannot be read or
+the call is wrong.  ``--json`` prints a stable machine-readable report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from imft_desktop.io.codes import compact_rows
+from imft_desktop.model.findings import Finding
+from imft_desktop.model.progress import Progress
+from imft_desktop.model.vocab import Level
+
+NAME = "validate"
+HELP = "Check a cohort spreadsheet (template or one row per case) and list its problems."
+
+#: Files larger than this show progress on stderr even when it is not a terminal.
+PROGRESS_FILE_BYTES = 5 * 1024 * 1024
+
+#: Keys of each issue in ``--json`` output (a contract: add, never rename).
+ISSUE_KEYS = ("level", "code", "sheet", "row", "column", "header", "value", "message", "hint")
+
+
+def add_import_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options shared by the commands that import a file."""
+    parser.add_argument("file", help="Excel workbook (.xlsx, .xls, .ods) or CSV/TSV file")
+    parser.add_argument("--json", action="store_true", help="print a JSON report")
+    parser.add_argument("--sheet", metavar="NAME",
+                        help="sheet to read (one-row-per-case files)")
+    parser.add_argument("--mapping", metavar="PROFILE.json",
+                        help="saved column mapping profile (one-row-per-case files)")
+    parser.add_argument("--fish-threshold", type=float, metavar="PERCENT",
+                        help="FISH positivity threshold in %% (default: Study sheet, or 15)")
+    parser.add_argument("--exclude-hidden-rows", action="store_true",
+                        help="leave rows hidden in Excel out of the analysis")
+    parser.add_argument("--decimal-comma", action="store_true",
+                        help='read "7,5" as 7.5')
+    parser.add_argument("--event-map", metavar="TEXT=0|1,...",
+                        help='coding of event columns, e.g. "yes=1,no=0" or "1=0,2=1"')
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_import_arguments(parser)
+
+
+class UsageError(Exception):
+    """A wrong option value (exit code 2)."""
+
+
+def _event_map(text: str | None) -> dict[str, int] | None:
+    if not text:
+        return None
+    out: dict[str, int] = {}
+    for part in text.split(","):
+        key, sep, value = part.partition("=")
+        if not sep or value.strip() not in ("0", "1") or not key.strip():
+            raise UsageError(f'--event-map: "{part}" should look like "yes=1"')
+        out[key.strip()] = int(value.strip())
+    return out
+
+
+def import_options(args: argparse.Namespace) -> Any:
+    """``ImportOptions`` from the shared command-line options."""
+    from imft_desktop.io.importer import ImportOptions
+
+    profile = None
+    if getattr(args, "mapping", None):
+        from imft_desktop.io.mapping import MappingProfile
+
+        try:
+            profile = MappingProfile.load(args.mapping)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise UsageError(
+                f"cannot use mapping profile {Path(args.mapping).name}: {exc}"
+            ) from None
+    return ImportOptions(
+        sheet=getattr(args, "sheet", None),
+        mapping=profile,
+        include_hidden_rows=not getattr(args, "exclude_hidden_rows", False),
+        fish_threshold=getattr(args, "fish_threshold", None),
+        event_mapping=_event_map(getattr(args, "event_map", None)),
+        decimal_comma=getattr(args, "decimal_comma", False),
+    )
+
+
+def _progress_for(path: str) -> Progress | None:
+    try:
+        big = os.path.getsize(path) > PROGRESS_FILE_BYTES
+    except OSError:
+        big = False
+    tty = sys.stderr.isatty()
+    if not (tty or big):
+        return None
+    last = [-1]
+
+    def show(fraction: float, message: str) -> None:
+        pct = int(fraction * 100)
+        if tty:
+            end = "\n" if fraction >= 1.0 else ""
+            print(f"\r{pct:3d}% {message[:60]:<60}", end=end, file=sys.stderr, flush=True)
+        elif pct // 10 != last[0] // 10:
+            print(f"{pct:3d}% {message}", file=sys.stderr, flush=True)
+        last[0] = pct
+
+    return Progress(show, min_interval=0.1)
+
+
+def load_cohort(args: argparse.Namespace) -> Any:
+    """Import ``args.file``; raises ``UnreadableFile`` or ``UsageError``."""
+    from imft_desktop.io.importer import import_file
+
+    options = import_options(args)
+    return import_file(args.file, options, _progress_for(args.file))
+
+
+def report_unreadable(path: str, message: str) -> int:
+    print(f"imft: cannot read {Path(path).name}: {message}", file=sys.stderr)
+    return 2
+
+
+def issue_dict(f: Finding) -> dict[str, Any]:
+    """One finding as a ``--json`` issue (keys of ``ISSUE_KEYS`` plus extras)."""
+    d = f.to_dict()
+    out = {k: d.get(k) for k in ISSUE_KEYS}
+    out["file"] = d.get("file")
+    out["normalised"] = d.get("normalised")
+    return out
+
+
+def json_report(cohort: Any, path: str) -> dict[str, Any]:
+    source = cohort.sources[0] if cohort.sources else None
+    findings = cohort.findings
+    return {
+        "ok": not findings.has_errors,
+        "file": source.name if source else Path(path).name,
+        "sha256": source.sha256 if source else None,
+        "counts": findings.counts(),
+        "issues": [issue_dict(f) for f in findings.sorted()],
+    }
+
+
+def group_findings(findings: Iterable[Finding]) -> list[list[Finding]]:
+    """Findings grouped by (level, code, sheet, column), in first-seen order per level."""
+    groups: dict[tuple[Any, ...], list[Finding]] = {}
+    for f in sorted(findings, key=lambda f: -f.level.rank):
+        groups.setdefault((f.level, f.code, f.sheet, f.column), []).append(f)
+    return list(groups.values())
+
+
+_LEVEL_TITLE = {Level.ERROR: "Errors", Level.WARNING: "Warnings", Level.INFO: "Notes"}
+_MAX_VALUES = 5
+
+
+_MAX_RANGES = 12
+
+
+def _short_rows(rows: list[int]) -> str:
+    """``4, 9, 12-40`` (at most ``_MAX_RANGES`` ranges, then how many rows more)."""
+    parts = compact_rows(rows).split(", ")
+    if len(parts) <= _MAX_RANGES:
+        return ", ".join(parts)
+    shown = parts[:_MAX_RANGES]
+    counted = 0
+    for part in shown:
+        first, _dash, last = part.partition("-")
+        counted += int(last) - int(first) + 1 if last else 1
+    return ", ".join(shown) + f" and {len(set(rows)) - counted} more"
+
+
+def format_group(group: list[Finding]) -> list[str]:
+    """Lines for one collapsed group: where, rows, first message, values, hint."""
+    f = group[0]
+    where = f.sheet or f.file or ""
+    if f.column:
+        where += f", column {f.column}"
+    if f.header:
+        where += f" ({f.header})"
+    rows = [g.row for g in group if g.row is not None]
+    if rows:
+        where += (", row " if len(set(rows)) == 1 else ", rows ") + _short_rows(rows)
+    lines = [f"  {f.code}  {where}".rstrip(), f"      {f.message}"]
+    if len(group) > 1:
+        values = list(dict.fromkeys(g.value for g in group if g.value is not None))
+        if len(values) > 1:
+            shown = ", ".join(repr(v) for v in values[:_MAX_VALUES])
+            more = f" and {len(values) - _MAX_VALUES} more" if len(values) > _MAX_VALUES else ""
+            lines.append(f"      values: {shown}{more}")
+        lines.append(f"      ({len(group)} times)")
+    if f.hint:
+        lines.append(f"      hint: {f.hint}")
+    return lines
+
+
+def status_line(counts: dict[str, int]) -> str:
+    e, w, i = counts.get("error", 0), counts.get("warning", 0), counts.get("info", 0)
+    tally = f"{e} error{'s' * (e != 1)}, {w} warning{'s' * (w != 1)}, {i} note{'s' * (i != 1)}"
+    if e:
+        return f"ERRORS: {tally}. Records with errors are left out of the analysis."
+    if w:
+        return f"OK with warnings: {tally}."
+    return f"OK: {tally}."
+
+
+def human_report(cohort: Any, path: str) -> str:
+    source = cohort.sources[0] if cohort.sources else None
+    lines = [f"{source.name if source else Path(path).name}"
+             + (f"  (sha256 {source.sha256[:12]})" if source else "")]
+    groups = group_findings(cohort.findings)
+    current: Level | None = None
+    for group in groups:
+        level = group[0].level
+        if level is not current:
+            current = level
+            n = sum(len(g) for g in groups if g[0].level is level)
+            lines += ["", f"{_LEVEL_TITLE[level]} ({n})"]
+        lines += format_group(group)
+    lines += ["", f"{cohort.summary_line()}", status_line(cohort.findings.counts())]
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    from imft_desktop.io.raw import UnreadableFile
+
+    try:
+        cohort = load_cohort(args)
+    except UsageError as exc:
+        print(f"imft validate: {exc}", file=sys.stderr)
+        return 2
+    except UnreadableFile as exc:
+        return report_unreadable(args.file, exc.message)
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+        return report_unreadable(args.file, exc.strerror or type(exc).__name__)
+    if args.json:
+        print(json.dumps(json_report(cohort, args.file), ensure_ascii=False, indent=1))
+    else:
+        print(human_report(cohort, args.file))
+    return 1 if cohort.findings.has_errors else 0

@@ -1,0 +1,305 @@
+"""From a file to a validated ``Cohort``: read, shape into raw tables, validate.
+
+Two input shapes are accepted:
+
+* the canonical template (one sheet per table: Samples, IHC, FISH, ...), read sheet
+  by sheet (``validate_sheet.canonical_tables``);
+* a one-row-per-case sheet under the user's own headers, shaped by a
+  ``MappingProfile`` (recognised automatically or given) through
+  ``mapping.to_raw_tables``.
+
+Both end in ``validate.validate_tables``, so every rule applies the same way.  The
+source file is never modified; its SHA-256 is in ``Cohort.sources``.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from imft_desktop.io import codes
+from imft_desktop.io.raw import RawSheet, RawWorkbook, UnreadableFile
+from imft_desktop.io.records import RawTable
+from imft_desktop.io.validate import ValidationContext, validate_tables
+from imft_desktop.io.validate_sheet import (
+    annotate_structure,
+    canonical_tables,
+    find_header_row,
+    sheet_spec,
+)
+from imft_desktop.io.values import parse_id, raw_text
+from imft_desktop.model.cohort import Cohort, ColumnOrigin
+from imft_desktop.model.findings import Finding, FindingList
+from imft_desktop.model.progress import Progress
+from imft_desktop.model.schema import SAMPLES, TABLES_BY_NAME
+
+if TYPE_CHECKING:  # the mapping modules load lazily (only one-row-per-case files need them)
+    from imft_desktop.io.mapping_profile import MappingProfile
+
+EXTRA_PREFIX = "extra:"  # unmapped clinical columns, by header (see mapping_tables)
+
+
+@dataclass
+class ImportOptions:
+    """Choices that change how a file is read.
+
+    Attributes
+    ----------
+    sheet:
+        For one-row-per-case files: the sheet to read (default: first visible sheet
+        with data).
+    mapping:
+        ``MappingProfile`` for one-row-per-case files; ``None`` recognises the headers.
+    include_hidden_rows:
+        Rows hidden in Excel are imported (with a warning) unless this is False, in
+        which case they are stored but excluded with reason ``ROWS_HIDDEN``.
+    fish_threshold:
+        FISH positivity threshold in %; overrides the Study sheet (default 15%).
+    encoding, delimiter:
+        Text files only: override detection.
+    event_mapping:
+        Explicit coding for event columns not coded 0/1, e.g. ``{"yes": 1, "no": 0}``.
+    decimal_comma:
+        Accept "7,5" as 7.5 (otherwise an error: it could be a thousands separator).
+    """
+
+    sheet: str | None = None
+    mapping: MappingProfile | None = None
+    include_hidden_rows: bool = True
+    fish_threshold: float | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    event_mapping: dict[str, int] | None = None
+    decimal_comma: bool = False
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector during a bulk build.
+
+    An import allocates millions of small objects that all stay alive (cells, parsed
+    values, findings); each automatic full collection walks all of them, which made a
+    100k-row import quadratic (about 40% of its time).  Nothing built here forms
+    reference cycles that need collecting, and the collector is restored afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def import_file(
+    path: str | os.PathLike[str],
+    options: ImportOptions | None = None,
+    progress: Progress | None = None,
+) -> Cohort:
+    """Read ``path`` and build a validated ``Cohort``.
+
+    Raises
+    ------
+    UnreadableFile
+        When the file cannot be read at all (or the chosen sheet does not exist).
+    Cancelled
+        When ``progress`` was cancelled.
+    """
+    from imft_desktop.io.read import read_workbook
+
+    options = options or ImportOptions()
+    read_progress = progress.sub(0.0, 0.4) if progress is not None else None
+    build_progress = progress.sub(0.4, 1.0) if progress is not None else None
+    with gc_paused():
+        workbook = read_workbook(
+            path, read_progress, encoding=options.encoding, delimiter=options.delimiter
+        )
+        return build_cohort(workbook, options, build_progress)
+
+
+def _has_data(sheet: RawSheet) -> bool:
+    return any(v is not None and v != "" for r in sheet.rows for v in r)
+
+
+def _choose_sheet(workbook: RawWorkbook, name: str | None) -> RawSheet:
+    if name is not None:
+        try:
+            return workbook.sheet(name)
+        except KeyError:
+            raise UnreadableFile(
+                "SHEET_NOT_FOUND",
+                f'There is no sheet called "{name}" in this file. '
+                f"Sheets: {', '.join(workbook.sheet_names)}.",
+            ) from None
+    for sheet in workbook.sheets:
+        if not sheet.hidden and _has_data(sheet):
+            return sheet
+    for sheet in workbook.sheets:
+        if _has_data(sheet):
+            return sheet
+    raise UnreadableFile("SHEET_NO_DATA", "No sheet with data was found in this file.")
+
+
+def _is_canonical(workbook: RawWorkbook) -> bool:
+    """Template layout: the mapping module's test, or (more lenient, so a template
+    sheet with a missing column is reported rather than re-read as one row per case)
+    a Samples sheet with its header plus another sheet named like a template sheet."""
+    from imft_desktop.io import mapping
+
+    if mapping.is_canonical_workbook(workbook):
+        return True
+    specs = {s.name: sheet_spec(s.name) for s in workbook.sheets if _has_data(s)}
+    named = [spec for spec in specs.values() if spec is not None]
+    if len(named) < 2 or not any(spec.name == "samples" for spec in named):
+        return False
+    sample_sheet = next(s for s in workbook.sheets if specs.get(s.name) is SAMPLES)
+    return find_header_row(sample_sheet, SAMPLES)[0] is not None
+
+
+def _wide_tables(
+    workbook: RawWorkbook, options: ImportOptions
+) -> tuple[list[RawTable], list[Finding], str | None]:
+    """One-row-per-case sheet -> raw tables via a mapping profile."""
+    from imft_desktop.io import mapping
+
+    file = workbook.source.name
+    sheet = _choose_sheet(workbook, options.sheet)
+    findings: list[Finding] = []
+    profile = options.mapping
+    if profile is None:
+        profile = mapping.recognise(sheet)
+    else:
+        applied = profile.apply_to(sheet)
+        for col in applied.unmatched:
+            findings.append(codes.make(
+                "MAPPING_COLUMN_MISSING", file=file, sheet=sheet.name, column=col.column,
+                header=col.header))
+        profile = applied.profile
+    try:
+        tables = mapping.to_raw_tables(sheet, profile, file)
+    except mapping.MappingError as exc:
+        findings.append(codes.make(
+            "MAPPING_UNUSABLE", file=file, sheet=sheet.name, detail="; ".join(exc.problems)))
+        return [], findings, getattr(profile, "name", None)
+    if not sheet.structure_checked:
+        findings.append(codes.make("STRUCTURE_NOT_CHECKED", file=file, sheet=sheet.name))
+    for rt in tables:
+        findings.extend(annotate_structure(rt, sheet))
+    return tables, findings, getattr(profile, "name", None)
+
+
+def _extra_frame(tables: list[RawTable]) -> pd.DataFrame:
+    """Unmapped one-row-per-case columns, verbatim text by header, indexed by sample."""
+    parts = []
+    for rt in tables:
+        if rt.table != "samples" or "sample_id" not in rt.columns:
+            continue
+        extra = {k[len(EXTRA_PREFIX):]: c for k, c in rt.columns.items()
+                 if k.startswith(EXTRA_PREFIX)}
+        if not extra:
+            continue
+        memo: dict[Any, Any] = {}
+        ids = []
+        for v in rt.columns["sample_id"].values:
+            try:
+                ids.append(memo[v])
+            except KeyError:
+                memo[v] = parse_id(getattr(v, "value", v)).value
+                ids.append(memo[v])
+            except TypeError:
+                ids.append(parse_id(v).value)
+        frame = pd.DataFrame(
+            {h: [raw_text(v) for v in c.values] for h, c in extra.items()}, index=ids)
+        frame = frame.loc[[i is not None for i in ids]]
+        parts.append(frame[~frame.index.duplicated()])
+    if not parts:
+        return pd.DataFrame()
+    out = pd.concat(parts) if len(parts) > 1 else parts[0]
+    out.index.name = "sample_id"
+    return out
+
+
+def _column_origin(tables: list[RawTable]) -> dict[tuple[str, str], ColumnOrigin]:
+    out: dict[tuple[str, str], ColumnOrigin] = {}
+    for rt in tables:
+        spec = TABLES_BY_NAME.get(rt.table)
+        if spec is None:
+            continue
+        for name, col in rt.columns.items():
+            if name in spec.field_names and (rt.table, name) not in out:
+                out[(rt.table, name)] = ColumnOrigin(rt.file, rt.sheet, col.letter, col.header)
+    return out
+
+
+def build_cohort(
+    workbook: RawWorkbook,
+    options: ImportOptions | None = None,
+    progress: Progress | None = None,
+) -> Cohort:
+    """Shape, validate and assemble a workbook as read into a ``Cohort``.
+
+    Parameters
+    ----------
+    workbook:
+        From ``io.read.read_workbook`` (or built directly in tests).
+    options:
+        See ``ImportOptions``.
+    progress:
+        Reports 0..1 and is checked for cancellation.
+
+    Returns
+    -------
+    Cohort
+        Tables with normalised fields, bookkeeping and ``raw:`` columns, every finding
+        (the reader's first), the source file, column origins, unmapped extras, the
+        mapping profile name and the Study sheet's settings.
+    """
+    with gc_paused():
+        return _build_cohort(workbook, options or ImportOptions(), progress)
+
+
+def _build_cohort(
+    workbook: RawWorkbook, options: ImportOptions, progress: Progress | None
+) -> Cohort:
+    if progress is not None:
+        progress.report(0.0, "Recognising the layout")
+    findings: list[Finding] = list(workbook.findings)
+    reported: set[tuple[str, str, str]] = set()
+    profile_name: str | None = None
+    if _is_canonical(workbook):
+        tables, fs, reported = canonical_tables(
+            workbook, include_hidden_rows=options.include_hidden_rows)
+    else:
+        tables, fs, profile_name = _wide_tables(workbook, options)
+    findings.extend(fs)
+    if progress is not None:
+        progress.check()
+        progress.report(0.1, "Checking values")
+    ctx = ValidationContext(
+        fish_threshold=options.fish_threshold,
+        event_mapping=options.event_mapping,
+        include_hidden_rows=options.include_hidden_rows,
+        decimal_comma=options.decimal_comma,
+        date_system=workbook.date_system,
+        reported_missing=reported,
+        progress=progress.sub(0.1, 1.0) if progress is not None else None,
+    )
+    frames, vf = validate_tables(tables, context=ctx)
+    findings.extend(vf)
+    cohort = Cohort(
+        tables=frames,
+        findings=FindingList(findings),
+        sources=[workbook.source],
+        column_origin=_column_origin(tables),
+        extra=_extra_frame(tables),
+        mapping_profile=profile_name,
+    )
+    if options.fish_threshold is not None:
+        cohort.study["fish_threshold"] = f"{options.fish_threshold:g}"
+    return cohort

@@ -1,0 +1,663 @@
+"""Validate raw tables into typed, normalised DataFrames plus findings.
+
+Both input shapes (canonical template sheets and one-row-per-case sheets) arrive here
+as ``RawTable`` objects, so every rule is written once.  The work is column-wise:
+each column's distinct raw values are parsed once (``imft_desktop.io.values``) and the
+results are spread back over the rows.  Findings carry the file, sheet, Excel row,
+column letter, header and raw value, with codes from ``imft_desktop.io.codes``.
+
+An ERROR keeps its record out of the analysis: the record is stored with
+``_excluded=True`` and the error codes in ``_reason``.  Nothing is dropped.
+Cross-record and cross-table rules (duplicates, orphans, FISH calls, survival,
+sequencing denominators) live in ``imft_desktop.io.validate_cross``.
+
+Besides the schema's fields and the bookkeeping columns, a frame may carry:
+
+``<field>_qualifier``  for qualified numbers: ``<``, ``>``, ``<=``, ``>=``, ``~`` or a
+                       range ``5-10`` (the field then holds the bound or the midpoint)
+``missing:<field>``    explicit missing category of a token (``not done``, ``unknown``,
+                       ``pending``, ``not applicable``, ``not evaluable``)
+``gene_5``, ``gene_3``, ``partner_unknown``, ``rearranged_gene``
+                       fusions, split from the normalised ``fusion`` (``?::ALK``)
+``region_kind``, ``region_event``, ``region_numeric``
+                       CN calls: arm / chromosome / focal / gene, the event written in
+                       the region cell ("22q loss"), and whether Excel stored it as a number
+``germline``           variants / fusions: the raw germline flag, when a column has one
+``implied``            sequencing: True for a row added because an alteration row named
+                       its assay (``SEQUENCING_IMPLIED``)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from imft_desktop.io import codes
+from imft_desktop.io.records import RawTable
+from imft_desktop.io.values import (
+    WRAPPERS,
+    Note,
+    NumberRules,
+    Parsed,
+    Parser,
+    event_token,
+    make_date_parser,
+    parse_assay,
+    parse_assembly,
+    parse_bool,
+    parse_call,
+    parse_cell,
+    parse_chrom,
+    parse_cna_event,
+    parse_fusion,
+    parse_gene,
+    parse_id,
+    parse_intensity,
+    parse_marker,
+    parse_number,
+    parse_protein,
+    parse_recist,
+    parse_region,
+    parse_sex,
+    parse_status,
+    parse_text,
+    raw_text,
+)
+from imft_desktop.model.cohort import BOOKKEEPING, RAW_PREFIX
+from imft_desktop.model.findings import Finding
+from imft_desktop.model.progress import Progress
+from imft_desktop.model.schema import TABLES, TABLES_BY_NAME, FieldSpec, TableSpec
+from imft_desktop.model.vocab import DEFAULT_FISH_THRESHOLD_PERCENT, AssayCall, CnaEvent, Level
+
+MISSING_PREFIX = "missing:"
+
+#: Plausible ranges per (table, field); percent fields default to 0-100.
+RANGES: dict[tuple[str, str], tuple[float | None, float | None]] = {
+    ("samples", "age"): (0, 120),
+    ("ihc", "h_score"): (0, 300),
+    ("fish", "nuclei_scored"): (1, None),
+    ("fusions", "supporting_reads"): (0, None),
+    ("variants", "vaf"): (0, 1),
+    ("cn_segments", "start"): (0, None),
+    ("cn_segments", "end"): (0, None),
+    ("cn_segments", "markers"): (0, None),
+    ("outcomes", "best_percent_change"): (-100, None),
+    ("outcomes", "time_on_treatment_months"): (0, None),
+}
+
+#: Required fields whose emptiness is judged across fields (validate_cross): an empty
+#: call means not tested (FISH calls are derived), a patient-less sample has its own
+#: code, and a CNA event may be written in the region cell ("22q loss").
+CROSS_CHECKED_REQUIRED = {
+    ("ihc", "call"),
+    ("fish", "call"),
+    ("samples", "patient_id"),
+    ("cn_calls", "event"),
+    ("study", "value"),  # a key left blank is simply not set
+}
+
+#: Module-level parsers whose memo is shared across columns of one run.
+SHAREABLE = frozenset(
+    {parse_id, parse_gene, parse_marker, parse_text, parse_call, parse_assay, parse_status,
+     parse_sex, parse_assembly}
+)
+
+#: Extra (non-schema) fields a sheet may carry that the validator understands.
+GERMLINE_FIELD = "germline"
+
+
+@dataclass
+class ValidationContext:
+    """Settings of one validation run.
+
+    Attributes
+    ----------
+    fish_threshold:
+        FISH positivity threshold in % chosen by the user; overrides the Study sheet's.
+    event_mapping:
+        Explicit coding of event columns, e.g. ``{"yes": 1, "no": 0}`` or
+        ``{"1": 0, "2": 1}`` (R's Surv coding); keys compare case-insensitively.
+    include_hidden_rows:
+        When False, records on rows hidden in Excel are stored but excluded.
+    decimal_comma:
+        Accept ``7,5`` as 7.5 (declared by the user).
+    date_system:
+        ``"1900"`` or ``"1904"`` (the workbook's epoch) for serial dates.
+    reported_missing:
+        ``(file, sheet, field)`` of required columns already reported missing by the
+        sheet reader, so they are not reported twice.
+    progress:
+        Receives progress per table and is checked for cancellation.
+    memo:
+        Per-parser memo of parsed distinct values, shared by the columns of one run.
+    """
+
+    fish_threshold: float | None = None
+    event_mapping: dict[str, int] | None = None
+    include_hidden_rows: bool = True
+    decimal_comma: bool = False
+    date_system: str = "1900"
+    reported_missing: set[tuple[str, str, str]] = field(default_factory=set)
+    progress: Progress | None = None
+    memo: dict[Any, dict[Any, Parsed]] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------- parsers
+
+
+def number_rules(spec: TableSpec, f: FieldSpec, ctx: ValidationContext) -> NumberRules:
+    """The ``NumberRules`` of a numeric field (range, unit, integer, percent)."""
+    lo, hi = RANGES.get((spec.name, f.name), (None, None))
+    if f.kind == "percent":
+        lo, hi = (0.0 if lo is None else lo), (100.0 if hi is None else hi)
+    # "%" is accepted in any column measured in percent (best % change: -45%)
+    percent = f.kind == "percent" or f.unit == "%"
+    return NumberRules(
+        unit=f.unit,
+        lo=lo,
+        hi=hi,
+        integer=f.kind == "integer",
+        percent=percent,
+        decimal_comma=ctx.decimal_comma,
+    )
+
+
+def parser_for(spec: TableSpec, f: FieldSpec, ctx: ValidationContext) -> Parser:
+    """The value parser of field ``f`` of table ``spec``."""
+    kind = f.kind
+    if kind in ("number", "integer", "percent"):
+        rules = number_rules(spec, f, ctx)
+        return lambda raw: parse_number(raw, rules)
+    simple: dict[str, Parser] = {
+        "id": parse_id,
+        "text": parse_text,
+        "call": parse_call,
+        "recist": parse_recist,
+        "gene": parse_gene,
+        "fusion": parse_fusion,
+        "protein": parse_protein,
+        "chrom": parse_chrom,
+        "region": parse_region,
+        "cna_event": parse_cna_event,
+        "assay": parse_assay,
+        "status": parse_status,
+        "intensity": parse_intensity,
+        "bool": parse_bool,
+    }
+    if kind == "gene" and spec.name in ("ihc", "fish"):
+        return parse_marker
+    if f.name == "sex":
+        return parse_sex
+    if f.name == "assembly":
+        return parse_assembly
+    if kind in simple:
+        return simple[kind]
+    if kind == "date":
+        return make_date_parser(ctx.date_system)
+    return parse_text
+
+
+def field_parser(rt: RawTable, spec: TableSpec, f: FieldSpec, ctx: ValidationContext) -> Parser:
+    """``parser_for`` adjusted by the hints a one-row-per-case mapping leaves in
+    ``rt.constants`` (source unit, implied CNA event, fusion gene named in the header)."""
+    source_unit = rt.constants.get(f"_unit:{f.name}")
+    if source_unit and f.kind in ("number", "integer"):
+        rules = replace(number_rules(spec, f, ctx), source_unit=str(source_unit))
+        return lambda raw: parse_number(raw, rules)
+    implied = rt.constants.get("_implied_event")
+    if implied and f.name == "event" and spec.name == "cn_calls":
+        return _implied_event_parser(str(implied))
+    gene = rt.constants.get("_gene")
+    if gene and f.kind == "fusion":
+        return _gene_fusion_parser(str(gene))
+    return parser_for(spec, f, ctx)
+
+
+def _implied_event_parser(event: str) -> Parser:
+    """Column "22q loss" with yes/no cells: yes means the header's event, no neutral."""
+    implied = parse_cna_event(event).value or event
+
+    def parse(raw: Any) -> Parsed:
+        flag = parse_bool(raw)
+        if flag.value is True:
+            return Parsed(implied, (Note("VOCAB_NORMALISED", implied),))
+        if flag.value is False:
+            return Parsed(str(CnaEvent.NEUTRAL), (Note("VOCAB_NORMALISED", "neutral"),))
+        return parse_cna_event(raw)
+
+    return parse
+
+
+def _gene_fusion_parser(gene: str) -> Parser:
+    """Column "ALK partner" / "ALK fusion": a lone partner symbol means PARTNER::GENE."""
+
+    def parse(raw: Any) -> Parsed:
+        if isinstance(raw, str) and not any(sep in raw for sep in (":", "/", "-", " ")):
+            partner = parse_gene(raw)
+            if partner.value is not None and partner.value != gene:
+                fused = parse_fusion(f"{partner.value}::{gene}")
+                return fused.with_notes(Note("FUSION_NORMALISED", fused.value))
+        call = parse_call(raw)
+        if call.value == str(AssayCall.POSITIVE):
+            return parse_fusion(f"{gene} rearranged")
+        return parse_fusion(raw)
+
+    return parse
+
+
+def parse_values(
+    values: list[Any], parser: Parser, shared: dict[Any, Parsed] | None = None
+) -> tuple[list[Parsed], dict[Any, Parsed]]:
+    """Parse a column, once per distinct raw value; returns per-row results and the memo.
+
+    ``values`` must be hashable (see ``_hashable``).  ``shared`` is a memo of the same
+    parser kept across columns (sample IDs recur on every sheet); results are pure
+    functions of the value, so sharing is safe.
+    """
+    memo: dict[Any, Parsed] = {}
+    for v in dict.fromkeys(values):
+        hit = shared.get(v) if shared is not None else None
+        if hit is None or type(v) is bool:  # True == 1 in a dict: never share those
+            hit = parse_cell(v, parser) if isinstance(v, WRAPPERS) else parser(v)
+            if shared is not None and type(v) is not bool:
+                shared[v] = hit
+        memo[v] = hit
+    return _spread(values, memo), memo
+
+
+def _spread(values: list[Any], per_value: dict[Any, Any]) -> list[Any]:
+    """``[per_value[v] for v in values]`` as a C-level loop."""
+    return list(map(per_value.__getitem__, values))
+
+
+def _hashable(values: list[Any]) -> list[Any]:
+    """Cells are scalars; anything unhashable (never produced by the readers) is
+    replaced by its text so that parsing can memoise on values."""
+    try:
+        dict.fromkeys(values)
+    except TypeError:
+        out = []
+        for v in values:
+            try:
+                hash(v)
+            except TypeError:
+                v = repr(v)
+            out.append(v)
+        return out
+    return values
+
+
+# ---------------------------------------------------------------------------- one raw table
+
+
+@dataclass
+class TableResult:
+    """One ``RawTable`` validated: its frame, findings and per-row exclusion reasons."""
+
+    frame: pd.DataFrame
+    findings: list[Finding]
+
+
+class _Origin:
+    """Where a field of a raw table came from (for findings)."""
+
+    def __init__(self, rt: RawTable):
+        self.rt = rt
+
+    def letter(self, name: str) -> str | None:
+        col = self.rt.columns.get(name)
+        return col.letter if col is not None else self.rt.record_column
+
+    def header(self, name: str) -> str | None:
+        col = self.rt.columns.get(name)
+        if col is not None:
+            return col.header
+        return self.rt.constant_origin
+
+
+def _finding_from_note(
+    note: Any, rt: RawTable, row: int | None, letter: str | None, header: str | None, raw: Any
+) -> Finding:
+    return codes.make(
+        note.code,
+        file=rt.file,
+        sheet=rt.sheet,
+        row=row,
+        column=letter,
+        header=header,
+        value=raw,
+        normalised=note.normalised,
+        hint=note.hint,
+        detail=note.detail,
+    )
+
+
+def _event_results(
+    values: list[Any], event_mapping: dict[str, int] | None
+) -> tuple[list[Parsed], dict[Any, Parsed]]:
+    """Event column: 0/1 and ``1:PROGRESSED`` pass; other codings need a mapping.
+
+    Resolved per column, because a ``1`` means *censored* in a column coded 1/2.
+    """
+    firsts = {}
+    for v in dict.fromkeys(values):
+        firsts[v] = event_token(v)
+    mapping = {str(k).strip().casefold(): int(v) for k, v in (event_mapping or {}).items()}
+    codes_seen = {c for c, _t, p in firsts.values() if c is not None and p is None}
+    tokens = {t for _c, t, _p in firsts.values() if t is not None}
+    one_two = "2" in tokens and 0 not in codes_seen
+    memo: dict[Any, Parsed] = {}
+    for v, (code, token, parsed) in firsts.items():
+        if parsed is not None:
+            memo[v] = parsed
+            continue
+        key = token if token is not None else str(code)
+        if mapping:
+            if key in mapping and mapping[key] in (0, 1):
+                mapped = mapping[key]
+                notes = () if str(mapped) == key else (
+                    Note("EVENT_MAPPED", mapped),
+                )
+                memo[v] = Parsed(mapped, notes)
+            elif token is None and not any(k in ("0", "1") for k in mapping):
+                memo[v] = Parsed(code)
+            else:
+                detail = ", ".join(f"{k} = {m}" for k, m in mapping.items())
+                memo[v] = Parsed(None, (Note("EVENT_VALUE_OUTSIDE_MAPPING", None, detail),))
+            continue
+        if token is None and not one_two:
+            memo[v] = Parsed(code)
+        elif token is None or (token == "2" and one_two):
+            memo[v] = Parsed(None, (Note(
+                "EVENT_CODING_UNMAPPED", None, "1 = censored, 2 = event, as in R"),))
+        elif token in _EVENT_WORDS:
+            memo[v] = Parsed(None, (Note(
+                "EVENT_CODING_UNMAPPED", None, _EVENT_WORDS[token]),))
+        else:
+            memo[v] = Parsed(None, (Note("EVENT_VALUE_OUTSIDE_MAPPING", None, "0 or 1"),))
+    return _spread(values, memo), memo
+
+
+_EVENT_WORDS = {
+    w: "yes = 1, no = 0" for w in ("yes", "no", "y", "n", "true", "false", "ja", "nein")
+} | {
+    w: "progressed = 1, censored = 0"
+    for w in ("progressed", "progression", "censored", "relapse", "relapsed", "recurred",
+              "dead", "died", "deceased", "alive", "living", "event", "no event", "pd")
+}
+
+
+NUMERIC_KINDS = frozenset({"number", "integer", "percent", "event"})
+
+
+def _column_array(values: Any, n: int, *, numeric: bool) -> Any:
+    """A frame column: numeric fields as float (NaN for missing), the rest as object.
+
+    ``np.fromiter`` builds object arrays about 3x faster than pandas' own conversion of
+    a list (which probes every element), and keeps Python values (``True``, ``"7"``)
+    exactly as parsed instead of inferring a dtype.
+    """
+    if isinstance(values, np.ndarray):
+        return values
+    array = np.fromiter(values, dtype=object, count=n)
+    if numeric:
+        return pd.to_numeric(array, errors="coerce")
+    return array
+
+
+def validate_raw_table(rt: RawTable, ctx: ValidationContext) -> TableResult:
+    """Parse and check one raw table on its own (no cross-table rules)."""
+    spec = TABLES_BY_NAME[rt.table]
+    n = len(rt.rows)
+    origin = _Origin(rt)
+    findings: list[Finding] = []
+    reasons: dict[int, list[str]] = {}
+    data: dict[str, list[Any]] = {}
+    raw_cols: dict[str, list[Any]] = {}
+    extra_cols: dict[str, list[Any]] = {}
+    missing_cols: dict[str, list[Any]] = {}
+    rows = rt.rows
+
+    def exclude(i: int, code: str) -> None:
+        lst = reasons.setdefault(i, [])
+        if code not in lst:
+            lst.append(code)
+
+    extra_fields = [name for name in rt.columns if name not in spec.field_names]
+    combined = bool(rt.constants.get("_combined"))
+    if rt.constants.get("_inferred") and rt.constant_origin:
+        findings.append(codes.make(
+            "SEQUENCING_INFERRED", file=rt.file, sheet=rt.sheet, column=rt.record_column,
+            detail=rt.constant_origin))
+    for f in spec.fields:
+        col = rt.columns.get(f.name)
+        if combined and f.name == "event":
+            col = None  # the region cell holds the event too ("22q loss"): parsed there
+        if col is None and f.name in rt.constants:
+            parsed = parse_cell(rt.constants[f.name], field_parser(rt, spec, f, ctx))
+            for note in parsed.notes:
+                findings.append(_finding_from_note(
+                    note, rt, None, rt.record_column, rt.constant_origin, rt.constants[f.name]))
+            data[f.name] = [parsed.value] * n
+            for k, v in parsed.extra:
+                extra_cols[f"{f.name}_{k}" if k == "qualifier" else k] = [v] * n
+            if parsed.is_error:
+                for i in range(n):
+                    exclude(i, parsed.notes[0].code)
+            continue
+        if col is None:
+            data[f.name] = [None] * n
+            if f.required and n and (spec.name, f.name) not in CROSS_CHECKED_REQUIRED:
+                key = (rt.file, rt.sheet, f.name)
+                if key not in ctx.reported_missing:
+                    ctx.reported_missing.add(key)
+                    findings.append(codes.make(
+                        "COLUMN_REQUIRED_MISSING", file=rt.file, sheet=rt.sheet,
+                        value=f.name, detail="none"))
+                for i in range(n):
+                    exclude(i, "COLUMN_REQUIRED_MISSING")
+            continue
+        source_unit = rt.constants.get(f"_unit:{f.name}")
+        if source_unit and source_unit != f.unit:
+            findings.append(codes.make(
+                "UNIT_COLUMN_CONVERTED", file=rt.file, sheet=rt.sheet, column=col.letter,
+                header=col.header, value=source_unit, normalised=f.unit))
+        values = _hashable(col.values)
+        if f.kind == "event":
+            coding = rt.constants.get(f"_event_coding:{f.name}") or ctx.event_mapping
+            _results, memo = _event_results(values, coding)
+        else:
+            parser = field_parser(rt, spec, f, ctx)
+            shared = ctx.memo.setdefault(parser, {}) if parser in SHAREABLE else None
+            _results, memo = parse_values(values, parser, shared)
+        # Spread per-distinct-value results over the rows with C-level dict lookups.
+        data[f.name] = _spread(values, {v: p.value for v, p in memo.items()})
+        raw_cols[f.name] = _spread(values, {v: raw_text(v) for v in memo})
+        distinct = list(memo.values())
+        if any(p.extra for p in distinct):
+            as_dict = {v: dict(p.extra) for v, p in memo.items()}
+            keys = dict.fromkeys(k for p in distinct for k, _x in p.extra)
+            for k in keys:
+                name = f"{f.name}_{k}" if k == "qualifier" else k
+                extra_cols[name] = _spread(values, {v: d.get(k) for v, d in as_dict.items()})
+        if any(p.missing for p in distinct):
+            missing_cols[f.name] = _spread(values, {v: p.missing for v, p in memo.items()})
+        noted = {v for v, p in memo.items() if p.notes}
+        required = f.required and (spec.name, f.name) not in CROSS_CHECKED_REQUIRED
+        empty = {v for v, p in memo.items() if p.value is None and not p.is_error}
+        if not required:
+            empty = set()
+        if noted or empty:
+            raw_col = raw_cols[f.name]
+            code = "ID_MISSING" if f.kind == "id" else "VALUE_REQUIRED_MISSING"
+            for i, v in enumerate(values):
+                if v in noted:
+                    for note in memo[v].notes:
+                        findings.append(_finding_from_note(
+                            note, rt, rows[i], col.letter, col.header, raw_col[i]))
+                        if codes.level_of(note.code) is Level.ERROR:
+                            exclude(i, note.code)
+                if v in empty:
+                    # Required values: an empty identifier or gene leaves the record unusable.
+                    findings.append(codes.make(
+                        code, file=rt.file, sheet=rt.sheet, row=rows[i],
+                        column=col.letter, header=col.header, value=raw_col[i]))
+                    exclude(i, code)
+
+    # Germline flag columns (variants/fusions): warn, keep.
+    for name in extra_fields:
+        col = rt.columns[name]
+        if name == GERMLINE_FIELD:
+            for i, v in enumerate(col.values):
+                text = (raw_text(v) or "").strip().casefold()
+                if text in {"germline", "yes", "y", "true", "1", "x", "germ"}:
+                    findings.append(codes.make(
+                        "GERMLINE_VARIANT", file=rt.file, sheet=rt.sheet, row=rows[i],
+                        column=col.letter, header=col.header, value=raw_text(v)))
+            extra_cols[GERMLINE_FIELD] = [raw_text(v) for v in col.values]
+    if spec.name == "variants" and "variant_class" in data:
+        for i, v in enumerate(data["variant_class"]):
+            if isinstance(v, str) and "germline" in v.casefold():
+                findings.append(codes.make(
+                    "GERMLINE_VARIANT", file=rt.file, sheet=rt.sheet, row=rows[i],
+                    column=origin.letter("variant_class"),
+                    header=origin.header("variant_class"), value=v))
+
+    # Hidden rows: warn once per sheet; leave out if the user asked.
+    if rt.hidden_rows and not ctx.include_hidden_rows:
+        row_index = {r: i for i, r in enumerate(rows)}
+        for r in rt.hidden_rows:
+            if r in row_index:
+                exclude(row_index[r], "ROWS_HIDDEN")
+
+    excluded = [False] * n
+    reason_col: list[str | None] = [None] * n
+    for i, lst in reasons.items():
+        excluded[i] = True
+        reason_col[i] = ",".join(lst)
+    # One constructor call in final column order: per-column inserts cost more.
+    numeric = {f.name for f in spec.fields if f.kind in NUMERIC_KINDS}
+    columns: dict[str, Any] = dict(data)
+    columns.update(extra_cols)
+    columns["_source"] = [rt.file] * n
+    columns["_sheet"] = [rt.sheet] * n
+    columns["_row"] = np.asarray(rows, dtype=np.int64)
+    columns["_column"] = [rt.record_column] * n
+    columns["_excluded"] = np.array(excluded, dtype=bool)
+    columns["_reason"] = reason_col
+    for name, vals in raw_cols.items():
+        columns[RAW_PREFIX + name] = vals
+    for name, vals in missing_cols.items():
+        if any(v is not None for v in vals):
+            columns[MISSING_PREFIX + name] = vals
+    frame = pd.DataFrame(
+        {name: _column_array(vals, n, numeric=name in numeric) for name, vals in columns.items()}
+    )
+    return TableResult(frame, findings)
+
+
+# ---------------------------------------------------------------------------- all tables
+
+
+def _study_dict(frame: pd.DataFrame) -> dict[str, str]:
+    out: dict[str, str] = {}
+    if frame.empty:
+        return out
+    for k, v, excl in zip(frame["key"], frame["value"], frame["_excluded"]):
+        if k is not None and not excl:
+            out[str(k).strip().casefold()] = "" if v is None else str(v)
+    return out
+
+
+def effective_fish_threshold(study: dict[str, str], ctx: ValidationContext) -> float:
+    """User's threshold, else the Study sheet's, else 15%."""
+    if ctx.fish_threshold is not None:
+        return float(ctx.fish_threshold)
+    try:
+        return float(study.get("fish_threshold", DEFAULT_FISH_THRESHOLD_PERCENT))
+    except ValueError:
+        return DEFAULT_FISH_THRESHOLD_PERCENT
+
+
+def validate_tables(
+    tables: list[RawTable], *, context: ValidationContext | None = None
+) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
+    """Validate raw tables into canonical DataFrames and findings.
+
+    Parameters
+    ----------
+    tables:
+        Raw tables from any number of sheets/files; several may feed one canonical table.
+    context:
+        Settings (FISH threshold, event mapping, hidden rows ...).
+
+    Returns
+    -------
+    (tables, findings)
+        One DataFrame per canonical table that received records (field columns,
+        extra structured columns, bookkeeping, ``raw:<field>`` and
+        ``missing:<field>`` columns) and every finding, in sheet order.
+    """
+    from imft_desktop.io.validate_cross import cross_validate
+
+    ctx = context or ValidationContext()
+    findings: list[Finding] = []
+    frames: dict[str, list[pd.DataFrame]] = {}
+    origins: dict[str, list[RawTable]] = {}
+    hidden_seen: set[tuple[str, str]] = set()
+    order = {t.name: i for i, t in enumerate(TABLES)}
+    total = max(1, sum(len(t) for t in tables))
+    done = 0
+    for rt in sorted(tables, key=lambda t: order.get(t.table, 99)):
+        if ctx.progress is not None:
+            ctx.progress.check()
+            ctx.progress.report(done / total * 0.8, f"Checking {rt.sheet}")
+        result = validate_raw_table(rt, ctx)
+        done += len(rt)
+        frame = result.frame
+        frame["_rt"] = len(origins.setdefault(rt.table, []))
+        origins[rt.table].append(rt)
+        frames.setdefault(rt.table, []).append(frame)
+        findings.extend(result.findings)
+        key = (rt.file, rt.sheet)
+        if rt.hidden_rows and key not in hidden_seen:
+            hidden_seen.add(key)
+            n_hidden = len(rt.hidden_rows)
+            findings.append(codes.make(
+                "ROWS_HIDDEN", file=rt.file, sheet=rt.sheet, row=min(rt.hidden_rows),
+                value=f"row{'s' if n_hidden != 1 else ''} {codes.compact_rows(rt.hidden_rows)}",
+                normalised="included" if ctx.include_hidden_rows else "left out",
+                detail=f"{n_hidden} row{'s' if n_hidden != 1 else ''}"))
+    merged: dict[str, pd.DataFrame] = {}
+    for name, parts in frames.items():
+        merged[name] = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    if ctx.progress is not None:
+        ctx.progress.report(0.85, "Checking across sheets")
+    findings.extend(cross_validate(merged, origins, ctx))
+    for name, df in merged.items():
+        merged[name] = _finish(name, df)
+    if ctx.progress is not None:
+        ctx.progress.report(1.0, "Checked")
+    return merged, findings
+
+
+def _finish(name: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Column order: fields, structured extras, bookkeeping, raw and missing columns."""
+    df = df.drop(columns=["_rt"], errors="ignore")
+    fields = list(TABLES_BY_NAME[name].field_names)
+    book = list(BOOKKEEPING)
+    raw = [c for c in df.columns if c.startswith(RAW_PREFIX)]
+    miss = [c for c in df.columns if c.startswith(MISSING_PREFIX)]
+    extras = [c for c in df.columns if c not in fields + book + raw + miss]
+    order = fields + extras + book + raw + miss
+    if list(df.columns) != order:
+        df = df.loc[:, order]
+    if df["_excluded"].dtype != bool:
+        df["_excluded"] = df["_excluded"].astype(bool)
+    if not isinstance(df.index, pd.RangeIndex) or df.index.start != 0:
+        df = df.reset_index(drop=True)
+    return df
+
