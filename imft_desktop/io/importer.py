@@ -104,6 +104,9 @@ def import_file(
 ) -> Cohort:
     """Read ``path`` and build a validated ``Cohort``.
 
+    ``path`` is a workbook (xlsx, xlsm, xls, xlsb, ods), a csv/tsv file, a MAF or SEG
+    file, or a cBioPortal study folder.
+
     Raises
     ------
     UnreadableFile
@@ -111,8 +114,13 @@ def import_file(
     Cancelled
         When ``progress`` was cancelled.
     """
+    from imft_desktop.io.interop import detect, import_interop
     from imft_desktop.io.read import read_workbook
 
+    # Files of other tools (MAF, SEG, cBioPortal study folders) have layouts of their
+    # own; everything else is a workbook or delimited text read cell by cell.
+    if detect(path) is not None:
+        return import_interop(path, progress)
     options = options or ImportOptions()
     read_progress = progress.sub(0.0, 0.4) if progress is not None else None
     build_progress = progress.sub(0.4, 1.0) if progress is not None else None

@@ -96,3 +96,12 @@ def test_real_maf_and_segments(reference_data):
     one = import_interop(reference_data / "copynumber" / "maftools_TCGA.AB.3009.hg19.seg.txt")
     assert len(one.table("cn_segments")) == 818
     assert {"X", "Y"} <= set(one.table("cn_segments")["chrom"])
+
+
+def test_import_file_routes_other_tools_files(tmp_path):
+    from imft_desktop.io.importer import import_file
+
+    path = tmp_path / "cohort.maf"
+    path.write_text(MAF)
+    cohort = import_file(path)
+    assert cohort.sources[0].kind == "maf" and cohort.n_samples == 3
