@@ -1,0 +1,246 @@
+"""``imft summary FILE``: alteration frequencies, fusion partners, copy number, concordance.
+
+Without ``--json`` a readable, aligned table.  With ``--json`` one object (keys are only
+ever added, never renamed):
+
+``file``, ``synthetic``, ``samples`` (int), ``group_by`` (null or the column / label),
+``alterations``
+    list of ``{label, gene, kind, level, capability, altered, tested, percent,
+    ci95: [low, high]}`` (percent and CI bounds in %, exact Clopper-Pearson 95% CI;
+    ``group`` added when grouped), ordered by frequency;
+``fusion_partners``
+    ``{driver: {partner: n_samples}}`` ("partner unknown" its own partner);
+``fusion_partner_details``
+    orientation (5'/3'), samples per driver, tested n;
+``cna_burden``
+    ``{sample_id: {tested, source, altered_regions, n_arm_events, n_focal_events,
+    fraction_genome_altered}}`` for every sample (null values when not tested for copy
+    number), an object keyed by sample id so scripts can look a sample up directly;
+``recurrent_focal_loci``
+    list of ``{locus, chrom, start, end, cytoband, event, n_samples, n_high_level,
+    n_tested, samples}``;
+``concordance``
+    list, one per gene assessed by two or more of IHC / FISH / sequencing;
+``cooccurrence``
+    list of pairs with their 2x2 counts, odds ratio, p, q, tendency, test;
+``methods``
+    ``{topic: sentence}`` naming every test, CI and threshold;
+``cna_params``, ``warnings``.
+
+Exit codes: 0 done, 1 ``--by`` names no column or alteration, 2 unreadable file or
+wrong call.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import math
+import sys
+from typing import Any
+
+NAME = "summary"
+HELP = "Alteration frequencies with exact CIs, fusion partners, CNA burden and loci."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from imft_desktop.cli.cmd_validate import add_import_arguments
+
+    add_import_arguments(parser)
+    parser.add_argument("--by", metavar="COLUMN",
+                        help="group frequencies by a clinical column or an alteration label")
+    parser.add_argument("--assembly", choices=("hg19", "hg38"),
+                        help="genome assembly of the segments (default: Study sheet, or hg38)")
+    parser.add_argument("--min-focal-samples", type=int, default=2, metavar="K",
+                        help="samples sharing a focal locus for it to count (default 2)")
+    parser.add_argument("--top", type=int, default=None, metavar="N",
+                        help="print only the N most frequent alterations (text output)")
+
+
+def _clean(obj: Any) -> Any:
+    """JSON-safe: numpy scalars to Python, non-finite floats to None, tuples to lists."""
+    if isinstance(obj, dict):
+        return {str(k): _clean(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_clean(v) for v in obj]
+    if hasattr(obj, "item") and not isinstance(obj, str | bytes):
+        with contextlib.suppress(ValueError, AttributeError):
+            obj = obj.item()
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
+
+
+def summary_json(summary: Any, cohort: Any) -> dict[str, Any]:
+    """The ``--json`` object for an ``AlterationSummary`` (see the module docstring)."""
+    from imft_desktop.analysis.cooccurrence import cooccurrence_records
+
+    freq = summary.frequencies.to_dict()
+    burden = {}
+    for r in summary.burden.itertuples(index=False):
+        burden[str(r.sample_id)] = {
+            "tested": bool(r.tested),
+            "source": r.source,
+            "altered_regions": None if not r.tested else _int(r.altered_regions),
+            "n_arm_events": _int(r.n_arm_events),
+            "n_focal_events": _int(r.n_focal_events),
+            "fraction_genome_altered": _round(r.fraction_genome_altered),
+        }
+    loci = [
+        {
+            "locus": r.locus, "chrom": r.chrom, "start": int(r.start), "end": int(r.end),
+            "cytoband": r.cytoband, "event": r.event, "n_samples": int(r.n_samples),
+            "n_high_level": int(r.n_high_level), "n_tested": int(r.n_tested),
+            "samples": list(r.samples),
+        }
+        for r in summary.focal_loci.itertuples(index=False)
+    ]
+    methods = dict(summary.methods)
+    note = summary.cooccurrence.attrs.get("note")
+    if note:
+        methods["cooccurrence_note"] = note
+    source = cohort.sources[0].name if cohort.sources else None
+    return _clean(
+        {
+            "file": source,
+            "synthetic": cohort.is_synthetic,
+            "samples": summary.n,
+            "group_by": freq["group_by"],
+            "groups": freq["groups"],
+            "alterations": freq["alterations"],
+            "fusion_partners": summary.partners.counts,
+            "fusion_partner_details": summary.partners.to_dict(),
+            "cna_burden": burden,
+            "recurrent_focal_loci": loci,
+            "concordance": [c.to_dict() for c in summary.concordance],
+            "cooccurrence": cooccurrence_records(summary.cooccurrence),
+            "methods": methods,
+            "cna_params": summary.matrix.cna.to_dict(),
+            "warnings": summary.warnings,
+        }
+    )
+
+
+def _int(x: Any) -> int | None:
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else int(x)
+
+
+def _round(x: Any) -> float | None:
+    return None if x is None or not math.isfinite(float(x)) else round(float(x), 4)
+
+
+def _fmt_pct(x: float) -> str:
+    return "n/a" if x is None or not math.isfinite(x) else f"{x:.1f}%"
+
+
+def human_summary(summary: Any, cohort: Any, top: int | None = None) -> str:
+    """Readable text: aligned frequency table, then partners, copy number, concordance."""
+    lines: list[str] = []
+    title = cohort.name or "cohort"
+    if cohort.is_synthetic:
+        title += "  (SYNTHETIC DATA)"
+    lines += [title, f"{summary.n} samples", ""]
+    rows = summary.frequencies.to_frame()
+    grouped = summary.frequencies.group_by is not None
+    if top is not None:
+        keep = list(dict.fromkeys(rows["label"]))[:top]
+        rows = rows.loc[rows["label"].isin(keep)]
+    table: list[tuple[str, ...]] = (
+        [("Alteration", "Group", "Altered/tested", "%", "95% CI")] if grouped
+        else [("Alteration", "Altered/tested", "%", "95% CI")]
+    )
+    for r in rows.itertuples(index=False):
+        ci = (
+            f"{r.ci_low:.1f}-{r.ci_high:.1f}" if math.isfinite(r.ci_low) else "n/a"
+        )
+        cells = (str(r.label), f"{r.altered}/{r.tested}", _fmt_pct(r.percent), ci)
+        table.append((cells[0], str(r.group), *cells[1:]) if grouped else cells)
+    widths = [max(len(str(row[i])) for row in table) for i in range(len(table[0]))]
+    for k, row in enumerate(table):
+        lines.append(
+            "  ".join(
+                str(c).ljust(w) if i == 0 or (grouped and i == 1) else str(c).rjust(w)
+                for i, (c, w) in enumerate(zip(row, widths))
+            ).rstrip()
+        )
+        if k == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    lines += ["", summary.frequencies.methods]
+    partners = summary.partners
+    if partners.counts:
+        lines += ["", f"Fusion partners (samples tested for fusions: {partners.tested_n})"]
+        for driver, parts in partners.counts.items():
+            text = ", ".join(f"{p} {n}" for p, n in parts.items())
+            lines.append(
+                f"  {driver}: {partners.driver_samples[driver]} samples, "
+                f"{partners.n_partners(driver)} partners ({text})"
+            )
+    burden = summary.burden.loc[summary.burden["tested"]]
+    if len(burden):
+        lines += [
+            "",
+            f"Copy number ({len(burden)} samples tested): median altered regions "
+            f"{burden['altered_regions'].median():g}; recurrent focal loci: "
+            f"{len(summary.focal_loci)}",
+        ]
+        for r in summary.focal_loci.itertuples(index=False):
+            lines.append(f"  {r.cytoband:<18} {r.event:<5} {r.n_samples}/{r.n_tested}  "
+                         f"({r.locus})")
+    for conc in summary.concordance:
+        lines += ["", f"Concordance for {conc.gene} ({', '.join(conc.assays)})"]
+        for p in conc.pairs:
+            kappa = "n/a" if not math.isfinite(p.kappa) else (
+                f"{p.kappa:.2f} ({p.kappa_ci[0]:.2f} to {p.kappa_ci[1]:.2f})"
+            )
+            agree = "n/a" if not p.n else f"{100 * p.agreement:.0f}%"
+            lines.append(f"  {p.a} vs {p.b}: n={p.n}, agreement {agree}, kappa {kappa}; "
+                         f"discordant: {', '.join(p.discordant) or 'none'}")
+        for a in conc.accuracy:
+            lines.append(
+                f"  {a.assay} vs {a.reference}: sensitivity {a.tp}/{a.tp + a.fn}, "
+                f"specificity {a.tn}/{a.tn + a.fp}"
+            )
+    co = summary.cooccurrence
+    if len(co):
+        lines += ["", "Co-occurrence / mutual exclusivity (lowest p first)"]
+        for r in co.head(10).itertuples(index=False):
+            lines.append(
+                f"  {r.a} & {r.b}: both {r.both}, only A {r.a_only}, only B {r.b_only}, "
+                f"neither {r.neither}; p={r.p:.3g}, q={r.q:.3g} ({r.tendency})"
+            )
+        lines.append("  " + str(co.attrs.get("method", "")))
+    if summary.warnings:
+        lines += ["", "Warnings"] + [f"  {w}" for w in summary.warnings]
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    from imft_desktop.cli.cmd_validate import UsageError, load_cohort, report_unreadable
+    from imft_desktop.io.raw import UnreadableFile
+
+    try:
+        cohort = load_cohort(args)
+    except UsageError as exc:
+        print(f"imft summary: {exc}", file=sys.stderr)
+        return 2
+    except UnreadableFile as exc:
+        return report_unreadable(args.file, exc.message)
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+        return report_unreadable(args.file, exc.strerror or type(exc).__name__)
+    from imft_desktop.analysis.copy_number import CnaParams
+    from imft_desktop.analysis.frequencies import summarise
+
+    cna = CnaParams(assembly=args.assembly) if args.assembly else None
+    try:
+        summary = summarise(cohort, group_by=args.by, cna=cna,
+                            min_focal_samples=max(1, args.min_focal_samples),
+                            with_oncoprint=False)
+    except KeyError as exc:
+        print(f"imft summary: --by: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(summary_json(summary, cohort), ensure_ascii=False, indent=1))
+    else:
+        print(human_summary(summary, cohort, args.top))
+    return 0

@@ -1,0 +1,544 @@
+"""The Summary tab: alteration frequencies with exact CIs, fusion partners, oncoprint,
+genome-wide copy number with recurrent focal loci, assay concordance and co-occurrence.
+
+The summary (``analysis.frequencies.summarise``) runs in the shared thread pool, so
+``set_cohort`` returns at once whatever the cohort's size.  matplotlib is imported when
+a plot sub-tab is first shown (the canvases are created then), not at start-up.
+Picking an alteration (double-click or Enter in the table, or the button) emits
+``samples_selected`` with the altered samples; the main window selects them in the
+Samples tab.  A click on an oncoprint column, a focal locus or a discordant-samples
+button does the same.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from imft_desktop.qt.table_models import DataFrameTableModel, make_proxy
+from imft_desktop.qt.workers import TaskHandle, start_task
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from imft_desktop.analysis.frequencies import AlterationSummary
+    from imft_desktop.model.cohort import Cohort
+    from imft_desktop.model.progress import Progress
+
+MESSAGES = {
+    "no_cohort": "Open a cohort to see its alteration summary.",
+    "running": "Summarising alterations…",
+    "failed": "Could not summarise: {error}",
+    "done": "{n} samples, {k} alterations. Double-click an alteration to select its "
+            "altered samples in the Samples tab.",
+    "none": "(no grouping)",
+    "select": "Select altered samples",
+    "filter": "Filter alterations…",
+    "no_concordance": "No gene was tested by two or more of IHC, FISH and sequencing.",
+    "select_discordant": "Select discordant samples",
+    "rows": "Rows",
+}
+
+FREQ_HEADERS = ["Alteration", "Group", "Kind", "Assay", "Altered", "Tested", "%", "95% CI"]
+LOCI_HEADERS = ["Locus", "Cytoband", "Event", "Samples", "Tested", "High-level"]
+COOC_HEADERS = ["A", "B", "Both", "A only", "B only", "Neither", "Odds ratio", "p", "q",
+                "Tendency"]
+
+
+def compute_summary(cohort: Cohort, group_by: str | None,
+                    progress: Progress | None = None) -> AlterationSummary:
+    """The whole summary for the tab (runs in a worker thread)."""
+    from imft_desktop.analysis.frequencies import summarise
+
+    if progress is not None:
+        progress.report(0.1, MESSAGES["running"])
+    result = summarise(cohort, group_by=group_by)
+    if progress is not None:
+        progress.report(1.0, "")
+    return result
+
+
+def frequency_frame(summary: AlterationSummary) -> pd.DataFrame:
+    """Display table of the frequency rows (one row per label and group)."""
+    import pandas as pd
+
+    rows = summary.frequencies.to_frame()
+    ci = [
+        "n/a" if not math.isfinite(lo) else f"{lo:.1f}-{hi:.1f}"
+        for lo, hi in zip(rows["ci_low"], rows["ci_high"])
+    ]
+    return pd.DataFrame(
+        {
+            "Alteration": rows["label"],
+            "Group": rows["group"].fillna("all") if "group" in rows else "all",
+            "Kind": rows["kind"],
+            "Assay": rows["capability"],
+            "Altered": rows["altered"],
+            "Tested": rows["tested"],
+            "%": rows["percent"].round(1),
+            "95% CI": ci,
+        }
+    )
+
+
+class SummaryTab(QWidget):
+    """Alteration summaries of the current cohort (see the module docstring)."""
+
+    title = "Summary"
+    samples_selected = Signal(list)
+    #: Emitted when a summary has been computed and shown (or failed).
+    summary_ready = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.cohort: Cohort | None = None
+        self.summary: AlterationSummary | None = None
+        self._task: TaskHandle | None = None
+        self._token = 0
+        self._freq_frame: pd.DataFrame | None = None
+        self._loci_frame: pd.DataFrame | None = None
+        self._drawn: set[str] = set()
+        self._canvases: dict[str, Any] = {}
+        self._onco_layout: dict[str, Any] | None = None
+
+        self.message = QLabel(MESSAGES["no_cohort"])
+        self.message.setWordWrap(True)
+        self.group_combo = QComboBox()
+        self.group_combo.addItem(MESSAGES["none"])
+        self.group_combo.setMinimumContentsLength(18)
+        self.group_combo.activated.connect(self._on_group_combo_activated)
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText(MESSAGES["filter"])
+        self.filter_edit.setClearButtonEnabled(True)
+        self.select_button = QPushButton(MESSAGES["select"])
+        self.select_button.clicked.connect(self._on_select_button_clicked)
+        self.select_button.setEnabled(False)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Group by"))
+        top.addWidget(self.group_combo)
+        top.addWidget(self.filter_edit, 1)
+        top.addWidget(self.select_button)
+
+        # Frequencies
+        self.freq_model = DataFrameTableModel(parent=self)
+        self.freq_proxy = make_proxy(self.freq_model, self)
+        self.filter_edit.textChanged.connect(self.freq_proxy.set_filter_text)
+        self.table = self._make_view(self.freq_proxy)
+        self.table.activated.connect(self._on_table_activated)
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda *_: self.select_button.setEnabled(True)
+        )
+        # Methods and warnings under the table, scrollable so the table keeps its room.
+        self.methods = QTextBrowser()
+        self.methods.setMaximumHeight(110)
+        freq_page = QWidget()
+        fl = QVBoxLayout(freq_page)
+        fl.addWidget(self.table, 1)
+        fl.addWidget(self.methods)
+
+        # Copy number: genome plot (created lazily) over the loci table.
+        self.loci_model = DataFrameTableModel(parent=self)
+        self.loci_proxy = make_proxy(self.loci_model, self)
+        self.loci_table = self._make_view(self.loci_proxy)
+        self.loci_table.activated.connect(self._on_loci_table_activated)
+        self.cn_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.cn_splitter.addWidget(self.loci_table)
+
+        # Oncoprint: canvas (lazy) with a row-count control.
+        self.onco_rows = QSpinBox()
+        self.onco_rows.setRange(1, 200)
+        self.onco_rows.setValue(25)
+        self.onco_rows.valueChanged.connect(lambda _v: self._redraw("oncoprint"))
+        self.onco_page = QWidget()
+        ol = self._onco_box = QVBoxLayout(self.onco_page)
+        orow = QHBoxLayout()
+        orow.addWidget(QLabel(MESSAGES["rows"]))
+        orow.addWidget(self.onco_rows)
+        orow.addStretch(1)
+        ol.addLayout(orow)
+
+        self.partners_page = QWidget()
+        self._partners_box = QVBoxLayout(self.partners_page)
+
+        # Concordance
+        self.conc_gene = QComboBox()
+        self.conc_gene.activated.connect(lambda _i: self._show_concordance())
+        self.conc_text = QTextBrowser()
+        self.conc_button = QPushButton(MESSAGES["select_discordant"])
+        self.conc_button.clicked.connect(self._on_conc_button_clicked)
+        conc_page = QWidget()
+        cl = QVBoxLayout(conc_page)
+        crow = QHBoxLayout()
+        crow.addWidget(QLabel("Gene"))
+        crow.addWidget(self.conc_gene)
+        crow.addStretch(1)
+        crow.addWidget(self.conc_button)
+        cl.addLayout(crow)
+        cl.addWidget(self.conc_text, 1)
+
+        # Co-occurrence
+        self.cooc_model = DataFrameTableModel(parent=self)
+        self.cooc_table = self._make_view(make_proxy(self.cooc_model, self))
+        self.cooc_note = QLabel()
+        self.cooc_note.setWordWrap(True)
+        cooc_page = QWidget()
+        kl = QVBoxLayout(cooc_page)
+        kl.addWidget(self.cooc_table, 1)
+        kl.addWidget(self.cooc_note)
+
+        self.subtabs = QTabWidget()
+        self.subtabs.addTab(freq_page, "Frequencies")
+        self.subtabs.addTab(self.partners_page, "Fusion partners")
+        self.subtabs.addTab(self.onco_page, "Oncoprint")
+        self.subtabs.addTab(self.cn_splitter, "Copy number")
+        self.subtabs.addTab(conc_page, "Concordance")
+        self.subtabs.addTab(cooc_page, "Co-occurrence")
+        self.subtabs.currentChanged.connect(self._on_subtabs_current_changed)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.message)
+        layout.addLayout(top)
+        layout.addWidget(self.subtabs, 1)
+
+    @staticmethod
+    def _make_view(model: Any) -> QTableView:
+        view = QTableView()
+        view.setModel(model)
+        view.setSortingEnabled(True)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        view.horizontalHeader().setStretchLastSection(True)
+        view.verticalHeader().setVisible(False)
+        return view
+
+    # ------------------------------------------------------------ cohort
+    def set_cohort(self, cohort: Cohort | None) -> None:
+        """Show ``cohort`` (None clears the tab); the summary is computed in a worker."""
+        self.cohort = cohort
+        self.summary = None
+        self._token += 1
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+        self._drawn.clear()
+        self.freq_model.set_frame(_empty(FREQ_HEADERS))
+        self.loci_model.set_frame(_empty(LOCI_HEADERS))
+        self.cooc_model.set_frame(_empty(COOC_HEADERS))
+        self.conc_gene.clear()
+        self.conc_text.clear()
+        self.methods.clear()
+        self.select_button.setEnabled(False)
+        for canvas in self._canvases.values():
+            canvas.clear()
+            canvas.draw_idle()
+        self.group_combo.clear()
+        self.group_combo.addItem(MESSAGES["none"])
+        if cohort is None:
+            self.message.setText(MESSAGES["no_cohort"])
+            return
+        self._start(None)
+
+    def _start(self, group_by: str | None) -> None:
+        if self.cohort is None:
+            return
+        self.message.setText(MESSAGES["running"])
+        token = self._token
+        self._task = start_task(
+            compute_summary, self.cohort, group_by,
+            on_result=lambda s: self._on_summary_ready(s, token),
+            on_error=lambda exc: self._on_summary_failed(exc, token),
+        )
+
+    def _on_summary_failed(self, exc: BaseException, token: int) -> None:
+        if token != self._token:
+            return
+        self._task = None
+        self.message.setText(MESSAGES["failed"].format(error=str(exc) or type(exc).__name__))
+        self.summary_ready.emit()
+
+    def _on_summary_ready(self, summary: AlterationSummary, token: int) -> None:
+        if token != self._token:
+            return  # a newer cohort or grouping replaced this one
+        self._task = None
+        first = self.summary is None
+        self.summary = summary
+        self._fill(summary, first)
+        self.message.setText(MESSAGES["done"].format(n=summary.n, k=len(summary.matrix.labels)))
+        self.summary_ready.emit()
+
+    def _fill(self, summary: AlterationSummary, first: bool) -> None:
+        self._freq_frame = frequency_frame(summary)
+        self.freq_model.set_frame(self._freq_frame)
+        # Rows come ordered by frequency: no column's sort arrow applies yet.
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.table.resizeColumnsToContents()
+        methods = [summary.frequencies.methods]
+        methods += [f"{k}: {v}" for k, v in summary.methods.items() if k != "frequencies"]
+        if summary.warnings:
+            methods.append("Warnings: " + " ".join(summary.warnings))
+        self.methods.setPlainText("\n".join(methods))
+        if first and self.cohort is not None:
+            self._fill_group_choices(summary)
+        loci = summary.focal_loci
+        import pandas as pd
+
+        self._loci_frame = pd.DataFrame(
+            {
+                "Locus": loci["locus"], "Cytoband": loci["cytoband"], "Event": loci["event"],
+                "Samples": loci["n_samples"], "Tested": loci["n_tested"],
+                "High-level": loci["n_high_level"],
+            }
+        ) if len(loci) else _empty(LOCI_HEADERS)
+        self.loci_model.set_frame(self._loci_frame)
+        co = summary.cooccurrence
+        if len(co):
+            frame = pd.DataFrame(
+                {
+                    "A": co["a"], "B": co["b"], "Both": co["both"], "A only": co["a_only"],
+                    "B only": co["b_only"], "Neither": co["neither"],
+                    "Odds ratio": co["odds_ratio"].round(3), "p": co["p"].map(_fmt_p),
+                    "q": co["q"].map(_fmt_p), "Tendency": co["tendency"],
+                }
+            )
+        else:
+            frame = _empty(COOC_HEADERS)
+        self.cooc_model.set_frame(frame)
+        self.cooc_note.setText(" ".join(
+            x for x in (co.attrs.get("method", ""), co.attrs.get("note", "")) if x))
+        self.conc_gene.clear()
+        self.conc_gene.addItems([c.gene for c in summary.concordance])
+        self._show_concordance()
+        self._drawn.clear()
+        self._draw_current()
+
+    def _fill_group_choices(self, summary: AlterationSummary) -> None:
+        assert self.cohort is not None
+        clinical = self.cohort.clinical()
+        skip = {"sample_id", "patient_id", "comment"}
+        columns = [
+            str(c) for c in clinical.columns
+            if str(c) not in skip and clinical[c].notna().any()
+            and clinical[c].nunique(dropna=True) <= 12
+        ]
+        labels = [lab for lab in summary.matrix.labels if summary.matrix.info[lab].altered_n][:30]
+        self.group_combo.addItems(columns)
+        if labels:
+            self.group_combo.insertSeparator(self.group_combo.count())
+            self.group_combo.addItems(labels)
+
+    # ------------------------------------------------------------ user actions
+    @Slot(int)
+    def _on_group_combo_activated(self, index: int) -> None:
+        text = self.group_combo.itemText(index)
+        group_by = None if index == 0 or text == MESSAGES["none"] else text
+        self._token += 1
+        if self._task is not None:
+            self._task.cancel()
+        self._start(group_by)
+
+    def label_at(self, view_row: int) -> tuple[str, str | None] | None:
+        """(alteration label, group or None) shown at ``view_row`` of the table."""
+        if self._freq_frame is None or view_row < 0:
+            return None
+        src = self.freq_proxy.mapToSource(self.freq_proxy.index(view_row, 0))
+        if not src.isValid():
+            return None
+        row = self._freq_frame.iloc[self.freq_model.data_row(src.row())]
+        group = None if self.summary is None or self.summary.frequencies.group_by is None \
+            else str(row["Group"])
+        return str(row["Alteration"]), group
+
+    def choose_row(self, view_row: int) -> list[str]:
+        """Emit ``samples_selected`` with the altered samples of the alteration shown at
+        ``view_row`` (within its group when the table is grouped); returns them."""
+        picked = self.label_at(view_row)
+        if picked is None or self.summary is None:
+            return []
+        label, group = picked
+        ids = self.summary.matrix.altered_samples(label)
+        if group is not None:
+            ids = [s for s in ids if s in set(self._group_members(group))]
+        self.samples_selected.emit(ids)
+        return ids
+
+    def _group_members(self, group: str) -> list[str]:
+        assert self.summary is not None and self.cohort is not None
+        from imft_desktop.analysis.frequencies import group_values
+
+        by = self.summary.frequencies.group_by or ""
+        values, _name = group_values(self.cohort, self.summary.matrix, by)
+        ids = self.summary.matrix.samples
+        return [s for s, v in zip(ids, values) if str(v) == group]
+
+    @Slot(QModelIndex)
+    def _on_table_activated(self, index: QModelIndex) -> None:
+        self.choose_row(index.row())
+
+    @Slot()
+    def _on_select_button_clicked(self) -> None:
+        self.choose_row(self.table.currentIndex().row())
+
+    @Slot(QModelIndex)
+    def _on_loci_table_activated(self, index: QModelIndex) -> None:
+        if self.summary is None or self._loci_frame is None:
+            return
+        src = self.loci_proxy.mapToSource(index)
+        row = self.loci_model.data_row(src.row())
+        self.samples_selected.emit(list(self.summary.focal_loci.iloc[row]["samples"]))
+
+    @Slot()
+    def _on_conc_button_clicked(self) -> None:
+        conc = self._current_concordance()
+        if conc is not None:
+            self.samples_selected.emit([str(s) for s in conc.discordant["sample_id"]])
+
+    # ------------------------------------------------------------ concordance view
+    def _current_concordance(self) -> Any:
+        if self.summary is None:
+            return None
+        gene = self.conc_gene.currentText()
+        return next((c for c in self.summary.concordance if c.gene == gene), None)
+
+    def _show_concordance(self) -> None:
+        conc = self._current_concordance()
+        self.conc_button.setEnabled(conc is not None and len(conc.discordant) > 0)
+        if conc is None:
+            self.conc_text.setHtml(f"<p>{MESSAGES['no_concordance']}</p>")
+            return
+        self.conc_text.setHtml(concordance_html(conc))
+
+    # ------------------------------------------------------------ plots
+    @Slot(int)
+    def _on_subtabs_current_changed(self, _index: int) -> None:
+        self._draw_current()
+
+    def _draw_current(self) -> None:
+        page = self.subtabs.currentWidget()
+        name = {self.partners_page: "partners", self.onco_page: "oncoprint",
+                self.cn_splitter: "genome"}.get(page)
+        if name is not None and name not in self._drawn:
+            self._redraw(name)
+
+    def _canvas(self, name: str) -> Any:
+        canvas = self._canvases.get(name)
+        if canvas is None:
+            from imft_desktop.qt.mpl_canvas import MplCanvas
+
+            canvas = MplCanvas(self, toolbar=True)
+            if name == "partners":
+                self._partners_box.addWidget(canvas)
+            elif name == "oncoprint":
+                self._onco_box.addWidget(canvas, 1)
+                canvas.canvas.mpl_connect("button_press_event", self._on_oncoprint_clicked)
+            else:
+                self.cn_splitter.insertWidget(0, canvas)
+                self.cn_splitter.setStretchFactor(0, 3)
+            self._canvases[name] = canvas
+        return canvas
+
+    def _redraw(self, name: str) -> None:
+        if self.summary is None:
+            return
+        canvas = self._canvas(name)
+        canvas.clear()
+        ax = canvas.figure.add_subplot()
+        s = self.summary
+        if name == "partners":
+            from imft_desktop.plotting.partners import plot_partners
+
+            plot_partners(s.partners, ax)
+        elif name == "oncoprint" and s.oncoprint is not None:
+            from imft_desktop.plotting.oncoprint import plot_oncoprint
+
+            data = s.oncoprint
+            rows = data.rows[: self.onco_rows.value()]
+            data = data.reorder(rows) if rows else data
+            self._onco_data = data
+            self._onco_layout = plot_oncoprint(data, ax)
+        elif name == "genome":
+            from imft_desktop.plotting.cna_genome import plot_genome_frequency
+
+            plot_genome_frequency(s.genome, ax, s.matrix.cna.genome)
+        canvas.draw()
+        self._drawn.add(name)
+
+    def _on_oncoprint_clicked(self, event: Any) -> None:
+        layout = self._onco_layout
+        if layout is None or event.xdata is None or event.ydata is None:
+            return
+        j = math.floor(event.xdata)
+        samples = layout["samples"]
+        if 0 <= j < len(samples) and event.ydata >= 0:
+            self.samples_selected.emit([samples[j]])
+
+
+def concordance_html(conc: Any) -> str:
+    """The concordance result as small HTML tables (2x2 per pair, accuracy, patterns)."""
+    e = html.escape
+    parts = [f"<h3>{e(conc.gene)}: {e(', '.join(conc.assays))}</h3>"]
+    tested = ", ".join(f"{e(a)} {conc.positive[a]}/{conc.tested[a]} positive"
+                       for a in conc.assays)
+    parts.append(f"<p>{tested}; tested by all: {conc.all_tested_n}</p>")
+    for p in conc.pairs:
+        t = p.table
+        kappa = "not estimable" if not math.isfinite(p.kappa) else (
+            f"{p.kappa:.2f} (95% CI {p.kappa_ci[0]:.2f} to {p.kappa_ci[1]:.2f})")
+        agree = "n/a" if not p.n else f"{100 * p.agreement:.0f}%"
+        parts.append(
+            f"<p><b>{e(p.a)} vs {e(p.b)}</b> (n = {p.n}): agreement {agree}, "
+            f"Cohen's kappa {kappa}</p>"
+            "<table border='1' cellspacing='0' cellpadding='3'>"
+            f"<tr><th></th><th>{e(p.b)} +</th><th>{e(p.b)} −</th></tr>"
+            f"<tr><th>{e(p.a)} +</th><td>{t[0][0]}</td><td>{t[0][1]}</td></tr>"
+            f"<tr><th>{e(p.a)} −</th><td>{t[1][0]}</td><td>{t[1][1]}</td></tr></table>"
+        )
+        if p.discordant:
+            parts.append(f"<p>Discordant: {e(', '.join(p.discordant))}</p>")
+    for a in conc.accuracy:
+        sens = "n/a" if not math.isfinite(a.sensitivity) else (
+            f"{100 * a.sensitivity:.0f}% ({100 * a.sensitivity_ci[0]:.0f}-"
+            f"{100 * a.sensitivity_ci[1]:.0f})")
+        spec = "n/a" if not math.isfinite(a.specificity) else (
+            f"{100 * a.specificity:.0f}% ({100 * a.specificity_ci[0]:.0f}-"
+            f"{100 * a.specificity_ci[1]:.0f})")
+        parts.append(
+            f"<p>{e(a.assay)} against {e(a.reference)}: sensitivity {a.tp}/{a.tp + a.fn} "
+            f"= {sens}; specificity {a.tn}/{a.tn + a.fp} = {spec}</p>"
+        )
+    if conc.warnings:
+        parts.append("<p><i>" + e(" ".join(conc.warnings)) + "</i></p>")
+    parts.append(f"<p><small>{e(conc.method)}</small></p>")
+    return "".join(parts)
+
+
+def _empty(headers: list[str]) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame({h: [] for h in headers})
+
+
+def _fmt_p(p: float) -> str:
+    if p is None or not math.isfinite(p):
+        return "n/a"
+    return f"{p:.2g}" if p < 0.001 else f"{p:.3f}"

@@ -1,0 +1,95 @@
+"""The Summary tab, offscreen: frequency rows, picking an alteration, plots, grouping."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("MPLBACKEND", "Agg")
+pytest.importorskip("PySide6")
+
+from PySide6.QtCore import Qt
+
+from imft_desktop.qt.summary_tab import SummaryTab
+
+
+@pytest.fixture
+def tab(qtbot, cohort):
+    widget = SummaryTab()
+    qtbot.addWidget(widget)
+    with qtbot.waitSignal(widget.summary_ready, timeout=20_000):
+        widget.set_cohort(cohort)
+    yield widget
+    widget.set_cohort(None)
+
+
+def _row_of(tab: SummaryTab, label: str) -> int:
+    for r in range(tab.freq_proxy.rowCount()):
+        picked = tab.label_at(r)
+        if picked and picked[0] == label:
+            return r
+    raise AssertionError(label)
+
+
+def test_table_rows_and_denominators(tab):
+    assert tab.title == "Summary"
+    model = tab.freq_proxy
+    assert model.rowCount() == len(tab.summary.matrix.labels)
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers[:2] == ["Alteration", "Group"]
+    r = _row_of(tab, "22q loss")
+    texts = [model.index(r, c).data() for c in range(model.columnCount())]
+    assert texts[0] == "22q loss"
+    assert "3" in texts[headers.index("Altered")] and "5" in texts[headers.index("Tested")]
+    assert "Clopper-Pearson" in tab.methods.toPlainText()
+
+
+def test_double_click_emits_altered_samples(qtbot, tab):
+    r = _row_of(tab, "ALK fusion")
+    index = tab.table.model().index(r, 0)
+    rect = tab.table.visualRect(index)
+    with qtbot.waitSignal(tab.samples_selected, timeout=5_000) as blocker:
+        qtbot.mouseClick(tab.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        qtbot.mouseDClick(tab.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert blocker.args[0] == ["S1", "S2", "S6"]
+    with qtbot.waitSignal(tab.samples_selected, timeout=5_000) as blocker:
+        tab.select_button.click()
+    assert blocker.args[0] == ["S1", "S2", "S6"]
+
+
+def test_filter_sort_and_pick_still_maps_to_the_right_label(qtbot, tab):
+    tab.filter_edit.setText("PIK3CA")
+    assert tab.freq_proxy.rowCount() == 3
+    tab.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+    assert tab.label_at(0)[0] == "PIK3CA p.H1047R"
+    with qtbot.waitSignal(tab.samples_selected) as blocker:
+        tab.choose_row(0)
+    assert blocker.args[0] == ["S1"]
+
+
+def test_plots_draw_on_their_canvases(qtbot, tab):
+    for name in ("Fusion partners", "Oncoprint", "Copy number"):
+        idx = next(i for i in range(tab.subtabs.count()) if tab.subtabs.tabText(i) == name)
+        tab.subtabs.setCurrentIndex(idx)
+    assert {"partners", "oncoprint", "genome"} <= tab._drawn
+    assert all(c.figure.axes for c in tab._canvases.values())
+    assert tab.conc_gene.count() == 1 and "kappa" in tab.conc_text.toPlainText()
+    assert tab.cooc_model.rowCount() > 0
+
+
+def test_grouping_and_clearing(qtbot, tab):
+    i = tab.group_combo.findText("best_response")
+    assert i > 0
+    with qtbot.waitSignal(tab.summary_ready, timeout=20_000):
+        tab.group_combo.setCurrentIndex(i)
+        tab.group_combo.activated.emit(i)
+    assert tab.summary.frequencies.group_by == "best_response"
+    r = next(r for r in range(tab.freq_proxy.rowCount())
+             if tab.label_at(r) == ("22q loss", "PR"))
+    with qtbot.waitSignal(tab.samples_selected) as blocker:
+        tab.choose_row(r)
+    assert blocker.args[0] == ["S1", "S2"]
+    tab.set_cohort(None)
+    assert tab.freq_proxy.rowCount() == 0 and tab.summary is None
