@@ -1,0 +1,925 @@
+"""The Import tab: read a workbook, confirm the column mapping, import, see findings.
+
+Reading (``read_workbook`` + sheet description + header recognition) and importing
+(``build_cohort``) both run in the worker pool, with a progress bar and a Cancel
+button; the window stays responsive.  The tab announces a new cohort with
+``cohort_imported``; a cancelled or failed import announces nothing, so the cohort the
+window shows stays as it was.
+
+User-facing messages are declared in ``MESSAGES``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from imft_desktop.model.findings import Finding
+from imft_desktop.model.vocab import Level
+from imft_desktop.qt import error_dialog
+from imft_desktop.qt.import_models import (
+    LEVEL_COLOURS,
+    FindingsModel,
+    ImportOutcome,
+    MappingTableModel,
+    ReadResult,
+    TargetComboDelegate,
+    import_cohort,
+    read_for_import,
+)
+from imft_desktop.qt.table_models import RawSheetModel
+from imft_desktop.qt.workers import TaskHandle, start_task
+
+if TYPE_CHECKING:
+    from imft_desktop.io.mapping import MappingProfile
+    from imft_desktop.io.raw import RawSheet, RawWorkbook
+    from imft_desktop.model.cohort import Cohort
+
+_Index = QModelIndex | QPersistentModelIndex
+
+MESSAGES = {
+    "no_file": "No file open. Use File > Open, drop a file on the window, or open the demo.",
+    "reading": "Reading {name}…",
+    "importing": "Importing {name}…",
+    "unreadable": "<b>{name} cannot be read.</b> {message}",
+    "read_failed": "<b>{name} could not be read</b> because of an unexpected error; "
+    "the details are in the error window. The cohort already loaded is unchanged.",
+    "import_failed": "<b>The import failed</b> because of an unexpected error; the details "
+    "are in the error window. The cohort already loaded is unchanged.",
+    "cancelled_read": "Reading was cancelled. The cohort already loaded is unchanged.",
+    "cancelled_import": "The import was cancelled. The cohort already loaded is unchanged.",
+    "imported": "Imported: {summary}.",
+    "imported_with_errors": "Imported: {summary}. {n} records have errors and are left "
+    "out of the analysis; they are listed below.",
+    "canonical": "This workbook follows the IMFT template: its sheets are read as they "
+    "are (no column mapping needed).",
+    "not_canonical": "One row per case: check what each column holds, correct it in the "
+    "'Maps to' column, then press Import.",
+    "unmapped": "Not used for the analysis: {columns}",
+    "all_mapped": "Every column is used.",
+    "profile_applied": "Profile '{name}' applied.",
+    "profile_moved": " {n} columns moved and were found by their header.",
+    "profile_new": " New columns (kept as clinical columns until you choose): {cols}.",
+    "profile_missing": " Columns of the profile not found in this sheet: {cols}.",
+    "profile_bad": "<b>The mapping profile cannot be used.</b> {message}",
+    "profile_saved": "Mapping profile saved.",
+    "mapping_problems": "<b>Fix the column mapping before importing:</b><ul>{items}</ul>",
+    "nothing_imported": "<b>Nothing was imported:</b> no sample passed the checks "
+    "({n} errors, listed below). The cohort already loaded is unchanged.",
+    "no_sheet": "This file has no sheet with data.",
+    "hidden_sheet": " (hidden)",
+    "sheet_item": "{name} — {rows} rows × {columns} columns{hidden}",
+}
+
+#: Choices offered for text files; ``None`` means "as detected".
+TEXT_ENCODINGS = (
+    ("as detected", None),
+    ("UTF-8", "utf-8"),
+    ("Windows-1252 (Western)", "cp1252"),
+    ("Latin-1 (ISO-8859-1)", "latin-1"),
+    ("UTF-16", "utf-16"),
+    ("Mac Roman", "mac_roman"),
+)
+TEXT_DELIMITERS = (
+    ("as detected", None),
+    ("comma ,", ","),
+    ("semicolon ;", ";"),
+    ("tab", "\t"),
+    ("pipe |", "|"),
+)
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab")
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+
+
+
+# ------------------------------------------------------------------ the tab
+class ImportTab(QWidget):
+    """Open a file, check the mapping, import, and read the findings.
+
+    Signals
+    -------
+    cohort_imported(Cohort):
+        A new cohort was built; the window shows it everywhere.
+    file_read(str):
+        A file was read (path); the preview and mapping are shown.
+    file_failed(str, str):
+        A file could not be read (path, message shown inline).
+    busy_changed(bool):
+        A read or an import started (True) or ended (False).
+    import_cancelled():
+        The user cancelled a read or an import; nothing changed.
+    import_failed(str):
+        An import failed (exception type name); nothing changed.
+    """
+
+    title = "Import"
+    cohort_imported = Signal(object)
+    file_read = Signal(str)
+    file_failed = Signal(str, str)
+    busy_changed = Signal(bool)
+    import_cancelled = Signal()
+    import_failed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.result: ReadResult | None = None
+        self.profiles: dict[str, MappingProfile] = {}
+        self.loaded_profile: MappingProfile | None = None
+        self.cohort: Cohort | None = None
+        #: ``cohort.summary_line()`` of ``cohort``, computed in the worker.
+        self.summary_line = ""
+        self._task: TaskHandle | None = None
+        #: Increases with every read/import started; callbacks of a task that was
+        #: replaced by a newer one (e.g. a second file opened while reading) are ignored.
+        self._generation = 0
+        self._auto_import = False
+        #: The file last asked for (also when it could not be read: "Read again").
+        self.last_path: str | None = None
+        self._build_ui()
+        self._show_banner(MESSAGES["no_file"], kind="info")
+        self._update_buttons()
+
+    # ------------------------------------------------------------ UI
+    def _build_ui(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setTextFormat(Qt.TextFormat.RichText)
+        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.banner)
+
+        top = QHBoxLayout()
+        self.file_label = QLabel()
+        self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.file_label.setMinimumWidth(100)
+        top.addWidget(QLabel("<b>File:</b>"))
+        top.addWidget(self.file_label, 1)
+        top.addWidget(QLabel("<b>Sheet:</b>"))
+        self.sheet_combo = QComboBox()
+        self.sheet_combo.setMinimumContentsLength(28)
+        self.sheet_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.sheet_combo.currentIndexChanged.connect(self._on_sheet_combo_changed)
+        top.addWidget(self.sheet_combo)
+        self.hidden_rows_check = QCheckBox("Include hidden rows")
+        self.hidden_rows_check.setChecked(True)
+        self.hidden_rows_check.setToolTip(
+            "Rows hidden or filtered out in Excel are imported unless you untick this."
+        )
+        top.addWidget(self.hidden_rows_check)
+        layout.addLayout(top)
+
+        # Text files only: override the detected encoding / delimiter and read again.
+        self.text_options = QWidget()
+        trow = QHBoxLayout(self.text_options)
+        trow.setContentsMargins(0, 0, 0, 0)
+        trow.addWidget(QLabel("<b>Text file:</b> encoding"))
+        self.encoding_combo = QComboBox()
+        for label, value in TEXT_ENCODINGS:
+            self.encoding_combo.addItem(label, value)
+        trow.addWidget(self.encoding_combo)
+        trow.addWidget(QLabel("delimiter"))
+        self.delimiter_combo = QComboBox()
+        for label, value in TEXT_DELIMITERS:
+            self.delimiter_combo.addItem(label, value)
+        trow.addWidget(self.delimiter_combo)
+        self.reread_button = QPushButton("Read again")
+        self.reread_button.setToolTip("Read the file again with this encoding and delimiter")
+        self.reread_button.clicked.connect(self._on_reread_clicked)
+        trow.addWidget(self.reread_button)
+        self.detected_label = QLabel()
+        trow.addWidget(self.detected_label, 1)
+        self.text_options.setVisible(False)
+        layout.addWidget(self.text_options)
+
+        vsplit = QSplitter(Qt.Orientation.Vertical)
+        hsplit = QSplitter(Qt.Orientation.Horizontal)
+
+        # mapping
+        mapping_box = QGroupBox("Column mapping")
+        mlay = QVBoxLayout(mapping_box)
+        note_row = QHBoxLayout()
+        self.mapping_note = QLabel()
+        self.mapping_note.setWordWrap(True)
+        note_row.addWidget(self.mapping_note, 1)
+        self.header_row_label = QLabel("Header row:")
+        self.header_row_spin = QSpinBox()
+        self.header_row_spin.setRange(1, 1_048_576)
+        self.header_row_spin.setToolTip(
+            "The row holding the column headers (rows above it, such as a title, are "
+            "skipped). Changing it recognises the columns again."
+        )
+        self.header_row_spin.editingFinished.connect(self._on_header_row_edited)
+        note_row.addWidget(self.header_row_label)
+        note_row.addWidget(self.header_row_spin)
+        mlay.addLayout(note_row)
+        self.mapping_model = MappingTableModel(self)
+        self.mapping_model.mapping_edited.connect(self._on_mapping_edited)
+        self.mapping_view = QTableView()
+        self.mapping_view.setModel(self.mapping_model)
+        self.mapping_view.setItemDelegateForColumn(
+            MappingTableModel.TARGET_COLUMN, TargetComboDelegate(self.mapping_model, self)
+        )
+        self.mapping_view.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.SelectedClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.mapping_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.mapping_view.verticalHeader().setVisible(False)
+        self.mapping_view.verticalHeader().setDefaultSectionSize(
+            self.mapping_view.fontMetrics().height() + 8
+        )
+        self.mapping_view.horizontalHeader().setStretchLastSection(True)
+        self.mapping_view.setWordWrap(False)
+        mlay.addWidget(self.mapping_view, 1)
+        self.unmapped_label = QLabel()
+        self.unmapped_label.setWordWrap(True)
+        mlay.addWidget(self.unmapped_label)
+        buttons = QHBoxLayout()
+        self.load_profile_button = QPushButton("Load profile…")
+        self.load_profile_button.setToolTip("Apply a mapping saved earlier (JSON)")
+        self.load_profile_button.clicked.connect(self._on_load_profile_clicked)
+        self.save_profile_button = QPushButton("Save profile…")
+        self.save_profile_button.setToolTip("Save this mapping to reuse it on the next export")
+        self.save_profile_button.clicked.connect(self._on_save_profile_clicked)
+        self.reapply_button = QPushButton("Re-apply")
+        self.reapply_button.setToolTip(
+            "Apply the loaded profile again to this sheet, or, without one, go back to "
+            "the automatic mapping"
+        )
+        self.reapply_button.clicked.connect(self._on_reapply_clicked)
+        self.import_button = QPushButton("Import")
+        self.import_button.setDefault(True)
+        self.import_button.clicked.connect(self.start_import)
+        for b in (self.load_profile_button, self.save_profile_button, self.reapply_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.import_button)
+        mlay.addLayout(buttons)
+        hsplit.addWidget(mapping_box)
+
+        # preview
+        preview_box = QGroupBox("Source rows")
+        play = QVBoxLayout(preview_box)
+        self.preview_model = RawSheetModel(parent=self)
+        self.preview_view = QTableView()
+        self.preview_view.setModel(self.preview_model)
+        self.preview_view.setWordWrap(False)
+        self.preview_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.preview_view.verticalHeader().setDefaultSectionSize(
+            self.preview_view.fontMetrics().height() + 6
+        )
+        self.preview_view.horizontalHeader().setDefaultSectionSize(110)
+        self.preview_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        play.addWidget(self.preview_view)
+        hsplit.addWidget(preview_box)
+        hsplit.setStretchFactor(0, 1)
+        hsplit.setStretchFactor(1, 1)
+        vsplit.addWidget(hsplit)
+
+        # findings
+        findings_box = QGroupBox("Findings")
+        flay = QVBoxLayout(findings_box)
+        frow = QHBoxLayout()
+        self.level_buttons: dict[Level, QToolButton] = {}
+        for level in (Level.ERROR, Level.WARNING, Level.INFO):
+            toggle = QToolButton()
+            toggle.setCheckable(True)
+            toggle.setChecked(True)
+            toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            toggle.toggled.connect(self._on_level_button_toggled)
+            toggle.setStyleSheet(f"QToolButton:checked {{ color: {LEVEL_COLOURS[level]}; }}")
+            self.level_buttons[level] = toggle
+            frow.addWidget(toggle)
+        self.findings_filter = QLineEdit()
+        self.findings_filter.setPlaceholderText("Filter findings (code, text, cell)…")
+        self.findings_filter.setClearButtonEnabled(True)
+        self.findings_filter.textChanged.connect(self._on_findings_filter_changed)
+        frow.addWidget(self.findings_filter, 1)
+        flay.addLayout(frow)
+        self.findings_model = FindingsModel(self)
+        self.findings_view = QTableView()
+        self.findings_view.setModel(self.findings_model)
+        self.findings_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.findings_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.findings_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.findings_view.verticalHeader().setVisible(False)
+        self.findings_view.verticalHeader().setDefaultSectionSize(
+            self.findings_view.fontMetrics().height() + 6
+        )
+        self.findings_view.horizontalHeader().setStretchLastSection(True)
+        self.findings_view.setWordWrap(False)
+        self.findings_view.setColumnWidth(0, 70)
+        self.findings_view.setColumnWidth(1, 220)
+        self.findings_view.setColumnWidth(2, 200)
+        self.findings_view.selectionModel().currentRowChanged.connect(
+            self._on_findings_current_changed
+        )
+        flay.addWidget(self.findings_view)
+        vsplit.addWidget(findings_box)
+        vsplit.setStretchFactor(0, 3)
+        vsplit.setStretchFactor(1, 2)
+        layout.addWidget(vsplit, 1)
+
+        prow = QHBoxLayout()
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setTextVisible(False)
+        self.progress_label = QLabel()
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel)
+        prow.addWidget(self.progress_label)
+        prow.addWidget(self.progress_bar, 1)
+        prow.addWidget(self.cancel_button)
+        self.progress_row = QWidget()
+        self.progress_row.setLayout(prow)
+        self.progress_row.setVisible(False)
+        layout.addWidget(self.progress_row)
+        self._update_level_buttons()
+
+    # ------------------------------------------------------------ banner
+    def _show_banner(self, html: str, kind: str = "info") -> None:
+        colours = {
+            "info": ("#eef4fa", "#2d5f8a"),
+            "ok": ("#e9f5ea", "#2e6b34"),
+            "warning": ("#fff4d6", "#7a5200"),
+            "error": ("#fbe3e6", "#8a0018"),
+        }
+        bg, border = colours[kind]
+        self.banner.setStyleSheet(
+            f"QLabel {{ background:{bg}; border:1px solid {border}; border-radius:4px;"
+            " padding:6px; }"
+        )
+        self.banner.setText(html)
+        self.banner.setProperty("kind", kind)
+        self.banner.setVisible(bool(html))
+
+    @property
+    def banner_text(self) -> str:
+        return self.banner.text()
+
+    # ------------------------------------------------------------ state
+    @property
+    def busy(self) -> bool:
+        return self._task is not None
+
+    @property
+    def workbook(self) -> RawWorkbook | None:
+        return self.result.workbook if self.result is not None else None
+
+    def current_sheet_name(self) -> str | None:
+        data = self.sheet_combo.currentData()
+        return str(data) if data is not None else None
+
+    def current_profile(self) -> MappingProfile | None:
+        return self.mapping_model.profile
+
+    def _update_buttons(self) -> None:
+        has_file = self.result is not None
+        one_row = has_file and self.result is not None and not self.result.canonical
+        has_profile = self.mapping_model.profile is not None
+        self.import_button.setEnabled(has_file and not self.busy)
+        self.load_profile_button.setEnabled(bool(one_row) and not self.busy)
+        self.save_profile_button.setEnabled(bool(one_row) and has_profile and not self.busy)
+        self.reapply_button.setEnabled(bool(one_row) and not self.busy)
+        self.sheet_combo.setEnabled(has_file and not self.busy)
+
+    def _set_busy(self, message: str) -> None:
+        self.progress_label.setText(message)
+        self.progress_bar.setValue(0)
+        self.progress_row.setVisible(True)
+        self.cancel_button.setEnabled(True)
+        self._update_buttons()
+        self.busy_changed.emit(True)
+
+    def _set_idle(self) -> None:
+        self._task = None
+        self.progress_row.setVisible(False)
+        self._update_buttons()
+        self.busy_changed.emit(False)
+
+    @Slot(float, str)
+    def _on_task_progress(self, fraction: float, message: str) -> None:
+        self.progress_bar.setValue(int(fraction * 1000))
+        if message:
+            self.progress_label.setText(message)
+
+    @Slot()
+    def cancel(self) -> None:
+        """Cancel the running read or import; what was shown before stays."""
+        if self._task is not None:
+            self.cancel_button.setEnabled(False)
+            self._task.cancel()
+
+    def _current(self, callback: Any) -> Any:
+        """Wrap a task callback so that it runs only while its task is the current one."""
+        generation = self._generation
+
+        def guarded(*args: Any) -> None:
+            if generation == self._generation:
+                callback(*args)
+
+        return guarded
+
+    def _start(
+        self,
+        fn: Any,
+        *args: Any,
+        on_result: Any,
+        on_error: Any,
+        on_cancelled: Any,
+        **kwargs: Any,
+    ) -> None:
+        if self._task is not None:
+            self._task.cancel()  # its callbacks are now stale and will be ignored
+        self._generation += 1
+        self._task = start_task(
+            fn,
+            *args,
+            **kwargs,
+            on_result=self._current(on_result),
+            on_error=self._current(on_error),
+            on_progress=self._current(self._on_task_progress),
+            on_cancelled=self._current(on_cancelled),
+            pause_gc=True,
+        )
+        self._update_buttons()
+
+    # ------------------------------------------------------------ reading
+    def open_file(
+        self,
+        path: str | os.PathLike[str],
+        auto_import: bool = True,
+        encoding: str | None = None,
+        delimiter: str | None = None,
+    ) -> None:
+        """Read ``path`` in the background, then show it (and import when asked).
+
+        A read or import still running is cancelled first.  ``encoding`` and
+        ``delimiter`` override detection for text files.
+        """
+        path = str(path)
+        self._auto_import = auto_import
+        self.last_path = path
+        name = Path(path).name
+        if encoding is None and delimiter is None:
+            # A new file starts from detection again.
+            self.encoding_combo.setCurrentIndex(0)
+            self.delimiter_combo.setCurrentIndex(0)
+        self._set_busy(MESSAGES["reading"].format(name=name))
+        self._start(
+            read_for_import,
+            path,
+            encoding=encoding,
+            delimiter=delimiter,
+            on_result=self._on_read_finished,
+            on_error=lambda exc, p=path: self._on_read_failed(p, exc),
+            on_cancelled=self._on_read_cancelled,
+        )
+
+    @Slot()
+    def _on_reread_clicked(self) -> None:
+        if self.last_path is None:
+            return
+        self.open_file(
+            self.last_path,
+            auto_import=True,
+            encoding=self.encoding_combo.currentData(),
+            delimiter=self.delimiter_combo.currentData(),
+        )
+
+    def _on_read_finished(self, result: ReadResult) -> None:
+        self._set_idle()
+        self.result = result
+        self.profiles = {}
+        if result.profile is not None and result.first_sheet:
+            self.profiles[result.first_sheet] = result.profile
+        self.file_label.setText(result.path)
+        self.file_label.setToolTip(result.path)
+        workbook = result.workbook
+        is_text = workbook.encoding is not None or workbook.delimiter is not None
+        self.text_options.setVisible(is_text)
+        if is_text:
+            delimiter = DELIMITER_NAMES.get(workbook.delimiter or "", workbook.delimiter or "?")
+            self.detected_label.setText(
+                f"read as {workbook.encoding or '?'}, {delimiter}-separated"
+            )
+        self.sheet_combo.blockSignals(True)
+        self.sheet_combo.clear()
+        for info in result.sheets:
+            self.sheet_combo.addItem(
+                MESSAGES["sheet_item"].format(
+                    name=info.name,
+                    rows=info.rows,
+                    columns=info.columns,
+                    hidden=MESSAGES["hidden_sheet"] if info.hidden else "",
+                ),
+                info.name,
+            )
+            if info.hidden:
+                self.sheet_combo.setItemData(
+                    self.sheet_combo.count() - 1,
+                    QBrush(QColor("#7a7a7a")),
+                    Qt.ItemDataRole.ForegroundRole,
+                )
+        if result.first_sheet:
+            self.sheet_combo.setCurrentIndex(self.sheet_combo.findData(result.first_sheet))
+        self.sheet_combo.blockSignals(False)
+        self._show_sheet(self.current_sheet_name())
+        self.findings_model.set_findings(list(result.workbook.findings))
+        self._update_level_buttons()
+        if result.canonical:
+            self._show_banner(MESSAGES["canonical"], "info")
+        elif result.first_sheet is None:
+            self._show_banner(MESSAGES["no_sheet"], "warning")
+        else:
+            self._show_banner(MESSAGES["not_canonical"], "info")
+        self._update_buttons()
+        self.file_read.emit(result.path)
+        if self._auto_import and result.first_sheet is not None:
+            self.start_import()
+
+    def _on_read_failed(self, path: str, exc: BaseException) -> None:
+        from imft_desktop.io.raw import UnreadableFile
+
+        self._set_idle()
+        name = Path(path).name
+        if isinstance(exc, UnreadableFile):
+            error_dialog.log.info("read refused: %s", exc.code)
+            if exc.code.startswith("TEXT_") or Path(path).suffix.lower() in TEXT_SUFFIXES:
+                # Let the user pick the encoding / delimiter the message asks for.
+                self.text_options.setVisible(True)
+                self.detected_label.setText("")
+            html = MESSAGES["unreadable"].format(name=_html(name), message=_html(exc.message))
+            self._show_banner(html, "error")
+            self.file_failed.emit(path, exc.message)
+            return
+        self._show_banner(MESSAGES["read_failed"].format(name=_html(name)), "error")
+        self.file_failed.emit(path, type(exc).__name__)
+        error_dialog.report_exception(type(exc), exc, exc.__traceback__, "reading a file")
+
+    def _on_read_cancelled(self) -> None:
+        self._set_idle()
+        self._show_banner(MESSAGES["cancelled_read"], "warning")
+        self.import_cancelled.emit()
+
+    # ------------------------------------------------------------ sheets and mapping
+    @Slot(int)
+    def _on_sheet_combo_changed(self, _index: int) -> None:
+        self._show_sheet(self.current_sheet_name())
+
+    def _show_sheet(self, name: str | None) -> None:
+        result = self.result
+        if result is None or name is None:
+            self.preview_model.set_sheet(None)
+            self.mapping_model.set_profile(None)
+            self._update_unmapped()
+            return
+        sheet = result.workbook.sheet(name)
+        self.preview_model.set_sheet(sheet)
+        sheets = result.workbook.sheets if result.canonical else [sheet]
+        hidden = sum(len(s.hidden_rows) for s in sheets)
+        self.hidden_rows_check.setEnabled(hidden > 0)
+        self.hidden_rows_check.setToolTip(
+            f"{hidden} rows are hidden or filtered out in Excel; they are "
+            "imported unless you untick this."
+            if hidden
+            else "No rows are hidden."
+        )
+        if result.canonical:
+            rows = []
+            from imft_desktop.model.schema import TABLES_BY_NAME
+
+            infos = {i.name: i for i in result.sheets}
+            for table, sheet_name in result.canonical_tables.items():
+                spec = TABLES_BY_NAME[table]
+                info = infos.get(sheet_name)
+                records = max(info.rows - 1, 0) if info else 0
+                rows.append((sheet_name, records, spec.description))
+            self.mapping_model.set_canonical(rows)
+            self.mapping_note.setText("Template sheets recognised (read as they are):")
+            self.header_row_label.setVisible(False)
+            self.header_row_spin.setVisible(False)
+        else:
+            profile = self.profiles.get(name)
+            if profile is None:
+                from imft_desktop.io.mapping import recognise
+
+                profile = self.profiles[name] = recognise(sheet)
+            self.mapping_model.set_profile(profile)
+            self.mapping_note.setText("Double-click 'Maps to' to change what a column holds.")
+            self.header_row_label.setVisible(True)
+            self.header_row_spin.setVisible(True)
+            self.header_row_spin.blockSignals(True)
+            self.header_row_spin.setValue(profile.header_row)
+            self.header_row_spin.blockSignals(False)
+        self._fit_mapping_columns()
+        self._update_unmapped()
+        self._update_buttons()
+
+    @Slot()
+    def _on_header_row_edited(self) -> None:
+        self.set_header_row(self.header_row_spin.value())
+
+    def set_header_row(self, header_row: int) -> bool:
+        """Recognise the columns again with the header in Excel row ``header_row``."""
+        from imft_desktop.io.mapping import recognise
+
+        result, name = self.result, self.current_sheet_name()
+        profile = self.mapping_model.profile
+        if result is None or name is None or result.canonical or profile is None:
+            return False
+        if profile.header_row == header_row:
+            return False
+        sheet = result.workbook.sheet(name)
+        self.profiles[name] = recognise(sheet, header_row=header_row)
+        self._show_sheet(name)
+        return True
+
+    def _fit_mapping_columns(self) -> None:
+        view = self.mapping_view
+        view.resizeColumnsToContents()
+        header = view.horizontalHeader()
+        for col in range(header.count() - 1):
+            header.resizeSection(col, min(header.sectionSize(col), 260))
+
+    def _update_unmapped(self) -> None:
+        if self.mapping_model.profile is None:
+            self.unmapped_label.setText("")
+            return
+        cols = self.mapping_model.unmapped()
+        self.unmapped_label.setText(
+            MESSAGES["unmapped"].format(columns=", ".join(cols)) if cols else MESSAGES["all_mapped"]
+        )
+
+    @Slot()
+    def _on_mapping_edited(self) -> None:
+        self._update_unmapped()
+
+    def set_column_target(self, letter: str, target: str) -> bool:
+        """Map source column ``letter`` to ``target`` (as if chosen in the drop-down)."""
+        profile = self.mapping_model.profile
+        if profile is None:
+            return False
+        for row, col in enumerate(profile.columns):
+            if col.column == letter:
+                index = self.mapping_model.index(row, MappingTableModel.TARGET_COLUMN)
+                return self.mapping_model.setData(index, target)
+        return False
+
+    @Slot()
+    def _on_load_profile_clicked(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Load mapping profile", "", "Mapping profiles (*.json);;All files (*)"
+        )
+        if path:
+            self.load_profile(path)
+
+    def load_profile(self, path: str) -> bool:
+        """Load a saved profile and apply it to the current sheet."""
+        from imft_desktop.io.mapping import MappingProfile
+
+        try:
+            profile = MappingProfile.load(path)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            error_dialog.log.info("profile refused: %s", type(exc).__name__)
+            self._show_banner(MESSAGES["profile_bad"].format(message=_html(str(exc))), "error")
+            return False
+        self.loaded_profile = profile
+        return self.apply_loaded_profile()
+
+    def apply_loaded_profile(self) -> bool:
+        result, name = self.result, self.current_sheet_name()
+        if self.loaded_profile is None or result is None or name is None or result.canonical:
+            return False
+        application = self.loaded_profile.apply_to(result.workbook.sheet(name))
+        self.profiles[name] = application.profile
+        self.mapping_model.set_profile(application.profile)
+        self._fit_mapping_columns()
+        self._update_unmapped()
+        text = MESSAGES["profile_applied"].format(name=_html(self.loaded_profile.name))
+        if application.moved:
+            text += MESSAGES["profile_moved"].format(n=len(application.moved))
+        if application.new_columns:
+            cols = ", ".join(f"{c.column} ({c.header})" for c in application.new_columns)
+            text += MESSAGES["profile_new"].format(cols=_html(cols))
+        if application.unmatched:
+            cols = ", ".join(c.header for c in application.unmatched)
+            text += MESSAGES["profile_missing"].format(cols=_html(cols))
+        self._show_banner(text, "info" if application.is_exact else "warning")
+        self._update_buttons()
+        return True
+
+    @Slot()
+    def _on_save_profile_clicked(self) -> None:
+        profile = self.mapping_model.profile
+        if profile is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save mapping profile", f"{profile.sheet}-mapping.json",
+            "Mapping profiles (*.json)",
+        )
+        if path:
+            self.save_profile(path)
+
+    def save_profile(self, path: str) -> bool:
+        profile = self.mapping_model.profile
+        if profile is None:
+            return False
+        try:
+            profile.save(path)
+        except OSError as exc:
+            self._show_banner(MESSAGES["profile_bad"].format(message=_html(str(exc))), "error")
+            return False
+        self._show_banner(MESSAGES["profile_saved"], "ok")
+        return True
+
+    @Slot()
+    def _on_reapply_clicked(self) -> None:
+        if self.loaded_profile is not None:
+            self.apply_loaded_profile()
+            return
+        name = self.current_sheet_name()
+        if self.result is not None and name is not None:
+            self.profiles.pop(name, None)
+            self._show_sheet(name)
+
+    # ------------------------------------------------------------ importing
+    @Slot()
+    def start_import(self) -> None:
+        """Build the cohort from the shown workbook with the shown mapping (background)."""
+        result = self.result
+        if result is None or self._task is not None:
+            return
+        sheet = self.current_sheet_name()
+        options: dict[str, Any] = {"include_hidden_rows": self.hidden_rows_check.isChecked()}
+        if not result.canonical:
+            profile = self.mapping_model.profile
+            problems = profile.check() if profile is not None else []
+            if problems:
+                items = "".join(f"<li>{_html(p)}</li>" for p in problems)
+                self._show_banner(MESSAGES["mapping_problems"].format(items=items), "error")
+                self.import_failed.emit("MAPPING_UNUSABLE")
+                return
+            options["sheet"] = sheet
+            options["mapping"] = _copy_profile(profile) if profile is not None else None
+        name = Path(result.path).name
+        self._set_busy(MESSAGES["importing"].format(name=name))
+        self._start(
+            import_cohort,
+            result.workbook,
+            options,
+            on_result=self._on_import_finished,
+            on_error=self._on_import_failed,
+            on_cancelled=self._on_import_cancelled,
+        )
+
+    def _on_import_finished(self, outcome: ImportOutcome) -> None:
+        self._set_idle()
+        cohort = outcome.cohort
+        self.findings_model.set_findings(outcome.findings, presorted=True)
+        self._update_level_buttons()
+        errors = self.findings_model.counts[Level.ERROR]
+        error_dialog.log_finding_codes("import", (f.code for f in outcome.findings))
+        if cohort.n_samples == 0:
+            # An empty cohort would only replace the one the user is working with.
+            self._show_banner(MESSAGES["nothing_imported"].format(n=errors), "error")
+            self.import_failed.emit("NO_SAMPLES")
+            return
+        self.cohort = cohort
+        self.summary_line = outcome.summary_line
+        summary = _html(outcome.summary_line)
+        if errors:
+            self._show_banner(
+                MESSAGES["imported_with_errors"].format(summary=summary, n=errors), "warning"
+            )
+        else:
+            self._show_banner(MESSAGES["imported"].format(summary=summary), "ok")
+        self.cohort_imported.emit(cohort)
+
+    def _on_import_failed(self, exc: BaseException) -> None:
+        from imft_desktop.io.raw import UnreadableFile
+
+        self._set_idle()
+        if isinstance(exc, UnreadableFile):
+            name = Path(self.result.path).name if self.result else ""
+            self._show_banner(
+                MESSAGES["unreadable"].format(name=_html(name), message=_html(exc.message)),
+                "error",
+            )
+            self.import_failed.emit(exc.code)
+            return
+        self._show_banner(MESSAGES["import_failed"], "error")
+        error_dialog.report_exception(type(exc), exc, exc.__traceback__, "importing")
+        self.import_failed.emit(type(exc).__name__)
+
+    def _on_import_cancelled(self) -> None:
+        self._set_idle()
+        self._show_banner(MESSAGES["cancelled_import"], "warning")
+        self.import_cancelled.emit()
+
+    # ------------------------------------------------------------ findings
+    def _update_level_buttons(self) -> None:
+        counts = self.findings_model.counts
+        labels = {Level.ERROR: "Errors", Level.WARNING: "Warnings", Level.INFO: "Info"}
+        for level, button in self.level_buttons.items():
+            button.setText(f"{labels[level]} ({counts[level]})")
+
+    @Slot(bool)
+    def _on_level_button_toggled(self, _checked: bool) -> None:
+        self.findings_model.set_levels(
+            {level for level, b in self.level_buttons.items() if b.isChecked()}
+        )
+
+    @Slot(str)
+    def _on_findings_filter_changed(self, text: str) -> None:
+        self.findings_model.set_text(text)
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_findings_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        self.show_finding(self.findings_model.findings[current.row()])
+
+    def show_finding(self, finding: Finding) -> bool:
+        """Select and scroll to the finding's cell in the preview (switching sheet)."""
+        from imft_desktop.io.raw import column_index
+
+        if self.result is None:
+            return False
+        if finding.sheet and finding.sheet != self.current_sheet_name():
+            i = self.sheet_combo.findData(finding.sheet)
+            if i < 0:
+                return False
+            self.sheet_combo.setCurrentIndex(i)
+        col = None
+        if finding.column:
+            try:
+                col = column_index(finding.column)
+            except ValueError:
+                col = None
+        index = self.preview_model.index_for_cell(finding.row, col)
+        if not index.isValid():
+            return False
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
+        if col is None:
+            flags |= QItemSelectionModel.SelectionFlag.Rows
+        self.preview_view.selectionModel().setCurrentIndex(index, flags)
+        self.preview_view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        return True
+
+    def select_finding_row(self, row: int) -> None:
+        """Select the ``row``-th visible finding (as a click would)."""
+        index = self.findings_model.index(row, 0)
+        self.findings_view.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+
+    def preview_sheet(self) -> RawSheet | None:
+        return self.preview_model.sheet
+
+
+def _copy_profile(profile: MappingProfile) -> MappingProfile:
+    """The worker gets its own copy: edits made while it runs must not leak into it."""
+    from imft_desktop.io.mapping import MappingProfile
+
+    return MappingProfile.from_dict(profile.to_dict())
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,517 @@
+"""The main window: tabs, menus, status bar, opening files, remembering settings.
+
+Nothing heavy is imported here: pandas, matplotlib, scipy and lifelines load in the
+worker (reading, importing) or when a tab that needs them is first shown.  The
+analysis tabs (Summary, Survival, Response) are other modules; the window adds a tab
+for each module that is installed and creates the widget the first time the tab is
+shown (or a screenshot needs it).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from imft_desktop import APP_NAME
+from imft_desktop.qt import error_dialog
+from imft_desktop.qt.import_tab import ImportTab
+from imft_desktop.qt.samples_tab import SamplesTab
+from imft_desktop.qt.settings import AppSettings
+from imft_desktop.qt.workers import default_runner
+
+if TYPE_CHECKING:
+    from imft_desktop.model.cohort import Cohort
+
+#: Analysis tabs built by other modules: (module, class, title shown before it loads).
+ANALYSIS_TABS = (
+    ("imft_desktop.qt.summary_tab", "SummaryTab", "Summary"),
+    ("imft_desktop.qt.survival_tab", "SurvivalTab", "Survival"),
+    ("imft_desktop.qt.response_tab", "ResponseTab", "Response"),
+)
+PRINTING_MODULE = "imft_desktop.qt.printing"
+TEMPLATE_MODULE = "imft_desktop.io.template"
+DEMO_FILE = "demo_cohort_synthetic.xlsx"
+
+OPEN_FILTER = (
+    "Spreadsheets and text tables (*.xlsx *.xlsm *.xlsb *.xls *.ods *.csv *.tsv *.txt);;"
+    "All files (*)"
+)
+
+MESSAGES = {
+    "synthetic_title": "SYNTHETIC DEMO DATA",
+    "synthetic_badge": "SYNTHETIC DEMO DATA",
+    "no_cohort": "No cohort loaded",
+    "loading": "Loading {name}…",
+    "no_demo": "The demo cohort is not installed; open a file with File > Open.",
+    "print_missing": "Printing is not available in this installation.",
+    "print_nothing": "Nothing to print yet: open a cohort first.",
+    "template_missing": "The template writer is not available in this installation.",
+    "template_saved": "Template saved: {path}",
+    "template_failed": "The template could not be saved: {message}",
+    "recent_missing": "{path} (not found)",
+    "drop_hint": "Drop a spreadsheet here to open it",
+    "tab_failed": "This view could not be loaded ({kind}); the details are in the error "
+    "window. The other tabs work as usual.",
+}
+
+
+def module_available(name: str) -> bool:
+    """True when a module is installed, without importing it."""
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def demo_path() -> Path | None:
+    """The bundled synthetic demo workbook, or ``None`` when it is not installed."""
+    from importlib import resources
+
+    try:
+        path = resources.files("imft_desktop.data").joinpath(DEMO_FILE)
+    except ModuleNotFoundError:
+        return None
+    # The package is installed as files (pyproject package-data), so this is a real path.
+    real = Path(str(path))
+    return real if real.is_file() else None
+
+
+class LazyTab(QWidget):
+    """Placeholder page that builds the real tab widget the first time it is needed."""
+
+    def __init__(self, module: str, class_name: str, title: str, window: MainWindow) -> None:
+        super().__init__()
+        self.module = module
+        self.class_name = class_name
+        self.title = title
+        self._window = window
+        self.widget: QWidget | None = None
+        self.failed = False
+        self._cohort: Any = None
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+
+    def ensure_created(self) -> QWidget | None:
+        if self.widget is not None or self.failed:
+            return self.widget
+        try:
+            module = importlib.import_module(self.module)
+            widget = getattr(module, self.class_name)()
+        except Exception as exc:  # a broken tab must not take the window down
+            self.failed = True
+            label = QLabel(MESSAGES["tab_failed"].format(kind=type(exc).__name__))
+            label.setWordWrap(True)
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self._layout.addWidget(label)
+            error_dialog.report_exception(
+                type(exc), exc, exc.__traceback__, f"opening the {self.title} tab"
+            )
+            return None
+        self.widget = widget
+        self._layout.addWidget(widget)
+        self._window.tab_created(self, widget)
+        if self._cohort is not None:
+            self._forward(self._cohort)
+        return widget
+
+    def set_cohort(self, cohort: Any) -> None:
+        self._cohort = cohort
+        if self.widget is not None:
+            self._forward(cohort)
+
+    def _forward(self, cohort: Any) -> None:
+        assert self.widget is not None
+        try:
+            self.widget.set_cohort(cohort)  # type: ignore[attr-defined]
+        except Exception as exc:
+            error_dialog.report_exception(
+                type(exc), exc, exc.__traceback__, f"showing the cohort in {self.title}"
+            )
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        # Build after the tab switch has painted, so the click feels immediate.
+        QTimer.singleShot(0, self.ensure_created)
+
+
+class MainWindow(QMainWindow):
+    """IMFT Desktop's main window.
+
+    Signals
+    -------
+    cohort_changed(Cohort | None):
+        A new cohort is shown in every tab.
+    load_finished(bool):
+        Opening a file (read + import) ended: True with a new cohort, False otherwise.
+    """
+
+    cohort_changed = Signal(object)
+    load_finished = Signal(bool)
+
+    def __init__(self, settings: AppSettings | None = None) -> None:
+        super().__init__()
+        self.settings = settings if settings is not None else AppSettings()
+        self.cohort: Cohort | None = None
+        self.cohort_path: str | None = None
+        self._opening: str | None = None
+        self._opening_is_demo = False
+        #: False in batch runs (``--screenshot``): no recent files, no saved geometry.
+        self.remember = True
+        self.setWindowTitle(APP_NAME)
+        self.setAcceptDrops(True)
+        self.setMinimumSize(720, 480)
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.import_tab = ImportTab()
+        self.samples_tab = SamplesTab()
+        self.tabs.addTab(self.import_tab, self.import_tab.title)
+        self.tabs.addTab(self.samples_tab, self.samples_tab.title)
+        self.lazy_tabs: list[LazyTab] = []
+        for module, class_name, title in ANALYSIS_TABS:
+            if module_available(module):
+                page = LazyTab(module, class_name, title, self)
+                self.lazy_tabs.append(page)
+                self.tabs.addTab(page, title)
+        self.setCentralWidget(self.tabs)
+
+        self.import_tab.cohort_imported.connect(self._on_import_tab_cohort_imported)
+        self.import_tab.file_read.connect(self._on_import_tab_file_read)
+        self.import_tab.file_failed.connect(self._on_import_tab_file_failed)
+        self.import_tab.import_cancelled.connect(self._on_import_tab_import_ended)
+        self.import_tab.import_failed.connect(self._on_import_tab_import_ended)
+
+        self._build_menus()
+        self._build_status_bar()
+        self._restore_settings()
+        error_dialog.set_dialog_parent(self)
+
+    # ------------------------------------------------------------ menus
+    def _build_menus(self) -> None:
+        menu = self.menuBar().addMenu("&File")
+        self.open_action = QAction("&Open…", self)
+        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.open_action.triggered.connect(self._on_open_action)
+        menu.addAction(self.open_action)
+        self.recent_menu = QMenu("Open &Recent", self)
+        self.recent_menu.aboutToShow.connect(self._rebuild_recent_menu)
+        menu.addMenu(self.recent_menu)
+        self.demo_action = QAction("Open &Demo Cohort (synthetic)", self)
+        self.demo_action.triggered.connect(self.open_demo)
+        menu.addAction(self.demo_action)
+        menu.addSeparator()
+        self.template_action = QAction("&New Template…", self)
+        self.template_action.setStatusTip("Save an empty IMFT template workbook to fill in")
+        self.template_action.triggered.connect(self._on_template_action)
+        if not module_available(TEMPLATE_MODULE):
+            self.template_action.setEnabled(False)
+            self.template_action.setToolTip(MESSAGES["template_missing"])
+        menu.addAction(self.template_action)
+        menu.addSeparator()
+        self.print_preview_action = QAction("Print Pre&view…", self)
+        self.print_action = QAction("&Print…", self)
+        self.print_action.setShortcut(QKeySequence.StandardKey.Print)
+        self.export_pdf_action = QAction("&Export PDF…", self)
+        self._print_functions = {
+            self.print_preview_action: "print_preview",
+            self.print_action: "print_document",
+            self.export_pdf_action: "export_pdf",
+        }
+        self._printing_checked = False
+        for action, function in self._print_functions.items():
+            action.triggered.connect(lambda _c=False, f=function: self._on_print_action(f))
+            menu.addAction(action)
+        if not module_available(PRINTING_MODULE):
+            self._disable_print_actions()
+        menu.aboutToShow.connect(self._check_printing)
+        menu.addSeparator()
+        self.quit_action = QAction("&Quit", self)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.quit_action.triggered.connect(self.close)
+        menu.addAction(self.quit_action)
+        menu.setToolTipsVisible(True)
+
+        help_menu = self.menuBar().addMenu("&Help")
+        self.about_action = QAction("&About IMFT Desktop", self)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_action.triggered.connect(self._on_about_action)
+        help_menu.addAction(self.about_action)
+
+    def _disable_print_actions(self, functions: set[str] | None = None) -> None:
+        for action, function in self._print_functions.items():
+            if functions is None or function in functions:
+                action.setEnabled(False)
+                action.setToolTip(MESSAGES["print_missing"])
+
+    @Slot()
+    def _check_printing(self) -> None:
+        """Enable only the print actions the printing module provides (imported once,
+        when the File menu first opens, so that start-up does not pay for it)."""
+        if self._printing_checked or not module_available(PRINTING_MODULE):
+            return
+        self._printing_checked = True
+        try:
+            module = importlib.import_module(PRINTING_MODULE)
+        except Exception as exc:
+            error_dialog.log_exception(type(exc), exc.__traceback__, "loading printing")
+            self._disable_print_actions()
+            return
+        missing = {f for f in self._print_functions.values() if not hasattr(module, f)}
+        self._disable_print_actions(missing)
+
+    def _on_print_action(self, function: str) -> None:
+        # A shortcut (Ctrl+P) can fire before the File menu was ever opened.
+        self._check_printing()
+        action = next(a for a, f in self._print_functions.items() if f == function)
+        if not action.isEnabled():
+            self.statusBar().showMessage(MESSAGES["print_missing"], 5000)
+            return
+        if self.cohort is None:
+            self.statusBar().showMessage(MESSAGES["print_nothing"], 5000)
+            return
+        module = importlib.import_module(PRINTING_MODULE)
+        getattr(module, function)(self)
+
+    def _rebuild_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = self.settings.recent_files()
+        for path in files:
+            exists = Path(path).is_file()
+            action = self.recent_menu.addAction(
+                path if exists else MESSAGES["recent_missing"].format(path=path)
+            )
+            action.setEnabled(exists)
+            action.triggered.connect(lambda _c=False, p=path: self.open_path(p))
+        if files:
+            self.recent_menu.addSeparator()
+        clear = self.recent_menu.addAction("Clear Recent Files")
+        clear.setEnabled(bool(files))
+        clear.triggered.connect(self.settings.clear_recent_files)
+
+    # ------------------------------------------------------------ status bar
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.synthetic_badge = QLabel(MESSAGES["synthetic_badge"])
+        self.synthetic_badge.setStyleSheet(
+            "QLabel { background:#c2410c; color:white; font-weight:bold;"
+            " padding:1px 8px; border-radius:3px; }"
+        )
+        self.synthetic_badge.setToolTip("These are generated data, not patients.")
+        self.synthetic_badge.setVisible(False)
+        self.cohort_label = QLabel(MESSAGES["no_cohort"])
+        self.cohort_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        bar.addWidget(self.synthetic_badge)
+        bar.addWidget(self.cohort_label, 1)
+
+    # ------------------------------------------------------------ settings
+    def _restore_settings(self) -> None:
+        geometry = self.settings.window_geometry()
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1280, 820)
+        state = self.settings.window_state()
+        if state is not None:
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.remember:
+            self.settings.save_window(self.saveGeometry(), self.saveState())
+            self.settings.sync()
+        # A closing window cancels its workers and waits for them (a worker thread
+        # outliving the QApplication crashes on exit).
+        default_runner().shutdown(timeout_ms=5000)
+        super().closeEvent(event)
+
+    # ------------------------------------------------------------ opening
+    def open_initial(self, path: str | None = None) -> None:
+        """What start-up opens: the named file, or the synthetic demo cohort."""
+        if path:
+            self.open_path(path)
+        else:
+            self.open_demo()
+
+    @Slot()
+    def open_demo(self) -> None:
+        path = demo_path()
+        if path is None:
+            self.statusBar().showMessage(MESSAGES["no_demo"], 10000)
+            self.import_tab._show_banner(MESSAGES["no_demo"], "warning")
+            self.load_finished.emit(False)
+            return
+        self.open_path(str(path), demo=True)
+
+    def open_path(self, path: str, demo: bool = False) -> None:
+        """Read and import ``path`` in the background; the current cohort stays until
+        the new one is ready."""
+        self._opening = str(path)
+        self._opening_is_demo = demo
+        self.statusBar().showMessage(MESSAGES["loading"].format(name=Path(path).name))
+        self.import_tab.open_file(path, auto_import=True)
+
+    @Slot()
+    def _on_open_action(self) -> None:
+        start = self.settings.last_directory()
+        path, _ = QFileDialog.getOpenFileName(self, "Open a cohort", start, OPEN_FILTER)
+        if path:
+            self.settings.set_last_directory(str(Path(path).parent))
+            self.open_path(path)
+
+    @Slot(str)
+    def _on_import_tab_file_read(self, path: str) -> None:
+        if self.remember and not self._opening_is_demo and Path(path).is_file():
+            self.settings.add_recent_file(path)
+        if self.import_tab.result is not None and self.import_tab.result.first_sheet is None:
+            self.statusBar().clearMessage()
+            self._opening = None
+            self.load_finished.emit(False)
+
+    @Slot(str, str)
+    def _on_import_tab_file_failed(self, _path: str, _message: str) -> None:
+        self.statusBar().clearMessage()
+        self.tabs.setCurrentWidget(self.import_tab)
+        self._opening = None
+        self.load_finished.emit(False)
+
+    def _on_import_tab_import_ended(self, *_args: Any) -> None:
+        self.statusBar().clearMessage()
+        self._opening = None
+        self.load_finished.emit(False)
+
+    @Slot(object)
+    def _on_import_tab_cohort_imported(self, cohort: Cohort) -> None:
+        self.statusBar().clearMessage()
+        self.cohort_path = self.import_tab.result.path if self.import_tab.result else None
+        self._opening = None
+        self.set_cohort(cohort, summary=self.import_tab.summary_line or None)
+        self.load_finished.emit(True)
+
+    def set_cohort(self, cohort: Cohort | None, summary: str | None = None) -> None:
+        """Show ``cohort`` in every tab, the title and the status bar.
+
+        ``summary`` is ``cohort.summary_line()`` when the caller already has it.
+        """
+        self.cohort = cohort
+        synthetic = bool(cohort is not None and cohort.is_synthetic)
+        if cohort is None:
+            self.setWindowTitle(APP_NAME)
+            self.cohort_label.setText(MESSAGES["no_cohort"])
+        else:
+            name = cohort.name or (Path(self.cohort_path).name if self.cohort_path else "")
+            title = f"{APP_NAME} — {name}" if name else APP_NAME
+            if synthetic:
+                title += f" — {MESSAGES['synthetic_title']}"
+            self.setWindowTitle(title)
+            self.cohort_label.setText(summary if summary else cohort.summary_line())
+            self.cohort_label.setToolTip(self.cohort_path or "")
+        self.synthetic_badge.setVisible(synthetic)
+        self.samples_tab.set_cohort(cohort)
+        for page in self.lazy_tabs:
+            page.set_cohort(cohort)
+        self.cohort_changed.emit(cohort)
+
+    # ------------------------------------------------------------ tabs
+    def tab_created(self, page: LazyTab, widget: QWidget) -> None:
+        """Called by a lazy tab once its widget exists: connect its signals."""
+        signal = getattr(widget, "samples_selected", None)
+        if signal is not None:
+            signal.connect(self._on_samples_selected)
+
+    @Slot(list)
+    def _on_samples_selected(self, ids: list) -> None:
+        self.tabs.setCurrentWidget(self.samples_tab)
+        self.samples_tab.select_samples(ids)
+
+    def current_cohort(self) -> Cohort | None:
+        """The cohort shown (for printing and exports)."""
+        return self.cohort
+
+    def current_tab(self) -> QWidget | None:
+        """The widget of the tab on screen (a lazy tab's real widget once created)."""
+        page = self.tabs.currentWidget()
+        if isinstance(page, LazyTab):
+            return page.ensure_created()
+        return page
+
+    def ensure_all_tabs(self) -> None:
+        """Create every lazy tab now (screenshots, printing all tabs)."""
+        for page in self.lazy_tabs:
+            page.ensure_created()
+
+    def tab_widgets(self) -> list[tuple[str, QWidget]]:
+        """(title, widget) of every tab, lazy ones resolved where created."""
+        out: list[tuple[str, QWidget]] = []
+        for i in range(self.tabs.count()):
+            page = self.tabs.widget(i)
+            widget = page.widget if isinstance(page, LazyTab) and page.widget else page
+            if widget is not None:
+                out.append((self.tabs.tabText(i), widget))
+        return out
+
+    # ------------------------------------------------------------ drag and drop
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dropped_path(event) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = self._dropped_path(event)
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.settings.set_last_directory(str(Path(path).parent))
+        self.open_path(path)
+
+    @staticmethod
+    def _dropped_path(event: QDragEnterEvent | QDropEvent) -> str | None:
+        mime = event.mimeData()
+        if not mime.hasUrls():
+            return None
+        for url in mime.urls():
+            if url.isLocalFile() and Path(url.toLocalFile()).is_file():
+                return url.toLocalFile()
+        return None
+
+    # ------------------------------------------------------------ other actions
+    @Slot()
+    def _on_template_action(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save a new template", "imft-template.xlsx", "Excel workbook (*.xlsx)"
+        )
+        if path:
+            self.write_template(path)
+
+    def write_template(self, path: str) -> bool:
+        try:
+            from imft_desktop.io.template import write_template
+
+            write_template(path)
+        except OSError as exc:
+            QMessageBox.warning(
+                self, APP_NAME, MESSAGES["template_failed"].format(message=exc.strerror or exc)
+            )
+            return False
+        self.statusBar().showMessage(MESSAGES["template_saved"].format(path=path), 8000)
+        return True
+
+    @Slot()
+    def _on_about_action(self) -> None:
+        from imft_desktop.qt.about import AboutDialog
+
+        AboutDialog(self).exec()
