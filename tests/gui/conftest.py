@@ -1,17 +1,12 @@
 """GUI test set-up: offscreen Qt, isolated settings and logs, no leaked workers.
 
-The environment is set before anything imports Qt: settings and logs go to a
-temporary directory (``IMFT_SETTINGS_DIR`` / ``IMFT_LOG_DIR``, which the app honours)
-and ``QStandardPaths`` runs in test mode, so no test reads or writes the user's files.
+Settings and logs are sandboxed for the whole suite by ``tests/conftest.py`` (other
+folders' tests create Qt tabs too).
 """
 
 from __future__ import annotations
 
-import atexit
 import importlib.util
-import os
-import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -19,20 +14,6 @@ import pytest
 if importlib.util.find_spec("PySide6") is None:
     # A headless run (no Qt installed) checks the lower layers only.
     collect_ignore_glob = ["test_*.py"]
-else:
-    os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    os.environ.setdefault("MPLBACKEND", "Agg")
-    _SANDBOX = Path(tempfile.mkdtemp(prefix="imft-gui-tests-"))
-    atexit.register(shutil.rmtree, _SANDBOX, ignore_errors=True)
-    os.environ["IMFT_SETTINGS_DIR"] = str(_SANDBOX / "settings")
-    os.environ["IMFT_LOG_DIR"] = str(_SANDBOX / "logs")
-
-    from PySide6.QtCore import QSettings, QStandardPaths
-
-    QStandardPaths.setTestModeEnabled(True)
-    QSettings.setPath(
-        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(_SANDBOX / "qt")
-    )
 
 
 # ------------------------------------------------------------------ test workbooks
@@ -151,6 +132,8 @@ def _fresh_error_state(qapp):
 @pytest.fixture
 def app_settings(tmp_path):
     """Settings in this test's own directory."""
+    from PySide6.QtCore import QSettings
+
     from imft_desktop.qt.settings import AppSettings
 
     qs = QSettings(str(tmp_path / "imft-desktop.ini"), QSettings.Format.IniFormat)
