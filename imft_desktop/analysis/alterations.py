@@ -537,6 +537,12 @@ def _add_fusions(cohort: Cohort, b: _Builder) -> None:
                f"gene:{driver}"))
 
 
+#: MAF Variant_Classification values that do not change the protein.
+NON_CODING_CLASSES = frozenset(
+    {"Silent", "Intron", "3'UTR", "5'UTR", "3'Flank", "5'Flank", "IGR", "RNA"}
+)
+
+
 def _add_mutations(cohort: Cohort, b: _Builder) -> None:
     tested = cohort.tested_for(Capability.MUTATION)
     var = cohort.table("variants")
@@ -552,8 +558,22 @@ def _add_mutations(cohort: Cohort, b: _Builder) -> None:
             f"Variants of {outside} sample(s) without a done mutation-capable assay were left "
             "out."
         )
+    if "variant_class" in var.columns:
+        # As cBioPortal and maftools do: silent and non-coding variants do not make a gene
+        # "mutated"; the sample still counts as tested.
+        vclass = var["variant_class"].astype(str).str.strip().to_numpy()
+        non_coding = np.isin(vclass, list(NON_CODING_CLASSES))
+        if (keep & non_coding).any():
+            b.warnings.append(
+                f"{int((keep & non_coding).sum())} silent or non-coding variant(s) "
+                f"({', '.join(sorted(set(vclass[keep & non_coding])))}) are not counted as "
+                "mutations."
+            )
+        keep = keep & ~non_coding
     genes = var["gene"].to_numpy()[keep]
-    proteins = var["protein_change"].to_numpy()[keep]
+    # None, not NaN, for a missing protein change: NaN objects do not match as dict keys.
+    proteins = var["protein_change"].astype(object).where(var["protein_change"].notna(), None)
+    proteins = proteins.to_numpy()[keep]
     gene_map = {g: str(g).strip().upper() for g in pd.unique(genes)}
     prot_map = {p: normalise_protein(p) for p in pd.unique(proteins)}
     v = pd.DataFrame(
