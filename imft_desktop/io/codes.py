@@ -127,6 +127,12 @@ _RULES: tuple[Rule, ...] = (
     # ------------------------------------------------------------------ vocabularies
     Rule("VOCAB_NORMALISED", I, '"{value}" read as "{normalised}".'),
     Rule("VOCAB_UNKNOWN", E, '"{value}" is not one of the allowed values.', "Allowed: {detail}."),
+    Rule("CALL_FROM_INTENSITY", I,
+         'Staining intensity "{value}" read as {normalised}; the intensity is kept.'),
+    Rule("CALL_FROM_DESCRIPTION", W,
+         '"{value}" read as {normalised} ({detail}); check it against your positivity rule.'),
+    Rule("CNA_KARYOTYPE_SHORTHAND", I,
+         'Karyotype shorthand "{value}" read as {normalised} of the region this column holds.'),
     Rule("CALL_NOT_DONE", I,
          '"{value}" read as not tested: the sample is left out of this assay\'s denominator '
          "(never counted as negative)."),
@@ -197,6 +203,9 @@ _RULES: tuple[Rule, ...] = (
     Rule("PROTEIN_MULTIPLE", E, 'Several variants in one cell ("{value}").',
          "Put each variant on its own row."),
     Rule("PROTEIN_INVALID", E, '"{value}" is not a protein change in p. notation.'),
+    Rule("PROTEIN_NOT_GIVEN", I,
+         '"{value}" read as mutated, protein change not given: the gene counts as mutated, '
+         "no protein change is listed."),
     Rule("CHROM_NORMALISED", I, 'Chromosome "{value}" read as "{normalised}".'),
     Rule("CHROM_INVALID", E, '"{value}" is not a human chromosome (1-22, X, Y).'),
     Rule("CNA_NORMALISED", I, 'Copy-number "{value}" read as {normalised}.'),

@@ -650,6 +650,9 @@ def parse_call(raw: Any) -> Parsed:
     if key in _CALLS:
         value = _CALLS[key]
         return Parsed(value, () if value == text else (Note("VOCAB_NORMALISED", value),))
+    described = _call_from_description(key)
+    if described is not None:
+        return described
     cat = missing_category(text)
     if cat == "not done":
         return Parsed(str(AssayCall.NOT_TESTED), (Note("CALL_NOT_DONE"),), missing=cat)
@@ -665,6 +668,36 @@ def parse_call(raw: Any) -> Parsed:
 _INTENSITY_WORDS = {"negative": 0, "neg": 0, "none": 0, "weak": 1, "moderate": 2,
                     "strong": 3, "intense": 3}
 _INTENSITY_RE = re.compile(r"^([0-9])\s*(\+*)(?:\s*\((.*)\))?$")
+_PERCENT_CALL_RE = re.compile(
+    r"^([<>~≤≥]?)\s*(\d+(?:\.\d+)?)\s*(?:(?:-|to)\s*(\d+(?:\.\d+)?))?\s*%$"
+)
+#: Words describing how a stain looks; any staining of tumour cells reads as positive
+#: (ALK IHC convention), always as a WARNING so the user checks it against their rule.
+_STAINING_WORDS = {"focal", "patchy", "diffuse", "heterogeneous", "granular", "membranous",
+                   "cytoplasmic", "nuclear", "weak", "moderate", "strong", "intense"}
+
+
+def _call_from_description(key: str) -> Parsed | None:
+    """A call column holding an intensity ("3+"), a percentage ("<1%") or a pattern."""
+    m = _INTENSITY_RE.match(key)
+    if m and (m.group(2) or m.group(1) == "0") and int(m.group(1)) <= 3:
+        grade = int(m.group(1))
+        value = str(AssayCall.POSITIVE if grade > 0 else AssayCall.NEGATIVE)
+        return Parsed(value, (Note("CALL_FROM_INTENSITY", value),),
+                      extra=(("intensity", f"{grade}+" if grade else "0"),))
+    m = _PERCENT_CALL_RE.match(key)
+    if m:
+        op, low = m.group(1), float(m.group(2))
+        stained = not (op in ("<", "≤") and low <= 1) and low > 0
+        value = str(AssayCall.POSITIVE if stained else AssayCall.NEGATIVE)
+        return Parsed(value, (Note("CALL_FROM_DESCRIPTION", value,
+                                   detail="from the percentage of stained cells"),))
+    words = set(key.replace(",", " ").split())
+    if words and words <= _STAINING_WORDS | {"staining", "stain", "and", "positive"}:
+        value = str(AssayCall.POSITIVE)
+        return Parsed(value, (Note("CALL_FROM_DESCRIPTION", value,
+                                   detail="staining described"),))
+    return None
 
 
 def parse_intensity(raw: Any) -> Parsed:
@@ -998,6 +1031,11 @@ _PROTEIN_RE = re.compile(
 _P_IN_TEXT_RE = re.compile(r"\(?p\.\(?([^\s\);,]+)\)?")
 
 
+#: Cells that say a gene is mutated without saying how.
+_MUTATED_WORDS = frozenset({"mut", "mut.", "mutated", "mutation", "mutant", "pos", "positive",
+                            "present", "detected", "yes", "+"})
+
+
 def parse_protein(raw: Any) -> Parsed:
     """Protein change -> ``p.H1047R`` (one-letter codes); several in one cell is an error."""
     if _is_empty(raw):
@@ -1010,6 +1048,8 @@ def parse_protein(raw: Any) -> Parsed:
     cat = missing_category(text)
     if cat is not None:
         return _missing(text, cat)
+    if text.casefold() in _MUTATED_WORDS:
+        return Parsed(None, (Note("PROTEIN_NOT_GIVEN"),))
     if text.count("p.") > 1 or re.search(r"[;,]", text) or " and " in text:
         return Parsed(None, (Note("PROTEIN_MULTIPLE"),))
     core = text
@@ -1083,10 +1123,18 @@ def parse_cna_event(raw: Any) -> Parsed:
     if key in _EVENT_WORDS:
         value = _EVENT_WORDS[key]
         return Parsed(value, () if value == text else (Note("VOCAB_NORMALISED", value),))
+    shorthand = _KARYOTYPE_RE.match(key)
+    if shorthand:
+        value = str(CnaEvent.GAIN if shorthand.group(1) == "+" else CnaEvent.LOSS)
+        return Parsed(value, (Note("CNA_KARYOTYPE_SHORTHAND", value),))
     cat = missing_category(text)
     if cat is not None and key != "-":
         return _missing(text, cat)
     return Parsed(None, (Note("VOCAB_UNKNOWN", detail=", ".join(map(str, CnaEvent))),))
+
+
+#: "-19", "+7", "-22q" in a column that already names the region.
+_KARYOTYPE_RE = re.compile(r"^([+-])\s*(?:chr)?(\d{1,2}|x|y)([pq])?$")
 
 
 _ARM_RE = re.compile(r"^(?:chr)?(\d{1,2}|X|Y)([pq])$", re.IGNORECASE)

@@ -276,3 +276,42 @@ def test_small_vocabularies() -> None:
     assert v.parse_sex("diverse").value == "diverse"  # kept as written
     assert v.parse_assembly("GRCh38").value == "hg38"
     assert codes_of(v.parse_assembly("hg18")) == ["VOCAB_UNKNOWN"]
+
+
+# ---------------------------------------------------------------- descriptions in call cells
+@pytest.mark.parametrize(
+    ("raw", "call", "code"),
+    [
+        ("3+", "positive", "CALL_FROM_INTENSITY"),
+        ("2+ (weak)", "positive", "CALL_FROM_INTENSITY"),
+        ("0", "negative", None),  # plain vocabulary
+        ("<1%", "negative", "CALL_FROM_DESCRIPTION"),
+        ("5-10%", "positive", "CALL_FROM_DESCRIPTION"),
+        ("focal", "positive", "CALL_FROM_DESCRIPTION"),
+        ("weak granular staining", "positive", "CALL_FROM_DESCRIPTION"),
+    ],
+)
+def test_call_cells_with_intensity_percent_or_pattern(raw, call, code):
+    from imft_desktop.io.values import parse_call
+
+    parsed = parse_call(raw)
+    assert parsed.value == call
+    assert [n.code for n in parsed.notes][:1] == ([code] if code else ["VOCAB_NORMALISED"])
+
+
+def test_karyotype_shorthand_in_a_region_column():
+    from imft_desktop.io.values import parse_cna_event
+
+    assert parse_cna_event("-19").value == "loss"
+    assert parse_cna_event("+7").value == "gain"
+    assert parse_cna_event("-22q").notes[0].code == "CNA_KARYOTYPE_SHORTHAND"
+    assert parse_cna_event("?19").is_error
+
+
+def test_mutated_without_protein_change_keeps_the_gene():
+    from imft_desktop.io.values import parse_protein
+
+    parsed = parse_protein("mut")
+    assert parsed.value is None and not parsed.is_error
+    assert parsed.notes[0].code == "PROTEIN_NOT_GIVEN"
+    assert parse_protein("p.H1047R").value == "p.H1047R"
