@@ -41,8 +41,9 @@ t0 = time.perf_counter()
 c = import_file(sys.argv[1])
 dt = time.perf_counter() - t0
 import json
-print(json.dumps({"seconds": dt, "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "samples": c.n_samples, "findings": c.findings.counts()}))
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"seconds": dt, "peak_mib": peak, "samples": c.n_samples,
+                  "findings": c.findings.counts()}))
 """
 
 

@@ -12,6 +12,7 @@ stand-in assays of the same reach: mutations as "DNA panel", structural variants
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from imft_desktop.io.interop.cbioportal import is_cbioportal_study, read_cbioportal_study
@@ -24,7 +25,7 @@ MAF_SUFFIXES = (".maf", ".maf.gz", ".maf.txt")
 SEG_SUFFIXES = (".seg", ".seg.txt", ".seg.gz", ".cbs", ".cbs.gz")
 
 
-def detect(path: str | Path) -> str | None:
+def detect(path: str | os.PathLike[str]) -> str | None:
     """``"cbioportal"``, ``"maf"``, ``"seg"`` or ``None`` for a spreadsheet/other file."""
     p = Path(path)
     if p.is_dir():
@@ -37,7 +38,7 @@ def detect(path: str | Path) -> str | None:
     return None
 
 
-def import_interop(path: str | Path, progress: Progress | None = None) -> Cohort:
+def import_interop(path: str | os.PathLike[str], progress: Progress | None = None) -> Cohort:
     """Read a MAF, a SEG file or a cBioPortal study folder into a Cohort."""
     kind = detect(path)
     if kind == "cbioportal":
