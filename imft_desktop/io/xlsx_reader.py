@@ -1,0 +1,376 @@
+"""Workbooks (.xlsx, .xlsm, .xlsb, .xls, .ods) read with calamine, plus their structure.
+
+calamine (Rust) reads values 4-6x faster than openpyxl.  What python-calamine 0.9
+returns, found by experiment (see tests/readers/test_calamine_contract.py):
+
+* text as ``str`` (spaces kept), empty cells as ``""``;
+* every number as ``float`` (``5`` comes back as ``5.0``);
+* booleans as ``bool``; dates, times and date-times as ``date``/``time``/``datetime``
+  according to the cell's number format, with 1904-system workbooks already shifted
+  correctly;
+* error cells (``#N/A``, ``#DIV/0!``, ``#REF!``) and formulas without a cached value as
+  ``""`` -- indistinguishable from blank.
+
+So this reader turns ``""`` into ``None`` and integral floats into ``int``, and for
+.xlsx/.xlsm takes the structure from :mod:`imft_desktop.io.xlsx_structure`: error cells
+get their error text back (and are listed in ``RawSheet.error_cells``), formulas without
+a value are listed, hidden rows/columns, merges and display-changing number formats are
+recorded.  For .xls/.xlsb/.ods only what calamine reports cheaply (hidden sheets,
+merged ranges) is kept and ``structure_checked`` is ``False``.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+
+from imft_desktop.io.raw import RawSheet, UnreadableFile, column_letter
+from imft_desktop.io.reader_memory import paused_gc
+from imft_desktop.io.sniff import ReadLimits, check_xml_prolog, check_zip_limits, open_zip
+from imft_desktop.io.xlsx_structure import (
+    WorkbookInfo,
+    read_styles,
+    read_workbook_info,
+    scan_sheet_stream,
+    workbook_part,
+)
+from imft_desktop.model.findings import Finding
+from imft_desktop.model.progress import Progress
+from imft_desktop.model.vocab import Level
+
+#: Row counts at which Excel (1,048,576) and old Excel/LibreOffice (65,536) stop.
+ROW_LIMITS = (65_536, 1_048_576)
+_INT_LIMIT = float(2**53)
+#: Rows converted between cancellation checks.
+_CHECK_EVERY_ROWS = 10_000
+_ZIP_KINDS = ("xlsx", "xlsm", "xlsb", "ods")
+
+
+@dataclass
+class SpreadsheetRead:
+    """Result of reading a workbook."""
+
+    sheets: list[RawSheet]
+    date_system: str = "1900"
+    findings: list[Finding] = field(default_factory=list)
+
+
+def read_spreadsheet(
+    data: bytes,
+    name: str,
+    kind: str,
+    progress: Progress,
+    *,
+    structure: bool = True,
+    limits: ReadLimits | None = None,
+) -> SpreadsheetRead:
+    """Read every worksheet of a workbook's bytes.
+
+    Parameters
+    ----------
+    data:
+        The whole file (already size-checked).
+    name:
+        File name for messages.
+    kind:
+        ``xlsx``, ``xlsm``, ``xlsb``, ``xls`` or ``ods`` (from ``sniff.sniff_bytes``).
+    progress:
+        Receives a fraction per sheet; ``check()`` is honoured between sheets.
+    structure:
+        Run the structure pass (.xlsx/.xlsm); ``False`` skips it and marks every sheet
+        ``structure_checked=False``.
+    limits:
+        Zip caps checked before anything is parsed.
+
+    Raises
+    ------
+    UnreadableFile
+        ``FILE_TOO_LARGE``/``FILE_SUSPICIOUS`` (caps), ``FILE_DAMAGED``,
+        ``FILE_ENCRYPTED``.
+    """
+    limits = limits or ReadLimits()
+    zf: zipfile.ZipFile | None = None
+    info: WorkbookInfo | None = None
+    if kind in _ZIP_KINDS:
+        zf = open_zip(data, name)
+        check_zip_limits(zf, name, limits)
+        for member in zf.namelist():
+            if member.lower().endswith((".xml", ".rels", ".vml")):
+                check_xml_prolog(zf, member, name, limits)
+        if kind == "ods":
+            _refuse_encrypted_ods(zf, name)
+    progress.check()
+    findings: list[Finding] = []
+    structured = structure and kind in ("xlsx", "xlsm") and zf is not None
+    styles = None
+    if zf is not None and kind in ("xlsx", "xlsm"):
+        try:
+            info = read_workbook_info(zf)
+            if structured:
+                styles = read_styles(zf, workbook_part(zf))
+        except Exception as exc:  # defusedxml refusals, broken XML, bad zip members
+            raise _damaged(name, exc) from exc
+
+    workbook = _open_calamine(data, name)
+    metas = list(workbook.sheets_metadata)
+    sheets: list[RawSheet] = []
+    bands = _progress_bands([m.name for m in metas], zf, info)
+    for meta, (start, end) in zip(metas, bands):
+        progress.check()
+        progress.report(start, f"Reading sheet {meta.name}")
+        if meta.typ != SheetTypeEnum.WorkSheet:
+            findings.append(
+                Finding(
+                    "XLSX_NOT_A_WORKSHEET",
+                    Level.INFO,
+                    f"Sheet '{meta.name}' is a chart or dialog sheet without cells; skipped.",
+                    file=name,
+                    sheet=meta.name,
+                )
+            )
+            continue
+        with paused_gc():
+            try:
+                cal_sheet = workbook.get_sheet_by_name(meta.name)
+                raw_rows = cal_sheet.to_python(skip_empty_area=False)
+            except Exception as exc:  # calamine raises its own error types per format
+                raise _damaged(name, exc, sheet=meta.name) from exc
+            # Parsing is ~70% of a sheet's time, conversion ~15%, structure the rest.
+            progress.report(start + 0.7 * (end - start), f"Reading sheet {meta.name}")
+            rows = _convert_rows(raw_rows, progress)
+            progress.report(start + 0.85 * (end - start), f"Checking sheet {meta.name}")
+        sheet = RawSheet(
+            name=meta.name,
+            rows=rows,
+            first_row=1,
+            hidden=meta.visible != SheetVisibleEnum.Visible,
+        )
+        if not (structured and zf is not None and info is not None and styles is not None):
+            sheet.structure_checked = False
+            sheet.merged_ranges = _calamine_merges(cal_sheet)
+        # calamine's copy of the sheet (~40 bytes a cell) is no longer needed; free it
+        # before the structure pass rather than at the next sheet.
+        del cal_sheet, raw_rows
+        if sheet.structure_checked and zf is not None and info is not None and styles is not None:
+            _apply_xlsx_structure(sheet, zf, info, styles, name)
+        sheets.append(sheet)
+        findings.extend(_sheet_findings(sheet, name))
+    progress.report(1.0, f"Read {name}")
+
+    date_system = info.date_system if info is not None else "1900"
+    findings.extend(_workbook_findings(name, kind, info, date_system))
+    if not sheets:
+        raise UnreadableFile("FILE_EMPTY", f"{name} has no worksheets with cells.")
+    return SpreadsheetRead(sheets, date_system, findings)
+
+
+def _progress_bands(
+    names: list[str], zf: zipfile.ZipFile | None, info: WorkbookInfo | None
+) -> list[tuple[float, float]]:
+    """Each sheet's share of the progress bar: by XML size for .xlsx, else equal."""
+    weights = []
+    for sheet_name in names:
+        weight = 1.0
+        entry = info.entry(sheet_name) if info is not None else None
+        if zf is not None and entry is not None and entry.part in zf.NameToInfo:
+            weight = max(float(zf.NameToInfo[entry.part].file_size), 1.0)
+        weights.append(weight)
+    total = sum(weights) or 1.0
+    bands, start = [], 0.0
+    for weight in weights:
+        end = start + weight / total
+        bands.append((start, end))
+        start = end
+    return bands
+
+
+# --------------------------------------------------------------------------- calamine
+def _open_calamine(data: bytes, name: str) -> CalamineWorkbook:
+    try:
+        return CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:  # PasswordError, ZipError, XmlError, CalamineError ...
+        if type(exc).__name__ == "PasswordError" or "password" in str(exc).lower():
+            raise UnreadableFile(
+                "FILE_ENCRYPTED",
+                f"{name} is password-protected. Remove the password in Excel, save a copy "
+                "and import that copy.",
+            ) from exc
+        raise _damaged(name, exc) from exc
+
+
+def _damaged(name: str, exc: BaseException, sheet: str | None = None) -> UnreadableFile:
+    where = f" (sheet '{sheet}')" if sheet else ""
+    # The library's message is kept out: it may quote cell contents.
+    return UnreadableFile(
+        "FILE_DAMAGED",
+        f"{name}{where} is damaged or not a valid workbook ({type(exc).__name__}). Your "
+        "file was not changed; open it in Excel or LibreOffice and save it again.",
+    )
+
+
+def _convert_rows(raw_rows: list[list[Any]], progress: Progress) -> list[list[Any]]:
+    """``""`` -> ``None``; integral floats -> ``int`` (Excel stores 5, calamine says 5.0)."""
+    limit = _INT_LIMIT
+    for i, row in enumerate(raw_rows):
+        if i % _CHECK_EVERY_ROWS == 0:
+            progress.check()
+        raw_rows[i] = [
+            None
+            if v == ""
+            else (int(v) if type(v) is float and v.is_integer() and -limit < v < limit else v)
+            for v in row
+        ]
+    return raw_rows
+
+
+def _calamine_merges(cal_sheet: Any) -> list[str]:
+    try:
+        ranges = cal_sheet.merged_cell_ranges or []
+    except Exception:  # not every format reports merges
+        return []
+    out = []
+    for (r0, c0), (r1, c1) in ranges:
+        out.append(f"{column_letter(c0)}{r0 + 1}:{column_letter(c1)}{r1 + 1}")
+    return out
+
+
+def _refuse_encrypted_ods(zf: zipfile.ZipFile, name: str) -> None:
+    try:
+        manifest = zf.read("META-INF/manifest.xml")
+    except KeyError:
+        return
+    if b"encryption-data" in manifest:
+        raise UnreadableFile(
+            "FILE_ENCRYPTED",
+            f"{name} is password-protected. Remove the password in LibreOffice, save a "
+            "copy and import that copy.",
+        )
+
+
+# --------------------------------------------------------------------------- structure
+def _apply_xlsx_structure(
+    sheet: RawSheet, zf: zipfile.ZipFile, info: WorkbookInfo, styles: Any, name: str
+) -> None:
+    entry = info.entry(sheet.name)
+    part = _find_member(zf, entry.part) if entry is not None and entry.part else None
+    if entry is None or part is None:
+        sheet.structure_checked = False
+        return
+    sheet.hidden = entry.hidden
+    try:
+        with zf.open(part) as fh:
+            st = scan_sheet_stream(fh, styles)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
+        raise _damaged(name, exc, sheet=sheet.name) from exc
+    if not st.checked:
+        sheet.structure_checked = False
+        return
+    sheet.hidden_rows = st.hidden_rows
+    sheet.hidden_columns = st.hidden_columns
+    sheet.merged_ranges = st.merged_ranges
+    sheet.formula_cells = st.formula_cells
+    sheet.formula_without_value = st.formula_without_value
+    sheet.error_cells = st.error_cells
+    rows = sheet.rows
+    for (r, c), err in st.error_cells.items():
+        # calamine returned "" for the error: put the error text back so the cell is not
+        # blank; error_cells marks it as an error, not as text someone typed.
+        i = r - sheet.first_row
+        while len(rows) <= i:
+            rows.append([])
+        row = rows[i]
+        if len(row) <= c:
+            row.extend([None] * (c + 1 - len(row)))
+        row[c] = err
+    # The scan kept numeric cells only (no t= or t="n", with a value): calamine returns
+    # those as numbers, since date formats are left out of the scan.
+    sheet.number_formats = st.number_formats
+    sheet.display_text = st.display_text
+
+
+def _find_member(zf: zipfile.ZipFile, part: str) -> str | None:
+    """The zip member named ``part``; Excel also accepts a different letter case."""
+    if part in zf.NameToInfo:
+        return part
+    folded = part.casefold()
+    return next((n for n in zf.NameToInfo if n.casefold() == folded), None)
+
+
+# --------------------------------------------------------------------------- findings
+def _sheet_findings(sheet: RawSheet, name: str) -> list[Finding]:
+    out: list[Finding] = []
+    if sheet.hidden:
+        has_data = any(any(v is not None for v in r) for r in sheet.rows)
+        out.append(
+            Finding(
+                "XLSX_HIDDEN_SHEET",
+                Level.WARNING if has_data else Level.INFO,
+                f"Sheet '{sheet.name}' is hidden in Excel"
+                + (
+                    " and holds data (perhaps old or working data); it is only used if "
+                    "you choose it."
+                    if has_data
+                    else " and empty."
+                ),
+                file=name,
+                sheet=sheet.name,
+            )
+        )
+    if sheet.n_rows in ROW_LIMITS:
+        out.append(
+            Finding(
+                "XLSX_ROW_LIMIT",
+                Level.WARNING,
+                f"Sheet '{sheet.name}' has exactly {sheet.n_rows:,} rows, the most that "
+                "Excel or LibreOffice can hold: the data may have been cut off when the "
+                "file was saved. Check that the last case is there.",
+                file=name,
+                sheet=sheet.name,
+                row=sheet.n_rows,
+            )
+        )
+    return out
+
+
+def _workbook_findings(
+    name: str, kind: str, info: WorkbookInfo | None, date_system: str
+) -> list[Finding]:
+    out: list[Finding] = []
+    if kind == "xlsm" or (info is not None and info.has_macros):
+        out.append(
+            Finding(
+                "XLSX_MACROS",
+                Level.INFO,
+                "The workbook contains macros. Only the cell values were read; macros "
+                "were not run.",
+                file=name,
+            )
+        )
+    if info is not None and info.external_links:
+        out.append(
+            Finding(
+                "XLSX_EXTERNAL_LINK",
+                Level.INFO,
+                f"The workbook links to {info.external_links} other file(s). The links "
+                "were ignored: values are the ones Excel last saved, which may be out of "
+                "date if the other file changed.",
+                file=name,
+                value=str(info.external_links),
+            )
+        )
+    if date_system == "1904":
+        out.append(
+            Finding(
+                "XLSX_DATE_1904",
+                Level.INFO,
+                "The workbook uses the 1904 date system (older Mac Excel); dates were "
+                "converted accordingly.",
+                file=name,
+            )
+        )
+    return out
