@@ -183,7 +183,7 @@ def format_group(group: list[Finding]) -> list[str]:
         where += f", column {f.column}"
     if f.header:
         where += f" ({f.header})"
-    rows = [g.row for g in group if g.row is not None]
+    rows = [r for g in group for r in (g.rows or ((g.row,) if g.row is not None else ()))]
     if rows:
         where += (", row " if len(set(rows)) == 1 else ", rows ") + _short_rows(rows)
     lines = [f"  {f.code}  {where}".rstrip(), f"      {f.message}"]
@@ -193,7 +193,9 @@ def format_group(group: list[Finding]) -> list[str]:
             shown = ", ".join(repr(v) for v in values[:_MAX_VALUES])
             more = f" and {len(values) - _MAX_VALUES} more" if len(values) > _MAX_VALUES else ""
             lines.append(f"      values: {shown}{more}")
-        lines.append(f"      ({len(group)} times)")
+    cells = sum(len(g.rows) or 1 for g in group)
+    if cells > 1:
+        lines.append(f"      ({cells} times)")
     if f.hint:
         lines.append(f"      hint: {f.hint}")
     return lines

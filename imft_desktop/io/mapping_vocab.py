@@ -9,6 +9,7 @@ by pattern, so nothing here is specific to ALK.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -96,7 +97,14 @@ def clean_text(value: Any) -> str:
     """
     if value is None:
         return ""
-    text = unicodedata.normalize("NFKC", str(value))
+    return _clean_str(value if isinstance(value, str) else str(value))
+
+
+@functools.lru_cache(maxsize=65536)
+def _clean_str(text: str) -> str:
+    # Cached: sheet cells repeat ("pos", "neg", "not done"), and a 10k-row sheet asks
+    # for the same few hundred strings about 200,000 times.
+    text = unicodedata.normalize("NFKC", text)
     text = _CF_CHARS.sub("", text).replace("\u00a0", " ")
     return " ".join(text.split())
 
@@ -293,7 +301,7 @@ def cell_is_blank(value: Any) -> bool:
         return True
     if isinstance(value, float) and value != value:
         return True
-    return isinstance(value, str) and not clean_text(value)
+    return isinstance(value, str) and (not value or not _clean_str(value))
 
 
 def cell_is_not_tested(value: Any) -> bool:

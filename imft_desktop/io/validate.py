@@ -493,12 +493,20 @@ def validate_raw_table(rt: RawTable, ctx: ValidationContext) -> TableResult:
         if noted or empty:
             raw_col = raw_cols[f.name]
             code = "ID_MISSING" if f.kind == "id" else "VALUE_REQUIRED_MISSING"
+            # A normalisation repeated down the column ("neg" -> "negative" on 9,000 rows)
+            # is one INFO finding listing its rows, as cBioPortal's validator collapses
+            # identical messages; errors and warnings stay one finding per cell.
+            info_rows: dict[Any, list[int]] = {}
             for i, v in enumerate(values):
                 if v in noted:
                     for note in memo[v].notes:
+                        level = codes.level_of(note.code)
+                        if level is Level.INFO:
+                            info_rows.setdefault(v, []).append(rows[i])
+                            continue
                         findings.append(_finding_from_note(
                             note, rt, rows[i], col.letter, col.header, raw_col[i]))
-                        if codes.level_of(note.code) is Level.ERROR:
+                        if level is Level.ERROR:
                             exclude(i, note.code)
                 if v in empty:
                     # Required values: an empty identifier or gene leaves the record unusable.
@@ -506,6 +514,15 @@ def validate_raw_table(rt: RawTable, ctx: ValidationContext) -> TableResult:
                         code, file=rt.file, sheet=rt.sheet, row=rows[i],
                         column=col.letter, header=col.header, value=raw_col[i]))
                     exclude(i, code)
+            for v, at in info_rows.items():
+                for note in memo[v].notes:
+                    if codes.level_of(note.code) is Level.INFO:
+                        finding = _finding_from_note(
+                            note, rt, at[0], col.letter, col.header, raw_text(v))
+                        findings.append(
+                            replace(finding, rows=tuple(at)) if len(at) > 1
+                            else finding
+                        )
 
     # Germline flag columns (variants/fusions): warn, keep.
     for name in extra_fields:

@@ -38,6 +38,10 @@ class Finding:
         For INFO normalisations, the value used instead.
     hint:
         Optional suggestion ("Excel-converted gene? SEPTIN2").
+    rows:
+        For a normalisation repeated down a column ("neg" read as "negative" on 9,000
+        rows): every Excel row it applies to, ``row`` being the first.  Empty for a
+        finding about one cell.  Errors and warnings are always one finding per cell.
     """
 
     code: str
@@ -51,11 +55,13 @@ class Finding:
     value: str | None = None
     normalised: str | None = None
     hint: str | None = None
+    rows: tuple[int, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict; the keys are part of the CLI's contract."""
         out = asdict(self)
         out["level"] = str(self.level)
+        out["rows"] = list(self.rows)
         return out
 
     @property
@@ -72,6 +78,8 @@ class Finding:
         if cell:
             parts.append(cell)
         where = "!".join(parts) if parts else (self.file or "")
+        if len(self.rows) > 1:
+            where += f" and {len(self.rows) - 1} more row{'s' if len(self.rows) > 2 else ''}"
         if self.header:
             where += f" ({self.header})"
         return where
@@ -83,6 +91,7 @@ class Finding:
             "level": str(self.level),
             "row": self.row,
             "column": self.column,
+            "rows": len(self.rows) or 1,
         }
 
 
@@ -122,6 +131,10 @@ class FindingList:
     @property
     def has_errors(self) -> bool:
         return any(f.level is Level.ERROR for f in self.items)
+
+    def affected_cells(self) -> int:
+        """Cells the findings cover (a collapsed normalisation counts each of its rows)."""
+        return sum(len(f.rows) or 1 for f in self.items)
 
     def counts(self) -> dict[str, int]:
         c = Counter(str(f.level) for f in self.items)

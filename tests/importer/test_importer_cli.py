@@ -122,3 +122,27 @@ def test_long_row_lists_are_shortened() -> None:
     assert _short_rows([4, 9, 12, 13, 14]) == "4, 9, 12-14"
     text = _short_rows(list(range(2, 60, 2)) + [100, 101, 102])
     assert text.endswith(" and 20 more") and text.startswith("2, 4, 6")
+
+
+def test_repeated_normalisations_collapse_into_one_finding_listing_rows(tmp_path):
+    """9 cells of "neg" read as "negative": one INFO finding that lists every row."""
+    import openpyxl
+
+    from imft_desktop.io.importer import import_file
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Case", "ALK IHC", "PFS (months)", "Progression"])
+    for i in range(9):
+        ws.append([f"C{i}", "neg", 3 + i, 1])
+    ws.append(["C9", "4+", 3, 1])  # out of range: an error, one finding for its cell
+    path = tmp_path / "c.xlsx"
+    wb.save(path)
+    cohort = import_file(path)
+    neg = [f for f in cohort.findings if f.code == "VOCAB_NORMALISED" and f.value == "neg"]
+    assert len(neg) == 1
+    assert neg[0].row == 2 and neg[0].rows == tuple(range(2, 11))
+    assert neg[0].to_dict()["rows"] == list(range(2, 11))
+    assert "and 8 more rows" in neg[0].location
+    errors = [f for f in cohort.findings if f.level == "error"]
+    assert [(f.row, f.column) for f in errors] == [(11, "B")]
