@@ -227,10 +227,13 @@ class MainWindow(QMainWindow):
         self.print_action = QAction("&Print…", self)
         self.print_action.setShortcut(QKeySequence.StandardKey.Print)
         self.export_pdf_action = QAction("&Export PDF…", self)
+        self.export_workbook_action = QAction("Export Results to E&xcel…", self)
+        self.export_workbook_action.setShortcut(QKeySequence("Ctrl+E"))
         self._print_functions = {
             self.print_preview_action: "print_preview",
             self.print_action: "print_document",
             self.export_pdf_action: "export_pdf",
+            self.export_workbook_action: "export_workbook",
         }
         self._printing_checked = False
         for action, function in self._print_functions.items():

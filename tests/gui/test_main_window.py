@@ -126,3 +126,22 @@ def test_printing_helpers_for_the_printing_module(demo_window):
     assert demo_window.current_cohort() is demo_window.cohort
     demo_window.tabs.setCurrentWidget(demo_window.samples_tab)
     assert demo_window.current_tab() is demo_window.samples_tab
+
+
+def test_export_results_menu_writes_the_analysis_workbook(demo_window, monkeypatch, tmp_path):
+    """File > Export Results to Excel (Ctrl+E) goes through the printing module."""
+    import openpyxl
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    target = tmp_path / "results.xlsx"
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.No)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    action = demo_window.export_workbook_action
+    assert action.shortcut().toString() == "Ctrl+E"
+    demo_window._check_printing()
+    assert action.isEnabled()
+    action.trigger()
+    assert target.is_file()
+    sheets = openpyxl.load_workbook(target, read_only=True).sheetnames
+    assert sheets[0] == "Methods and provenance"
