@@ -21,8 +21,6 @@ from imft_desktop.cli.cmd_report import add_deidentify_arguments, check_output, 
 from imft_desktop.cli.cmd_validate import (
     UsageError,
     add_import_arguments,
-    load_cohort,
-    report_unreadable,
 )
 
 NAME = "export"
@@ -45,7 +43,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from imft_desktop.io.atomic import FileLockedError
-    from imft_desktop.io.raw import UnreadableFile
 
     if (args.pseudonym_key or args.secret_file or args.keep_column) and not args.deidentify:
         print("imft export: --pseudonym-key, --secret-file and --keep-column need "
@@ -53,14 +50,14 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         out = check_output(args.out, (".xlsx", ".csv"))
-        cohort = load_cohort(args)
     except UsageError as exc:
         print(f"imft export: {exc}", file=sys.stderr)
         return 2
-    except UnreadableFile as exc:
-        return report_unreadable(args.file, exc.message)
-    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-        return report_unreadable(args.file, exc.strerror or type(exc).__name__)
+    from imft_desktop.cli.cmd_validate import open_cohort
+
+    cohort, failed = open_cohort(args, "export")
+    if failed is not None:
+        return failed
 
     from imft_desktop.io.csv_export import write_csv
     from imft_desktop.io.excel_export import write_workbook

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import Any
 
 from imft_desktop.cli.cmd_validate import (
-    UsageError,
     add_import_arguments,
-    load_cohort,
-    report_unreadable,
 )
 
 NAME = "info"
@@ -63,17 +59,11 @@ def human_info(info: dict[str, Any]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from imft_desktop.io.raw import UnreadableFile
+    from imft_desktop.cli.cmd_validate import open_cohort
 
-    try:
-        cohort = load_cohort(args)
-    except UsageError as exc:
-        print(f"imft info: {exc}", file=sys.stderr)
-        return 2
-    except UnreadableFile as exc:
-        return report_unreadable(args.file, exc.message)
-    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-        return report_unreadable(args.file, exc.strerror or type(exc).__name__)
+    cohort, failed = open_cohort(args, "info")
+    if failed is not None:
+        return failed
     info = cohort.info()
     if args.json:
         print(json.dumps(info, ensure_ascii=False, indent=1, default=str))

@@ -18,8 +18,6 @@ from typing import Any
 from imft_desktop.cli.cmd_validate import (
     UsageError,
     add_import_arguments,
-    load_cohort,
-    report_unreadable,
 )
 
 NAME = "report"
@@ -85,7 +83,6 @@ def save_key(args: argparse.Namespace, pseudonymizer: object) -> str | None:
 
 def run(args: argparse.Namespace) -> int:
     from imft_desktop.io.atomic import FileLockedError
-    from imft_desktop.io.raw import UnreadableFile
 
     if (args.pseudonym_key or args.secret_file or args.keep_column) and not args.deidentify:
         print("imft report: --pseudonym-key, --secret-file and --keep-column need "
@@ -93,14 +90,14 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         out = check_output(args.out, (".pdf",))
-        cohort = load_cohort(args)
     except UsageError as exc:
         print(f"imft report: {exc}", file=sys.stderr)
         return 2
-    except UnreadableFile as exc:
-        return report_unreadable(args.file, exc.message)
-    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-        return report_unreadable(args.file, exc.strerror or type(exc).__name__)
+    from imft_desktop.cli.cmd_validate import open_cohort
+
+    cohort, failed = open_cohort(args, "report")
+    if failed is not None:
+        return failed
 
     started = time.perf_counter()
     try:

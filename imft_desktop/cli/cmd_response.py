@@ -148,18 +148,11 @@ def human(report: dict[str, Any]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from imft_desktop.analysis.groupings import GroupingError
-    from imft_desktop.cli.cmd_validate import UsageError, load_cohort, report_unreadable
-    from imft_desktop.io.raw import UnreadableFile
+    from imft_desktop.cli.cmd_validate import open_cohort
 
-    try:
-        cohort = load_cohort(args)
-    except UsageError as exc:
-        print(f"imft {NAME}: {exc}", file=sys.stderr)
-        return 2
-    except UnreadableFile as exc:
-        return report_unreadable(args.file, exc.message)
-    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-        return report_unreadable(args.file, exc.strerror or type(exc).__name__)
+    cohort, failed = open_cohort(args, NAME)
+    if failed is not None:
+        return failed
     try:
         report = analyse(cohort, args)
     except GroupingError as exc:

@@ -216,18 +216,12 @@ def human_summary(summary: Any, cohort: Any, top: int | None = None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from imft_desktop.cli.cmd_validate import UsageError, load_cohort, report_unreadable
-    from imft_desktop.io.raw import UnreadableFile
 
-    try:
-        cohort = load_cohort(args)
-    except UsageError as exc:
-        print(f"imft summary: {exc}", file=sys.stderr)
-        return 2
-    except UnreadableFile as exc:
-        return report_unreadable(args.file, exc.message)
-    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-        return report_unreadable(args.file, exc.strerror or type(exc).__name__)
+    from imft_desktop.cli.cmd_validate import open_cohort
+
+    cohort, failed = open_cohort(args, "summary")
+    if failed is not None:
+        return failed
     from imft_desktop.analysis.copy_number import CnaParams
     from imft_desktop.analysis.frequencies import summarise
 

@@ -121,6 +121,25 @@ def load_cohort(args: argparse.Namespace) -> Any:
     return import_file(args.file, options, _progress_for(args.file))
 
 
+def open_cohort(args: argparse.Namespace, command: str) -> tuple[Any, int | None]:
+    """Import ``args.file`` for sub-command ``command``.
+
+    Returns ``(cohort, None)``, or ``(None, exit_code)`` after printing a clear message
+    (a wrong option: 2; a file that cannot be read: 2) -- never a traceback.
+    """
+    from imft_desktop.io.raw import UnreadableFile
+
+    try:
+        return load_cohort(args), None
+    except UsageError as exc:
+        print(f"imft {command}: {exc}", file=sys.stderr)
+        return None, 2
+    except UnreadableFile as exc:
+        return None, report_unreadable(args.file, exc.message)
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+        return None, report_unreadable(args.file, exc.strerror or type(exc).__name__)
+
+
 def report_unreadable(path: str, message: str) -> int:
     print(f"imft: cannot read {Path(path).name}: {message}", file=sys.stderr)
     return 2
@@ -229,17 +248,10 @@ def human_report(cohort: Any, path: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from imft_desktop.io.raw import UnreadableFile
 
-    try:
-        cohort = load_cohort(args)
-    except UsageError as exc:
-        print(f"imft validate: {exc}", file=sys.stderr)
-        return 2
-    except UnreadableFile as exc:
-        return report_unreadable(args.file, exc.message)
-    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-        return report_unreadable(args.file, exc.strerror or type(exc).__name__)
+    cohort, failed = open_cohort(args, "validate")
+    if failed is not None:
+        return failed
     if args.json:
         print(json.dumps(json_report(cohort, args.file), ensure_ascii=False, indent=1))
     else:

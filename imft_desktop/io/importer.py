@@ -14,10 +14,7 @@ source file is never modified; its SHA-256 is in ``Cohort.sources``.
 
 from __future__ import annotations
 
-import gc
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +22,7 @@ import pandas as pd
 
 from imft_desktop.io import codes
 from imft_desktop.io.raw import RawSheet, RawWorkbook, UnreadableFile
+from imft_desktop.io.reader_memory import paused_gc
 from imft_desktop.io.records import RawTable
 from imft_desktop.io.validate import ValidationContext, validate_tables
 from imft_desktop.io.validate_sheet import (
@@ -79,22 +77,10 @@ class ImportOptions:
     decimal_comma: bool = False
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector during a bulk build.
-
-    An import allocates millions of small objects that all stay alive (cells, parsed
-    values, findings); each automatic full collection walks all of them, which made a
-    100k-row import quadratic (about 40% of its time).  Nothing built here forms
-    reference cycles that need collecting, and the collector is restored afterwards.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+#: Pause the cyclic garbage collector during a bulk build: an import allocates millions
+#: of small objects that all stay alive, and each automatic full collection walks all of
+#: them, which made a 100k-row import quadratic (about 40% of its time).
+gc_paused = paused_gc
 
 
 def import_file(
