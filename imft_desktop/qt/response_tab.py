@@ -42,7 +42,14 @@ MESSAGES = {
     "failed": "Could not analyse: {error}",
     "none": "(none)",
     "cna": "CNA burden",
+    "no_plot_data": "No patient has the values this plot needs.",
     "no_measure": "Choose a measure to compare between responders and non-responders.",
+    "no_cna": "No CNA burden for this cohort (no copy-number data): choose a numeric "
+              "column in Measure to compare responders and non-responders.",
+    "fisher_none": "Choose an alteration or a column in Compare to test response between "
+                   "two groups (Fisher's exact test, 2x2 table).",
+    "fisher_levels": "Fisher's exact test needs two groups; {name} has {k}: see the table "
+                     "above for the ORR of each.",
 }
 
 ORR_HEADERS = ["Group", "CR", "PR", "SD", "PD", "NE", "Missing", "Responders/n", "ORR (95% CI)"]
@@ -59,11 +66,22 @@ class ResponseView:
     waterfall: Any = None
     swimmer: Any = None
     errors: list[str] = field(default_factory=list)
+    #: What was compared (``None``: all patients) and into how many groups.
+    grouping_name: str | None = None
+    n_levels: int = 0
+    #: The measure analysed, or ``None`` (e.g. no CNA burden for a default view).
+    measure: str | None = None
+    measure_note: str | None = None
 
 
 def analyse_response(cohort: Cohort, grouping_text: str | None, measure: str | None,
-                     progress: Progress | None = None) -> ResponseView:
-    """All response analyses for the tab (run in a worker)."""
+                     progress: Progress | None = None, optional_measure: bool = False
+                     ) -> ResponseView:
+    """All response analyses for the tab (run in a worker).
+
+    With ``optional_measure`` (the default view, which tries the CNA burden) a measure
+    the cohort does not have is left out with a note instead of an error.
+    """
     from imft_desktop.analysis.groupings import GroupingError, resolve_grouping
     from imft_desktop.analysis.response import (
         fisher_response,
@@ -80,16 +98,26 @@ def analyse_response(cohort: Cohort, grouping_text: str | None, measure: str | N
     data = response_data(cohort, grouping) if grouping is not None else everyone
     view = ResponseView(recist_distribution(data), objective_response_rate(data),
                         recist_distribution(everyone), objective_response_rate(everyone))
-    if grouping is not None and len(data.levels) == 2:
-        view.fisher = fisher_response(data)
+    if grouping is not None:
+        view.grouping_name, view.n_levels = grouping.name, len(data.levels)
+        if len(data.levels) == 2:
+            view.fisher = fisher_response(data)
     if progress is not None:
         progress.check()
     if measure:
         try:
-            view.mannwhitney = measure_by_response(
+            mw = measure_by_response(
                 cohort, "cna_burden" if measure == MESSAGES["cna"] else measure)
         except GroupingError as exc:
-            view.errors.append(str(exc))
+            if optional_measure:
+                view.measure_note = MESSAGES["no_cna"]
+            else:
+                view.errors.append(str(exc))
+        else:
+            if optional_measure and not any(mw.n.values()):
+                view.measure_note = MESSAGES["no_cna"]  # no sample has a value
+            else:
+                view.mannwhitney, view.measure = mw, measure
     view.waterfall = waterfall_data(cohort)
     view.swimmer = swimmer_data(cohort)
     return view
@@ -105,6 +133,12 @@ def _fmt_p(p: float | None) -> str:
     if p is None:
         return "NA"
     return "< 0.0001" if p < 1e-4 else f"{p:.4f}"
+
+
+def _p_eq(p: float | None) -> str:
+    """Text such as ``p = 0.0072`` or ``p < 0.0001`` (never ``p = < 0.0001``)."""
+    text = _fmt_p(p)
+    return f"p {text}" if text.startswith("<") else f"p = {text}"
 
 
 class ResponseTab(QWidget):
@@ -125,6 +159,9 @@ class ResponseTab(QWidget):
         self.view: ResponseView | None = None
         self._task: TaskHandle | None = None
         self._choices_task: TaskHandle | None = None
+        self._task_key: tuple[Any, ...] | None = None
+        # the first view tries the CNA burden quietly; a measure the user picks is reported
+        self._measure_optional = False
 
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
@@ -132,13 +169,25 @@ class ResponseTab(QWidget):
         self.group_combo = QComboBox()
         self.group_combo.setEditable(True)
         self.group_combo.setMinimumContentsLength(18)
+        self.group_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.group_combo.setToolTip("Pick an alteration (most frequent first) or a column: "
+                                    "the analysis runs at once; typed text on Enter.")
         edit = self.group_combo.lineEdit()
         assert edit is not None  # editable combo
         edit.setPlaceholderText("(none) or alteration / column")
+        edit.returnPressed.connect(self.analyse)
+        self.group_combo.currentIndexChanged.connect(self._on_choice_changed)
         row.addWidget(self.group_combo, 1)
         row.addWidget(QLabel("Measure"))
         self.measure_combo = QComboBox()
         self.measure_combo.setEditable(True)
+        self.measure_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.measure_combo.setToolTip("A number per sample compared between responders and "
+                                      "non-responders (Mann-Whitney U)")
+        medit = self.measure_combo.lineEdit()
+        assert medit is not None
+        medit.returnPressed.connect(self._on_measure_entered)
+        self.measure_combo.currentIndexChanged.connect(self._on_measure_changed)
         row.addWidget(self.measure_combo, 1)
         self.analyse_button = QPushButton("Analyse")
         self.analyse_button.clicked.connect(self.analyse)
@@ -148,23 +197,36 @@ class ResponseTab(QWidget):
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
 
+        from imft_desktop.qt.mpl_canvas import MplCanvas
+
+        # left: the numbers (ORR, Fisher, tests) over the measure-by-response plot;
+        # right: waterfall and swimmer.  Both plots of the first view are visible at once.
         split = QSplitter(Qt.Orientation.Horizontal)
-        left = QWidget()
-        llay = QVBoxLayout(left)
+        left = QSplitter(Qt.Orientation.Vertical)
+        numbers = QWidget()
+        llay = QVBoxLayout(numbers)
         llay.setContentsMargins(0, 0, 0, 0)
         self.orr_table = QTableWidget(0, len(ORR_HEADERS))
         self.orr_table.setHorizontalHeaderLabels(ORR_HEADERS)
         self.orr_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.orr_table.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
-        llay.addWidget(self.orr_table, 1)
+        self.orr_table.verticalHeader().setVisible(False)
+        self.orr_table.setToolTip("ORR = (CR + PR) / (CR + PR + SD + PD); NE and missing are "
+                                  "counted but not in the denominator; exact 95% CI")
+        llay.addWidget(self.orr_table)
+        self.fisher_hint = QLabel(MESSAGES["fisher_none"])
+        self.fisher_hint.setWordWrap(True)
+        self.fisher_hint.setStyleSheet("color: palette(placeholder-text); padding: 4px;")
+        llay.addWidget(self.fisher_hint)
         self.fisher_table = QTableWidget(0, 3)
         self.fisher_table.setHorizontalHeaderLabels(["", "Responders (CR/PR)",
                                                      "Non-responders (SD/PD)"])
         self.fisher_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.fisher_table.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
-        self.fisher_table.setMaximumHeight(110)
+        self.fisher_table.verticalHeader().setVisible(False)
+        self.fisher_table.setVisible(False)
         llay.addWidget(self.fisher_table)
         self.details = QLabel("")
         self.details.setWordWrap(True)
@@ -173,63 +235,120 @@ class ResponseTab(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.details)
+        scroll.setMinimumHeight(60)
         llay.addWidget(scroll, 1)
+        left.addWidget(numbers)
+        self.box_canvas = MplCanvas(self, toolbar=False, figsize=(5.0, 3.5))
+        left.addWidget(self.box_canvas)
+        left.setStretchFactor(0, 1)
+        left.setStretchFactor(1, 1)
+        left.setSizes([330, 330])
         split.addWidget(left)
-
-        from imft_desktop.qt.mpl_canvas import MplCanvas
 
         self.plots = QTabWidget()
         self.waterfall_canvas = MplCanvas(self, figsize=(6.0, 4.0))
         self.swimmer_canvas = MplCanvas(self, figsize=(6.0, 4.0))
-        self.box_canvas = MplCanvas(self, figsize=(5.0, 4.0))
         self.plots.addTab(self.waterfall_canvas, "Waterfall")
         self.plots.addTab(self.swimmer_canvas, "Swimmer")
-        self.plots.addTab(self.box_canvas, "Measure by response")
         split.addWidget(self.plots)
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 3)
-        split.setSizes([520, 780])
+        split.setSizes([540, 740])
         layout.addWidget(split, 1)
         self.analyse_button.setEnabled(False)
 
+    def is_ready(self) -> bool:
+        """No analysis or list of choices is still being computed (screenshots wait)."""
+        return self._task is None and self._choices_task is None
+
     # ------------------------------------------------------------ cohort
     def set_cohort(self, cohort: Cohort | None) -> None:
-        """Show ``cohort`` (``None`` clears the tab) and analyse it without a grouping."""
+        """Show ``cohort`` (``None`` clears the tab) and analyse it without a grouping,
+        with the CNA burden by response when the cohort has copy-number data."""
         self.cohort = cohort
         for task in (self._task, self._choices_task):
             if task is not None:
                 task.cancel()
         self._task = self._choices_task = None
+        self._task_key = None
         self.view = None
         self.orr_table.setRowCount(0)
         self.fisher_table.setRowCount(0)
+        self.fisher_table.setVisible(False)
+        self.fisher_hint.setText(MESSAGES["fisher_none"])
+        self.fisher_hint.setVisible(True)
         self.details.setText("")
-        for canvas in (self.waterfall_canvas, self.swimmer_canvas, self.box_canvas):
+        for canvas in (self.waterfall_canvas, self.swimmer_canvas):
             canvas.clear()
             canvas.draw_idle()
         self.analyse_button.setEnabled(cohort is not None)
+        for combo in (self.group_combo, self.measure_combo):
+            combo.blockSignals(True)
+            combo.clear()
         if cohort is None:
+            for combo in (self.group_combo, self.measure_combo):
+                combo.blockSignals(False)
             self.message.setText(MESSAGES["no_cohort"])
+            self.box_canvas.message(MESSAGES["no_cohort"])
             return
-        self.group_combo.clear()
         self.group_combo.addItem(MESSAGES["none"])
-        self.measure_combo.clear()
         self.measure_combo.addItems([MESSAGES["none"], MESSAGES["cna"]])
+        self.measure_combo.setCurrentIndex(1)
+        for combo in (self.group_combo, self.measure_combo):
+            combo.blockSignals(False)
+        self._measure_optional = True
+        self.box_canvas.message(MESSAGES["running"])
         self._choices_task = start_task(_choices, cohort, on_result=self._on_choices_ready,
-                                        on_error=lambda exc: None)
+                                        on_error=self._on_choices_failed)
         self.analyse()
 
+    def _on_choices_failed(self, _exc: BaseException) -> None:
+        self._choices_task = None  # typed groupings and measures still work
+
     def _on_choices_ready(self, choices: tuple[list[str], list[str]]) -> None:
+        self._choices_task = None
         groups, measures = choices
-        g, m = self.group_combo.currentText(), self.measure_combo.currentText()
-        self.group_combo.addItems(groups)
-        self.measure_combo.addItems(measures)
-        self.group_combo.setCurrentText(g)
-        self.measure_combo.setCurrentText(m)
+        for combo, items in ((self.group_combo, groups), (self.measure_combo, measures)):
+            text = combo.currentText()
+            combo.blockSignals(True)
+            if items:
+                combo.insertSeparator(combo.count())
+                combo.addItems(items)
+            idx = combo.findText(text)
+            if idx >= 0:
+                combo.setCurrentIndex(idx)
+            else:
+                combo.setCurrentText(text)
+            combo.blockSignals(False)
 
     def set_choices(self, grouping: str | None, measure: str | None) -> None:
-        self.group_combo.setCurrentText(grouping or MESSAGES["none"])
-        self.measure_combo.setCurrentText(measure or MESSAGES["none"])
+        """Put a grouping and a measure in the combos without analysing (``analyse()``)."""
+        for combo, text in ((self.group_combo, grouping), (self.measure_combo, measure)):
+            combo.blockSignals(True)
+            idx = combo.findText(text or MESSAGES["none"])
+            if idx >= 0:
+                combo.setCurrentIndex(idx)
+            else:
+                combo.setCurrentText(text or MESSAGES["none"])
+            combo.blockSignals(False)
+        self._measure_optional = False
+
+    @Slot(int)
+    def _on_choice_changed(self, index: int) -> None:
+        """Picking a grouping re-runs at once (the Analyse button re-runs typed text)."""
+        if index >= 0 and self.cohort is not None:
+            self.analyse()
+
+    @Slot(int)
+    def _on_measure_changed(self, index: int) -> None:
+        if index >= 0 and self.cohort is not None:
+            self._measure_optional = False
+            self.analyse()
+
+    @Slot()
+    def _on_measure_entered(self) -> None:
+        self._measure_optional = False
+        self.analyse()
 
     # ------------------------------------------------------------ analysis
     @Slot()
@@ -240,20 +359,33 @@ class ResponseTab(QWidget):
         m = self.measure_combo.currentText().strip()
         grouping = None if g in ("", MESSAGES["none"]) else g
         measure = None if m in ("", MESSAGES["none"]) else m
+        key = (id(self.cohort), grouping, measure, self._measure_optional)
         if self._task is not None:
+            if key == self._task_key:
+                return  # already running (Enter and a pick of the same text)
             self._task.cancel()
         self.message.setText(MESSAGES["running"])
+        self._task_key = key
         self._task = start_task(analyse_response, self.cohort, grouping, measure,
+                                optional_measure=self._measure_optional,
                                 on_result=self._on_done, on_error=self._on_failed)
 
     def _on_failed(self, exc: BaseException) -> None:
         self._task = None
+        self._task_key = None
         self.message.setText(MESSAGES["failed"].format(error=str(exc) or type(exc).__name__))
         self.result_ready.emit()
 
     def _on_done(self, view: ResponseView) -> None:
         self._task = None
+        self._task_key = None
         self.view = view
+        if view.measure_note is not None:
+            # the default CNA burden is not available: say so, and show (none)
+            self.measure_combo.blockSignals(True)
+            self.measure_combo.setCurrentIndex(0)
+            self.measure_combo.blockSignals(False)
+        self._measure_optional = False
         orr = view.orr_all
         self.message.setText(
             f"ORR (all patients) {orr.overall.responders}/{orr.overall.n}"
@@ -278,21 +410,37 @@ class ResponseTab(QWidget):
                                                                "missing")],
                      f"{p.responders}/{p.n}", ci]
             for j, text in enumerate(cells):
-                self.orr_table.setItem(i, j, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                if j:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.orr_table.setItem(i, j, item)
+        _fit_height(self.orr_table)
         parts = [f"<small>{orr.method}</small>"]
         if orr.excluded:
             parts.insert(0, "Excluded from ORR: " + ", ".join(
                 f"{k}: {v}" for k, v in orr.excluded.items()))
         f = view.fisher
+        has_table = f is not None and bool(f.table)
+        self.fisher_table.setVisible(has_table)
+        self.fisher_hint.setVisible(not has_table)
+        if view.grouping_name is None:
+            self.fisher_hint.setText(MESSAGES["fisher_none"])
+        elif not has_table:
+            self.fisher_hint.setText(MESSAGES["fisher_levels"].format(
+                name=view.grouping_name, k=view.n_levels))
         if f is not None and f.table:
             self.fisher_table.setRowCount(2)
             for i, (label, row) in enumerate(zip(f.rows, f.table)):
                 for j, text in enumerate([label, str(row[0]), str(row[1])]):
-                    self.fisher_table.setItem(i, j, QTableWidgetItem(text))
+                    item = QTableWidgetItem(text)
+                    if j:
+                        item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                    self.fisher_table.setItem(i, j, item)
+            _fit_height(self.fisher_table)
             if f.not_testable:
                 parts.append(f"<b>{f.test}</b>: {f.not_testable}")
             else:
-                parts.append(f"<b>{f.test}</b> ({f.sided}): p = {_fmt_p(f.p)}; odds ratio "
+                parts.append(f"<b>{f.test}</b> ({f.sided}): {_p_eq(f.p)}; odds ratio "
                              f"{_fmt(f.odds_ratio)} (95% CI {_fmt(f.ci[0])}-{_fmt(f.ci[1])}), "
                              f"n = {f.n}")
             parts.append(f"<small>{f.method}</small>")
@@ -306,7 +454,7 @@ class ResponseTab(QWidget):
                 meds = ", ".join(f"{k}: median {_fmt(v)} (n = {mw.n[k]})"
                                  for k, v in mw.medians.items())
                 parts.append(f"<b>{mw.test}</b> ({mw.sided}) on {mw.measure}: U = "
-                             f"{_fmt(mw.u)}, p = {_fmt_p(mw.p)} ({mw.p_method}); {meds}; "
+                             f"{_fmt(mw.u)}, {_p_eq(mw.p)} ({mw.p_method}); {meds}; "
                              f"rank-biserial r = {_fmt(mw.rank_biserial)}; Hodges-Lehmann shift "
                              f"{_fmt(mw.hodges_lehmann)}"
                              + (f" (95% CI {_fmt(mw.hodges_lehmann_ci[0])} to "
@@ -330,14 +478,40 @@ class ResponseTab(QWidget):
 
         for canvas, fn, data in ((self.waterfall_canvas, plot_waterfall, view.waterfall),
                                  (self.swimmer_canvas, plot_swimmer, view.swimmer)):
+            if data is None or not len(data):
+                canvas.message(MESSAGES["no_plot_data"])
+                continue
             canvas.figure.clear()
-            if data is not None and len(data):
-                fn(data, canvas.figure.add_subplot(111))
+            ax = canvas.figure.add_subplot(111)
+            fn(data, ax)
+            legend = ax.get_legend()
+            if fn is plot_swimmer and legend is not None:
+                # bars are sorted longest first: the lower right is where the space is
+                legend.set_loc("lower right")
             canvas.draw()
-        self.box_canvas.figure.clear()
         if view.mannwhitney is not None:
-            plot_measure_by_response(view.mannwhitney, self.box_canvas.figure.add_subplot(111))
-        self.box_canvas.draw()
+            import textwrap
+
+            self.box_canvas.figure.clear()
+            ax = self.box_canvas.figure.add_subplot(111)
+            plot_measure_by_response(view.mannwhitney, ax)
+            # the test line is long; wrap it so that the narrow pane does not clip it
+            title = ax.get_title(loc="left")
+            ax.set_title(textwrap.fill(title, 70), fontsize=8, loc="left")
+            self.box_canvas.draw()
+        else:
+            self.box_canvas.message(view.measure_note or MESSAGES["no_measure"])
+
+
+def _fit_height(table: QTableWidget) -> None:
+    """Make ``table`` exactly as tall as its rows, so no empty white area is left."""
+    table.resizeRowsToContents()
+    h = table.horizontalHeader().height() + 2 * table.frameWidth()
+    h += sum(table.rowHeight(r) for r in range(table.rowCount()))
+    bar = table.horizontalScrollBar()
+    if bar is not None and bar.isVisible():
+        h += bar.height()
+    table.setFixedHeight(h)
 
 
 def _choices(cohort: Cohort, progress: Progress | None = None) -> tuple[list[str], list[str]]:

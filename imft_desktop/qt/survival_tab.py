@@ -41,10 +41,17 @@ if TYPE_CHECKING:
 #: Every user-facing text of this screen, in one place.
 MESSAGES = {
     "no_cohort": "Open a cohort to analyse survival.",
+    "all": "All patients",
     "choose": "Choose what to compare (an alteration or a column) and press Analyse.",
+    "overview": "{endpoint}, all patients: {n} analysed, {excluded} excluded. Pick an "
+                "alteration or a column in Compare to compare groups.",
+    "no_endpoint": "No survival data to show: {details}.",
     "running": "Analysing…",
     "failed": "Could not analyse: {error}",
     "screen_idle": "Screen every alteration against the endpoint (log-rank, Cox HR, BH-FDR).",
+    "screen_hint": "Press 'Screen all alterations' to test every alteration against "
+                   "{endpoint}",
+    "screen_no_endpoint": "No survival endpoint to screen alterations against",
     "screen_running": "Screening alterations…",
     "screen_done": "{n} alteration(s) screened, {skipped} left out (too few tested or altered).",
     "screen_cancelled": "Screen cancelled.",
@@ -53,14 +60,19 @@ MESSAGES = {
     "other_endpoint": "Other columns…",
 }
 
-STAT_HEADERS = ["Group", "n", "Events", "Censored", "Median", "95% CI", "S(t) (95% CI)"]
+#: The last two headers are filled in with the unit, the time and the endpoint.
+STAT_HEADERS = ["Group", "n", "Events", "Censored", "Median (95% CI)", "S(t) (95% CI)"]
 SCREEN_HEADERS = ["Alteration", "Altered/tested", "Events alt/not", "Median alt/not", "HR (95% CI)",
                   "Log-rank p", "BH q"]
 
 
 @dataclass
 class SurvivalView:
-    """Everything one analysis produced, ready to draw (built in a worker)."""
+    """Everything one analysis produced, ready to draw (built in a worker).
+
+    ``logrank`` and ``cox`` are ``None`` for the all-patients view (one group: nothing
+    to test); ``endpoint`` is the endpoint analysed (chosen automatically on first view).
+    """
 
     data: Any
     km: Any
@@ -68,12 +80,68 @@ class SurvivalView:
     cox: Any
     trend: Any = None
     permutation: Any = None
+    endpoint: Any = None
+
+    @property
+    def grouped(self) -> bool:
+        return self.data.grouping is not None
 
 
-def analyse_grouping(cohort: Cohort, endpoint: Any, grouping_text: str, ci_transform: str,
-                     firth: bool, permutation: bool = False, reference: str | None = None,
+class NoEndpointError(ValueError):
+    """The cohort has no analysable PFS or OS (the message names what is missing)."""
+
+
+def default_endpoint(cohort: Cohort) -> Any:
+    """PFS when the cohort has analysable PFS, else OS.
+
+    Raises
+    ------
+    NoEndpointError
+        Naming, for each endpoint, the missing columns (or that no patient has a valid
+        time and event), so the user knows what to add to the sheet.
+    """
+    from imft_desktop.analysis.groupings import OS, PFS, endpoint_rows, find_column
+
+    why: list[str] = []
+    for ep in (PFS, OS):
+        missing = [c for c in (ep.time_col, ep.event_col) if find_column(cohort, c) is None]
+        if missing:
+            why.append(f"no {ep.label} (column{'s' if len(missing) > 1 else ''} "
+                       + " and ".join(repr(c) for c in missing) + " missing)")
+            continue
+        rows, excluded = endpoint_rows(cohort, ep)
+        if len(rows):
+            return ep
+        cols = f"'{ep.time_col}', '{ep.event_col}'"
+        reasons: dict[str, int] = {}
+        for _, reason in excluded:
+            reasons[reason] = reasons.get(reason, 0) + 1
+        if set(reasons) <= {"missing time"}:
+            why.append(f"the {ep.label} columns ({cols}) are empty")
+        else:
+            why.append(f"no patient has a valid {ep.label} time and event ({cols}: "
+                       + ", ".join(f"{k}: {v}" for k, v in reasons.items()) + ")")
+    raise NoEndpointError(MESSAGES["no_endpoint"].format(details="; ".join(why)))
+
+
+def is_all_patients(grouping_text: str | None) -> bool:
+    """True for the overview: no grouping, every patient in one curve."""
+    text = (grouping_text or "").strip()
+    return not text or text.casefold() == MESSAGES["all"].casefold()
+
+
+def analyse_grouping(cohort: Cohort, endpoint: Any, grouping_text: str | None,
+                     ci_transform: str, firth: bool, permutation: bool = False,
+                     reference: str | None = None,
                      progress: Progress | None = None) -> SurvivalView:
-    """KM, log-rank (and trend for ordered k groups) and Cox for one grouping."""
+    """KM, log-rank (and trend for ordered k groups) and Cox for one grouping.
+
+    ``endpoint=None`` picks the default (``default_endpoint``); an empty
+    ``grouping_text`` (or "All patients") gives the Kaplan-Meier curve of all patients
+    as one group, without tests.
+    """
+    import dataclasses
+
     from imft_desktop.analysis.cox import cox_univariable
     from imft_desktop.analysis.groupings import resolve_grouping, survival_data
     from imft_desktop.analysis.survival import (
@@ -83,7 +151,15 @@ def analyse_grouping(cohort: Cohort, endpoint: Any, grouping_text: str, ci_trans
         permutation_logrank,
     )
 
-    grouping = resolve_grouping(cohort, grouping_text)
+    if endpoint is None:
+        endpoint = default_endpoint(cohort)
+    if is_all_patients(grouping_text):
+        data = survival_data(cohort, endpoint, None)
+        km = kaplan_meier(data, ci_transform)
+        # survival_data names the single level "all"; tables and legends say it in words
+        km.groups = [dataclasses.replace(g, label=MESSAGES["all"]) for g in km.groups]
+        return SurvivalView(data, km, None, None, endpoint=endpoint)
+    grouping = resolve_grouping(cohort, str(grouping_text))
     if reference and reference in grouping.levels:
         grouping = grouping.with_reference(reference)
     if progress is not None:
@@ -98,25 +174,45 @@ def analyse_grouping(cohort: Cohort, endpoint: Any, grouping_text: str, ci_trans
         if progress is not None:
             progress.check()
         perm = permutation_logrank(data)
-    return SurvivalView(data, km, lr, cox, trend, perm)
+    return SurvivalView(data, km, lr, cox, trend, perm, endpoint)
 
 
-def grouping_choices(cohort: Cohort, progress: Progress | None = None) -> list[str]:
-    """Sheet columns with 2-12 distinct values, then alteration labels."""
+#: Columns that are outcomes or identifiers, never a grouping offered in Compare.
+_NOT_GROUPINGS = {"sample_id", "patient_id", "comment", "pfs_months", "pfs_event", "os_months",
+                  "os_event", "time_on_treatment_months", "best_percent_change"}
+
+
+def grouping_sections(cohort: Cohort, progress: Progress | None = None
+                      ) -> tuple[list[str], list[str]]:
+    """Alteration labels (comparable ones first, most frequently altered first) and
+    sheet columns with 2-12 distinct values."""
     from imft_desktop.analysis.groupings import clinical_frame
 
     df = clinical_frame(cohort)
-    skip = {"sample_id", "patient_id", "comment", "pfs_months", "pfs_event", "os_months",
-            "os_event", "time_on_treatment_months", "best_percent_change"}
     cols = [str(c) for c in df.columns
-            if str(c) not in skip and 2 <= df[c].dropna().astype(str).nunique() <= 12]
+            if str(c) not in _NOT_GROUPINGS and 2 <= df[c].dropna().astype(str).nunique() <= 12]
     try:
         from imft_desktop.analysis.alterations import alteration_matrix
 
-        labels = [str(x) for x in alteration_matrix(cohort).labels]
+        matrix = alteration_matrix(cohort)
     except Exception:  # summaries unavailable for this cohort: columns still work
-        labels = []
-    return cols + labels
+        return [], cols
+    info = matrix.info
+
+    def order(label: str) -> tuple[int, int]:
+        a = info[label]
+        # altered in none or in every tested sample: one group only, nothing to compare
+        comparable = 0 < a.altered_n < a.tested_n
+        return (0 if comparable else 1, -a.altered_n)
+
+    labels = sorted((str(x) for x in matrix.labels), key=order)  # stable: ties keep order
+    return labels, cols
+
+
+def grouping_choices(cohort: Cohort, progress: Progress | None = None) -> list[str]:
+    """Alteration labels (most frequent first), then sheet columns with 2-12 values."""
+    labels, cols = grouping_sections(cohort, progress)
+    return labels + cols
 
 
 def numeric_columns(cohort: Cohort) -> list[str]:
@@ -171,6 +267,26 @@ def _fmt_p(p: float | None) -> str:
     return "< 0.0001" if p < 1e-4 else f"{p:.4f}"
 
 
+def _p_eq(p: float | None) -> str:
+    """Text such as ``p = 0.0072`` or ``p < 0.0001`` (never ``p = < 0.0001``)."""
+    text = _fmt_p(p)
+    return f"p {text}" if text.startswith("<") else f"p = {text}"
+
+
+_CODE_WARNINGS = ("DeprecationWarning", "PendingDeprecationWarning", "FutureWarning")
+
+
+def _fmt_time(t: float | None) -> str:
+    """A time or median limit: one decimal; "NR" when not reached."""
+    if t is None or not math.isfinite(t):
+        return "NR"
+    return f"{t:.1f}"
+
+
+def _fmt_pct(x: float | None) -> str:
+    return "NA" if x is None or not math.isfinite(x) else f"{100 * x:.1f}"
+
+
 class SurvivalTab(QWidget):
     """Kaplan-Meier, log-rank, Cox and the alteration screen.
 
@@ -195,6 +311,9 @@ class SurvivalTab(QWidget):
         self._choices_task: TaskHandle | None = None
         self._screen_task: TaskHandle | None = None
         self._analysed_text = ""
+        self._task_key: tuple[Any, ...] | None = None
+        # True until the user picks an endpoint: the first view uses PFS, else OS
+        self._endpoint_auto = True
 
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
@@ -218,6 +337,12 @@ class SurvivalTab(QWidget):
         assert edit is not None  # editable combo
         edit.setPlaceholderText("alteration or column, e.g. 22q loss")
         edit.returnPressed.connect(self.analyse)
+        # typed text is analysed on Enter; it is not added to the list of choices
+        self.group_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.group_combo.setToolTip("Pick an alteration (most frequent first) or a column: "
+                                    "the analysis runs at once. Type e.g. 'Ki67 > median' "
+                                    "or 'ALK fusion AND 22q loss' and press Enter.")
+        self.group_combo.currentIndexChanged.connect(self._on_group_combo_changed)
         row.addWidget(self.group_combo, 1)
         row.addWidget(QLabel("CI"))
         self.ci_combo = QComboBox()
@@ -225,6 +350,8 @@ class SurvivalTab(QWidget):
         self.ci_combo.addItem("log-log (lifelines default)", "log-log")
         row.addWidget(self.ci_combo)
         self.bands_check = QCheckBox("CI bands")
+        self.bands_check.setToolTip("95% confidence bands around each curve (always shown "
+                                    "for all patients as one curve)")
         self.bands_check.toggled.connect(self._redraw)
         row.addWidget(self.bands_check)
         row.addWidget(QLabel("S(t) at"))
@@ -269,6 +396,10 @@ class SurvivalTab(QWidget):
         self.stats_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.stats_table.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
+        self.stats_table.verticalHeader().setVisible(False)
+        self.stats_table.horizontalHeader().setStretchLastSection(True)
+        self.stats_table.setToolTip("Median and its 95% CI in the time unit of the endpoint; "
+                                    "NA: the CI curve does not reach 50% (not reached)")
         rlay.addWidget(self.stats_table, 1)
         self.details = QLabel("")
         self.details.setWordWrap(True)
@@ -279,9 +410,9 @@ class SurvivalTab(QWidget):
         scroll.setWidget(self.details)
         rlay.addWidget(scroll, 2)
         split.addWidget(right)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        split.setSizes([800, 520])
+        split.setStretchFactor(0, 5)
+        split.setStretchFactor(1, 4)
+        split.setSizes([700, 560])
 
         screen_box = QWidget()
         slay = QVBoxLayout(screen_box)
@@ -309,6 +440,11 @@ class SurvivalTab(QWidget):
         self.screen_table.setHorizontalHeaderLabels(SCREEN_HEADERS)
         self.screen_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.screen_table.setSortingEnabled(False)
+        self.screen_table.setWordWrap(False)
+        self.screen_table.verticalHeader().setVisible(False)
+        self.screen_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.screen_table.setToolTip("Double-click a row to show its Kaplan-Meier curves")
         self.screen_table.cellDoubleClicked.connect(self._on_screen_table_double_clicked)
         ssplit.addWidget(self.screen_table)
         slay.addWidget(ssplit, 1)
@@ -331,6 +467,14 @@ class SurvivalTab(QWidget):
         for w in (self.analyse_button, self.screen_button, self.group_combo):
             w.setEnabled(on)
 
+    def is_ready(self) -> bool:
+        """No analysis or list of choices is still being computed (screenshots wait)."""
+        return self._task is None and self._choices_task is None
+
+    def _show_screen_hint(self, endpoint_label: str) -> None:
+        if self.screen_result is None and self._screen_task is None:
+            self.forest_canvas.message(MESSAGES["screen_hint"].format(endpoint=endpoint_label))
+
     def endpoint(self) -> Any:
         from imft_desktop.analysis.groupings import OS, PFS, Endpoint
 
@@ -344,44 +488,86 @@ class SurvivalTab(QWidget):
 
     # ------------------------------------------------------------ cohort
     def set_cohort(self, cohort: Cohort | None) -> None:
-        """Show ``cohort`` (``None`` clears the tab); running work is cancelled."""
+        """Show ``cohort`` (``None`` clears the tab); running work is cancelled.
+
+        A cohort is shown at once as the Kaplan-Meier curve of all patients for the
+        default endpoint (PFS, else OS), computed in a worker.
+        """
         self.cohort = cohort
         for task in (self._task, self._choices_task, self._screen_task):
             if task is not None:
                 task.cancel()
         self._task = self._choices_task = self._screen_task = None
+        self._task_key = None
         self.view = None
         self.screen_result = None
+        self._analysed_text = ""
+        self._endpoint_auto = True
         self.stats_table.setRowCount(0)
         self.screen_table.setRowCount(0)
         self.details.setText("")
-        self.canvas.clear()
-        self.canvas.draw_idle()
-        self.forest_canvas.clear()
-        self.forest_canvas.draw_idle()
         self.progress_bar.setVisible(False)
         self.cancel_button.setEnabled(False)
         self.screen_label.setText(MESSAGES["screen_idle"])
+        for combo in (self.endpoint_combo, self.group_combo, self.reference_combo):
+            combo.blockSignals(True)
+        self.endpoint_combo.setCurrentIndex(0)
+        self.group_combo.clear()
+        self.reference_combo.clear()
+        self.reference_combo.setEnabled(False)
+        self._on_endpoint_combo_changed(0)
         if cohort is None:
+            for combo in (self.endpoint_combo, self.group_combo, self.reference_combo):
+                combo.blockSignals(False)
             self.message.setText(MESSAGES["no_cohort"])
+            self.canvas.message(MESSAGES["no_cohort"])
+            self.forest_canvas.message("")
             self._set_enabled(False)
             return
-        self.message.setText(MESSAGES["choose"])
+        self.group_combo.addItem(MESSAGES["all"])
+        self.group_combo.setCurrentIndex(0)
+        for combo in (self.endpoint_combo, self.group_combo, self.reference_combo):
+            combo.blockSignals(False)
         self._set_enabled(True)
+        self.canvas.message(MESSAGES["running"])
+        self.forest_canvas.message(MESSAGES["screen_hint"].format(endpoint="the endpoint"))
         cols = [str(c) for c in cohort.clinical().columns]
         for combo, default in ((self.time_combo, "pfs_months"), (self.event_combo, "pfs_event")):
             combo.clear()
             combo.addItems(cols)
             combo.setCurrentText(default)
-        self._choices_task = start_task(grouping_choices, cohort,
+        self._choices_task = start_task(grouping_sections, cohort,
                                         on_result=self._on_choices_ready,
-                                        on_error=lambda exc: None)
+                                        on_error=self._on_choices_failed)
+        self.analyse()
 
-    def _on_choices_ready(self, choices: list[str]) -> None:
+    def _on_choices_failed(self, _exc: BaseException) -> None:
+        # the combo still accepts typed groupings; the analysis reports any problem
+        self._choices_task = None
+
+    def _on_choices_ready(self, sections: tuple[list[str], list[str]]) -> None:
+        self._choices_task = None
+        labels, cols = sections
         text = self.group_combo.currentText()
+        self.group_combo.blockSignals(True)
         self.group_combo.clear()
-        self.group_combo.addItems(choices)
-        self.group_combo.setCurrentText(text)
+        self.group_combo.addItem(MESSAGES["all"])
+        for section in (labels, cols):
+            if section:
+                self.group_combo.insertSeparator(self.group_combo.count())
+                self.group_combo.addItems(section)
+        idx = self.group_combo.findText(text)
+        if idx >= 0:
+            self.group_combo.setCurrentIndex(idx)
+        else:
+            self.group_combo.setCurrentText(text)
+        self.group_combo.blockSignals(False)
+
+    @Slot(int)
+    def _on_group_combo_changed(self, index: int) -> None:
+        """Picking an item analyses it at once (the Analyse button re-runs with options)."""
+        if index >= 0 and self.cohort is not None:
+            self.analyse()
 
     @Slot(float)
     def _on_at_spin_changed(self, _value: float) -> None:
@@ -393,34 +579,47 @@ class SurvivalTab(QWidget):
         other = index == 2
         self.time_combo.setVisible(other)
         self.event_combo.setVisible(other)
+        if self.cohort is None or self.endpoint_combo.signalsBlocked():
+            return
+        self._endpoint_auto = False
+        if not other:  # PFS / OS: show it now; other columns wait for Analyse
+            self.analyse()
 
     # ------------------------------------------------------------ analysis
     def set_grouping(self, text: str) -> None:
-        self.group_combo.setCurrentText(text)
+        """Put ``text`` in Compare without analysing (call ``analyse()``)."""
+        self.group_combo.blockSignals(True)
+        idx = self.group_combo.findText(text)
+        if idx >= 0:
+            self.group_combo.setCurrentIndex(idx)
+        else:
+            self.group_combo.setCurrentText(text)
+        self.group_combo.blockSignals(False)
 
     @Slot()
     def analyse(self) -> None:
-        """Analyse the chosen grouping in the background."""
+        """Analyse the chosen grouping (or all patients) in the background."""
         if self.cohort is None:
             return
         text = self.group_combo.currentText().strip()
-        if not text:
-            self.message.setText(MESSAGES["choose"])
-            self.result_ready.emit()
-            return
-        if self._task is not None:
-            self._task.cancel()
-        self.message.setText(MESSAGES["running"])
+        if is_all_patients(text):
+            text = ""
         if text != self._analysed_text:
             self.reference_combo.clear()  # a new grouping starts at its default reference
         reference = self.reference_combo.currentText() or None
+        endpoint = None if self._endpoint_auto else self.endpoint()
+        args = (self.cohort, endpoint, text, self.ci_combo.currentData(),
+                self.firth_check.isChecked(), self.perm_check.isChecked(), reference)
+        key = (id(self.cohort), repr(endpoint), *args[2:])
+        if self._task is not None:
+            if key == self._task_key:
+                return  # the same analysis is already running (Enter + pick)
+            self._task.cancel()
+        self.message.setText(MESSAGES["running"])
         self._analysed_text = text
-        self._task = start_task(
-            analyse_grouping, self.cohort, self.endpoint(), text,
-            self.ci_combo.currentData(), self.firth_check.isChecked(),
-            self.perm_check.isChecked(), reference, on_result=self._on_analysis_done,
-            on_error=self._on_analysis_failed,
-        )
+        self._task_key = key
+        self._task = start_task(analyse_grouping, *args, on_result=self._on_analysis_done,
+                                on_error=self._on_analysis_failed)
 
     @Slot(int)
     def _on_reference_combo_activated(self, _index: int) -> None:
@@ -428,20 +627,42 @@ class SurvivalTab(QWidget):
 
     def _on_analysis_failed(self, exc: BaseException) -> None:
         self._task = None
-        self.message.setText(MESSAGES["failed"].format(error=str(exc) or type(exc).__name__))
+        self._task_key = None
+        text = str(exc) or type(exc).__name__
+        if isinstance(exc, NoEndpointError):
+            self.message.setText(text)  # already a full sentence naming missing columns
+            self.screen_button.setEnabled(False)
+            self.forest_canvas.message(MESSAGES["screen_no_endpoint"])
+        else:
+            self.message.setText(MESSAGES["failed"].format(error=text))
+        if self.view is None:
+            self.canvas.message(self.message.text())
         self.result_ready.emit()
 
     def _on_analysis_done(self, view: SurvivalView) -> None:
         self._task = None
+        self._task_key = None
         self.view = view
         g = view.data.grouping
-        self.message.setText(f"{view.km.endpoint} by {g.name if g else 'all'}: "
-                             f"{view.data.n} patients analysed, "
-                             f"{len(view.data.excluded)} excluded")
+        if g is None:
+            self.message.setText(MESSAGES["overview"].format(
+                endpoint=view.km.endpoint, n=view.data.n, excluded=len(view.data.excluded)))
+        else:
+            self.message.setText(f"{view.km.endpoint} by {g.name}: {view.data.n} patients "
+                                 f"analysed, {len(view.data.excluded)} excluded")
+        if self._endpoint_auto and view.endpoint is not None:
+            # show which endpoint the first view chose (OS when there is no PFS)
+            self.endpoint_combo.blockSignals(True)
+            self.endpoint_combo.setCurrentIndex(1 if view.endpoint.label == "OS" else 0)
+            self.endpoint_combo.blockSignals(False)
+        self.screen_button.setEnabled(self._screen_task is None)
+        self._show_screen_hint(view.km.endpoint)
         self.reference_combo.blockSignals(True)
         self.reference_combo.clear()
-        self.reference_combo.addItems(list(view.data.levels))
-        self.reference_combo.setCurrentIndex(0)
+        if g is not None:
+            self.reference_combo.addItems(list(view.data.levels))
+            self.reference_combo.setCurrentIndex(0)
+        self.reference_combo.setEnabled(g is not None)
         self.reference_combo.blockSignals(False)
         self._fill_stats(view)
         self._redraw()
@@ -449,65 +670,98 @@ class SurvivalTab(QWidget):
 
     def _fill_stats(self, view: SurvivalView) -> None:
         groups = view.km.groups
+        at = self.at_spin.value()
+        unit = view.km.unit
+        one = unit[:-1] if unit.endswith("s") else unit  # "12-month PFS"
+        headers = list(STAT_HEADERS)
+        headers[4] = f"Median, {unit}\n(95% CI)"  # two lines: the table fits its pane
+        headers[5] = f"{at:g}-{one} {view.km.endpoint}\n(95% CI)"
+        self.stats_table.setHorizontalHeaderLabels(headers)
         self.stats_table.setRowCount(len(groups))
         for i, grp in enumerate(groups):
-            med = _fmt(grp.median) if grp.median_reached else "not reached"
             lo, hi = grp.median_ci
-            st, slo, shi = grp.survival_at(self.at_spin.value())
-            at = "NA" if st is None else f"{st:.3f} ({_fmt(slo)}-{_fmt(shi)})"
-            cells = [grp.label, str(grp.n), str(grp.events), str(grp.censored), med,
-                     f"{_fmt(lo)}-{_fmt(hi)}", at]
+            med = _fmt_time(grp.median) if grp.median_reached else "NR"
+            st, slo, shi = grp.survival_at(at)
+            s_at = ("NA" if st is None
+                    else f"{100 * st:.1f}% ({_fmt_pct(slo)}-{_fmt_pct(shi)})")
+            cells = [grp.label, str(grp.n), str(grp.events), str(grp.censored),
+                     f"{med} ({_fmt_time(lo)}-{_fmt_time(hi)})", s_at]
+            tip = "\n".join([*grp.warnings, "NR: not reached (the curve or its confidence "
+                             "limit stays above 50%)"])
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                if grp.warnings:
-                    item.setToolTip("\n".join(grp.warnings))
+                item.setToolTip(tip)
+                if j:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.stats_table.setItem(i, j, item)
-        lr, cox = view.logrank, view.cox
         parts = []
-        if lr.not_testable:
-            parts.append(f"<b>{lr.test}</b>: {lr.not_testable}")
+        lr, cox = view.logrank, view.cox
+        if lr is None or cox is None:
+            parts.append("<b>All patients</b> as one group: no test. Pick an alteration or a "
+                         "column in Compare to compare groups (log-rank, Cox HR).")
+            warns = [w for g in groups for w in g.warnings]
         else:
-            parts.append(f"<b>{lr.test}</b> ({lr.sided}): chi² {lr.statistic:.3f}, df {lr.df}, "
-                         f"p = {_fmt_p(lr.p)}; n = {lr.n}")
-        perm = view.permutation
-        if perm is not None and perm.p is not None:
-            parts.append(f"<b>{perm.test}</b>: p = {_fmt_p(perm.p)}<br><small>{perm.method}"
-                         "</small>")
-        if view.trend is not None and view.trend.p is not None:
-            parts.append(f"<b>log-rank test for trend</b>: p = {_fmt_p(view.trend.p)}")
-        for t in cox.terms:
-            if t.not_estimable:
-                parts.append(f"<b>HR {t.level} vs {t.reference}</b>: {t.not_estimable}")
+            if lr.not_testable:
+                parts.append(f"<b>{lr.test}</b>: {lr.not_testable}")
             else:
-                parts.append(f"<b>HR {t.level} vs {t.reference}</b>: {_fmt(t.hr)} "
-                             f"(95% CI {_fmt(t.ci[0])}-{_fmt(t.ci[1])}), p = {_fmt_p(t.p)}")
-        if cox.ph_test:
-            ph = "; ".join(f"{k}: p = {_fmt_p(v['p'])}" for k, v in cox.ph_test.items())
-            parts.append(f"Proportional hazards (Schoenfeld): {ph}")
-        warns = list(dict.fromkeys(lr.warnings + cox.warnings))
+                parts.append(f"<b>{lr.test}</b> ({lr.sided}): chi² {lr.statistic:.3f}, "
+                             f"df {lr.df}, {_p_eq(lr.p)}; n = {lr.n}")
+            perm = view.permutation
+            if perm is not None and perm.p is not None:
+                parts.append(f"<b>{perm.test}</b>: {_p_eq(perm.p)}<br><small>"
+                             f"{perm.method}</small>")
+            if view.trend is not None and view.trend.p is not None:
+                parts.append(f"<b>log-rank test for trend</b>: {_p_eq(view.trend.p)}")
+            for t in cox.terms:
+                if t.not_estimable:
+                    parts.append(f"<b>HR {t.level} vs {t.reference}</b>: {t.not_estimable}")
+                else:
+                    parts.append(f"<b>HR {t.level} vs {t.reference}</b>: {_fmt(t.hr)} "
+                                 f"(95% CI {_fmt(t.ci[0])}-{_fmt(t.ci[1])}), "
+                                 f"{_p_eq(t.p)}")
+            if cox.ph_test:
+                ph = "; ".join(f"{k}: {_p_eq(v['p'])}" for k, v in cox.ph_test.items())
+                parts.append(f"Proportional hazards (Schoenfeld): {ph}")
+            # Deprecation warnings concern code, not these data; and as the Cox fit records
+            # warnings process-wide, one can come from another thread (e.g. Qt's GUI thread)
+            warns = lr.warnings + [w for w in cox.warnings if not w.startswith(_CODE_WARNINGS)]
+        warns = list(dict.fromkeys(warns))
         if warns:
             parts.append("<span style='color:#a04000'>" + "<br>".join(
                 f"⚠ {w}" for w in warns) + "</span>")
         exc = view.data.excluded_counts()
         if exc:
             parts.append("Excluded: " + ", ".join(f"{k}: {v}" for k, v in exc.items()))
-        parts.append("<small>" + "<br>".join([view.km.method, lr.method, cox.method])
-                     + "</small>")
+        if view.data.notes:
+            parts.append("<small>" + "<br>".join(view.data.notes) + "</small>")
+        methods = [view.km.method] + ([lr.method, cox.method] if lr is not None and cox is not None
+                                      else [])
+        parts.append("<small>" + "<br>".join(methods) + "</small>")
         self.details.setText(safe_html("<br>".join(parts)))
 
     @Slot()
     def _redraw(self) -> None:
         if self.view is None:
             return
-        from imft_desktop.plotting.km import km_axes, plot_km
+        import textwrap
 
+        from imft_desktop.plotting.km import km_axes, plot_km, test_caption
+
+        view = self.view
         fig = self.canvas.figure
         fig.clear()
-        ax, risk_ax = km_axes(fig, len(self.view.km.groups))
-        g = self.view.data.grouping
-        plot_km(self.view.km, ax, risk_ax=risk_ax, test=self.view.logrank, cox=self.view.cox,
-                show_ci=self.bands_check.isChecked(),
-                title=f"{self.view.km.endpoint} by {g.name if g else 'all'}")
+        ax, risk_ax = km_axes(fig, len(view.km.groups))
+        g = view.data.grouping
+        # one curve: its 95% CI band is the useful context, so it is always drawn
+        plot_km(view.km, ax, risk_ax=risk_ax, show_ci=self.bands_check.isChecked() or g is None)
+        if g is None:
+            fig.suptitle(f"{view.km.endpoint}, all patients", fontsize=10)
+        else:
+            fig.suptitle(f"{view.km.endpoint} by {g.name}", fontsize=10)
+            # the test, p and HR above the plot, where no curve can hide them
+            caption = "\n".join(textwrap.fill(line, 95, subsequent_indent="   ")
+                                 for line in test_caption(view.logrank, view.cox).splitlines())
+            ax.set_title(caption, fontsize=8.5, loc="left")
         self.canvas.draw()
 
     # ------------------------------------------------------------ screen
@@ -523,6 +777,7 @@ class SurvivalTab(QWidget):
         self.cancel_button.setEnabled(True)
         self.screen_button.setEnabled(False)
         self.screen_label.setText(MESSAGES["screen_running"])
+        self.forest_canvas.message(MESSAGES["screen_running"])
         self._screen_task = start_task(
             run_screen, self.cohort, self.endpoint(), on_result=self._on_screen_done,
             on_error=self._on_screen_failed, on_progress=self._on_screen_progress,
@@ -547,6 +802,7 @@ class SurvivalTab(QWidget):
     def _on_screen_cancelled(self) -> None:
         self._screen_finished()
         self.screen_label.setText(MESSAGES["screen_cancelled"])
+        self.forest_canvas.message(MESSAGES["screen_cancelled"])
         self.screen_ready.emit()
 
     def _on_screen_failed(self, exc: BaseException) -> None:
@@ -556,6 +812,7 @@ class SurvivalTab(QWidget):
         else:
             self.screen_label.setText(MESSAGES["screen_failed"].format(
                 error=str(exc) or type(exc).__name__))
+        self.forest_canvas.message(self.screen_label.text())
         self.screen_ready.emit()
 
     def _on_screen_done(self, screen: ScreenResult) -> None:
@@ -577,14 +834,19 @@ class SurvivalTab(QWidget):
                 if r.warnings:
                     item.setToolTip("\n".join(r.warnings))
                 self.screen_table.setItem(i, j, item)
-        self.screen_table.setToolTip(screen.method)
+        self.screen_table.setToolTip(f"{screen.method}\nDouble-click a row to show its "
+                                     "Kaplan-Meier curves")
         fig = self.forest_canvas.figure
         fig.clear()
         if rows:
             from imft_desktop.plotting.forest import plot_forest
 
-            plot_forest(screen, fig.add_subplot(111))
-        self.forest_canvas.draw()
+            # as many rows as stay readable at this height (the table lists them all)
+            fit = int((self.forest_canvas.canvas.height() - 90) / 15)
+            plot_forest(screen, fig.add_subplot(111), max_rows=max(5, min(40, fit)))
+            self.forest_canvas.draw()
+        else:
+            self.forest_canvas.message(self.screen_label.text())
         self.screen_ready.emit()
 
     @Slot(int, int)

@@ -50,7 +50,8 @@ def test_survival_tab_analysis_and_screen(qtbot, alt_cohort, no_leaked_workers):
     assert tab.stats_table.item(0, 0).text() == "monosomy 19"
     tab.at_spin.setValue(5.0)
     s5 = tab.view.km.groups[0].survival_at(5.0)[0]
-    assert tab.stats_table.item(0, 6).text().startswith(f"{s5:.3f}")
+    assert tab.stats_table.item(0, 5).text().startswith(f"{100 * s5:.1f}%")
+    assert tab.stats_table.horizontalHeaderItem(5).text().startswith("5-month PFS")
     with qtbot.waitSignal(tab.screen_ready, timeout=30_000):
         tab.start_screen()
     assert tab.screen_result is not None
