@@ -160,6 +160,15 @@ def cox_univariable(
     return res
 
 
+_FIT_LIBRARIES = ("lifelines", "numpy", "scipy", "pandas", "autograd", "formulaic")
+
+
+def _from_fit_libraries(filename: str) -> bool:
+    """True for a warning raised inside the libraries a Cox fit runs."""
+    parts = filename.replace("\\", "/").split("/")
+    return any(lib in parts for lib in _FIT_LIBRARIES)
+
+
 def _all_not_estimable(labels: dict[str, Label],
                        counts: dict[str, Count], n: int, events: int,
                        reason: str) -> CoxResult:
@@ -262,6 +271,9 @@ def fit_cox(
                     fit_options={"precision": 1e-10})
         except (ConvergenceError, ValueError, np.linalg.LinAlgError, ZeroDivisionError) as exc:
             fit_error = exc
+    # catch_warnings records process-wide: keep only what the fit's own libraries said,
+    # not a warning another thread (the GUI) happened to raise meanwhile.
+    caught = [w for w in caught if _from_fit_libraries(w.filename)]
     conv = [w for w in caught if issubclass(w.category, ConvergenceWarning)]
     if fit_error is not None or conv:
         why = "did not converge" if fit_error is None else "fit failed"

@@ -118,3 +118,13 @@ def test_survival_at_and_tables():
     assert km.group("a").survival_at(99) == (None, None, None)
     assert km.risk_table([0, 2, 4]).loc["b"].tolist() == [3, 3, 3]
     assert km.events_table([10]).loc["a", 10] == 2
+
+
+def test_cox_keeps_only_warnings_from_the_fit_libraries():
+    """catch_warnings is process-wide: a GUI thread's warning is not the fit's."""
+    from imft_desktop.analysis.cox import _from_fit_libraries
+
+    assert _from_fit_libraries("/venv/lib/python3.11/site-packages/lifelines/fitters/x.py")
+    assert _from_fit_libraries("C:\\venv\\Lib\\site-packages\\numpy\\linalg\\linalg.py")
+    assert not _from_fit_libraries("/venv/lib/python3.11/site-packages/PySide6/__init__.py")
+    assert not _from_fit_libraries("/work/main/imft_desktop/qt/app_setup.py")
