@@ -29,6 +29,7 @@ Besides the schema's fields and the bookkeeping columns, a frame may carry:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -257,15 +258,23 @@ def parse_values(
     parser kept across columns (sample IDs recur on every sheet); results are pure
     functions of the value, so sharing is safe.
     """
+    memo = parse_distinct(dict.fromkeys(values), parser, shared)
+    return _spread(values, memo), memo
+
+
+def parse_distinct(
+    distinct: Iterable[Any], parser: Parser, shared: dict[Any, Parsed] | None = None
+) -> dict[Any, Parsed]:
+    """Parse each distinct raw value once (see ``parse_values``); returns the memo."""
     memo: dict[Any, Parsed] = {}
-    for v in dict.fromkeys(values):
+    for v in distinct:
         hit = shared.get(v) if shared is not None else None
         if hit is None or type(v) is bool:  # True == 1 in a dict: never share those
             hit = parse_cell(v, parser) if isinstance(v, WRAPPERS) else parser(v)
             if shared is not None and type(v) is not bool:
                 shared[v] = hit
         memo[v] = hit
-    return _spread(values, memo), memo
+    return memo
 
 
 def _spread(values: list[Any], per_value: dict[Any, Any]) -> list[Any]:
@@ -273,11 +282,12 @@ def _spread(values: list[Any], per_value: dict[Any, Any]) -> list[Any]:
     return list(map(per_value.__getitem__, values))
 
 
-def _hashable(values: list[Any]) -> list[Any]:
+def _hashable(values: list[Any]) -> tuple[list[Any], dict[Any, None]]:
     """Cells are scalars; anything unhashable (never produced by the readers) is
-    replaced by its text so that parsing can memoise on values."""
+    replaced by its text so that parsing can memoise on values.  Returns the values
+    and their distinct values (in first-seen order), computed in the same pass."""
     try:
-        dict.fromkeys(values)
+        return values, dict.fromkeys(values)
     except TypeError:
         out = []
         for v in values:
@@ -286,8 +296,7 @@ def _hashable(values: list[Any]) -> list[Any]:
             except TypeError:
                 v = repr(v)
             out.append(v)
-        return out
-    return values
+        return out, dict.fromkeys(out)
 
 
 # ---------------------------------------------------------------------------- one raw table
@@ -465,25 +474,26 @@ def validate_raw_table(rt: RawTable, ctx: ValidationContext) -> TableResult:
             findings.append(codes.make(
                 "UNIT_COLUMN_CONVERTED", file=rt.file, sheet=rt.sheet, column=col.letter,
                 header=col.header, value=source_unit, normalised=f.unit))
-        values = _hashable(col.values)
+        values, distinct = _hashable(col.values)
         if f.kind == "event":
             coding = rt.constants.get(f"_event_coding:{f.name}") or ctx.event_mapping
             _results, memo = _event_results(values, coding)
         else:
             parser = field_parser(rt, spec, f, ctx)
             shared = ctx.memo.setdefault(parser, {}) if parser in SHAREABLE else None
-            _results, memo = parse_values(values, parser, shared)
+            # Only the per-value memo is needed here: rows get their values by _spread.
+            memo = parse_distinct(distinct, parser, shared)
         # Spread per-distinct-value results over the rows with C-level dict lookups.
         data[f.name] = _spread(values, {v: p.value for v, p in memo.items()})
         raw_cols[f.name] = _spread(values, {v: raw_text(v) for v in memo})
-        distinct = list(memo.values())
-        if any(p.extra for p in distinct):
+        parsed_values = list(memo.values())
+        if any(p.extra for p in parsed_values):
             as_dict = {v: dict(p.extra) for v, p in memo.items()}
-            keys = dict.fromkeys(k for p in distinct for k, _x in p.extra)
+            keys = dict.fromkeys(k for p in parsed_values for k, _x in p.extra)
             for k in keys:
                 name = f"{f.name}_{k}" if k == "qualifier" else k
                 extra_cols[name] = _spread(values, {v: d.get(k) for v, d in as_dict.items()})
-        if any(p.missing for p in distinct):
+        if any(p.missing for p in parsed_values):
             missing_cols[f.name] = _spread(values, {v: p.missing for v, p in memo.items()})
         noted = {v for v, p in memo.items() if p.notes}
         required = f.required and (spec.name, f.name) not in CROSS_CHECKED_REQUIRED

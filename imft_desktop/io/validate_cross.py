@@ -445,8 +445,7 @@ def _check_ihc(t: _Table) -> None:
 
 def _check_cn_calls(t: _Table) -> None:
     df = t.df
-    rev = df["region_event"] if "region_event" in df.columns else pd.Series(
-        [None] * len(df), index=df.index)
+    rev = t.col("region_event")  # lists, not Series: one lookup per row
     numeric = t.col("region_numeric")
     for idx in df.index:
         if t.get(idx, "region") is None:
