@@ -16,6 +16,7 @@ from dataclasses import asdict
 from typing import Any
 
 from imft_desktop.cli.cmd_survival import clean, fmt, p_text
+from imft_desktop.cli.text import analysis_footer
 
 NAME = "response"
 HELP = "RECIST distribution, objective response rate and response by grouping."
@@ -133,16 +134,7 @@ def human(report: dict[str, Any]) -> str:
                          + (f" (95% CI {fmt(mw['hodges_lehmann_ci'][0])} to "
                             f"{fmt(mw['hodges_lehmann_ci'][1])})"
                             if mw.get("hodges_lehmann_ci") else ""))
-    exc = report["excluded"]
-    if exc["count"]:
-        lines.append("")
-        lines.append(f"Excluded: {exc['count']} ("
-                     + ", ".join(f"{k}: {v}" for k, v in exc["by_reason"].items()) + ")")
-    if report["warnings"]:
-        lines.append("")
-        lines += [f"! {w}" for w in report["warnings"]]
-    lines.append("")
-    lines += [f"Method: {m}" for m in report["methods"]]
+    lines += analysis_footer(report)
     return "\n".join(lines)
 
 

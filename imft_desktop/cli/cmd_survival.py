@@ -18,6 +18,8 @@ import math
 import sys
 from typing import Any
 
+from imft_desktop.cli.text import analysis_footer
+
 NAME = "survival"
 HELP = "Kaplan-Meier, log-rank test and Cox hazard ratio for one grouping."
 
@@ -291,19 +293,7 @@ def human(report: dict[str, Any]) -> str:
         lines.append(f"log-rank test for trend: {p_text(report['trend']['p'])}")
     if "permutation" in report and report["permutation"]["p"] is not None:
         lines.append(f"permutation log-rank: {p_text(report['permutation']['p'])}")
-    exc = report["excluded"]
-    if exc["count"]:
-        lines.append("")
-        lines.append(f"Excluded: {exc['count']} ("
-                     + ", ".join(f"{k}: {v}" for k, v in exc["by_reason"].items()) + ")")
-    if report["warnings"]:
-        lines.append("")
-        lines += [f"! {w}" for w in report["warnings"]]
-    if report["notes"]:
-        lines.append("")
-        lines += [f"Note: {n}" for n in report["notes"]]
-    lines.append("")
-    lines += [f"Method: {m}" for m in report["methods"]]
+    lines += analysis_footer(report)
     return "\n".join(lines)
 
 

@@ -8,7 +8,6 @@ draws.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from imft_desktop.qt.stat_text import fmt_number as _fmt
+from imft_desktop.qt.stat_text import p_equals as _p_eq
 from imft_desktop.qt.survival_tab import grouping_choices, numeric_columns, safe_html
 from imft_desktop.qt.workers import TaskHandle, start_task
 
@@ -121,24 +122,6 @@ def analyse_response(cohort: Cohort, grouping_text: str | None, measure: str | N
     view.waterfall = waterfall_data(cohort)
     view.swimmer = swimmer_data(cohort)
     return view
-
-
-def _fmt(x: float | None, digits: int = 3) -> str:
-    if x is None or (isinstance(x, float) and not math.isfinite(x)):
-        return "NA" if x is None or x != x else "∞"
-    return f"{x:.{digits}g}"
-
-
-def _fmt_p(p: float | None) -> str:
-    if p is None:
-        return "NA"
-    return "< 0.0001" if p < 1e-4 else f"{p:.4f}"
-
-
-def _p_eq(p: float | None) -> str:
-    """Text such as ``p = 0.0072`` or ``p < 0.0001`` (never ``p = < 0.0001``)."""
-    text = _fmt_p(p)
-    return f"p {text}" if text.startswith("<") else f"p = {text}"
 
 
 class ResponseTab(QWidget):

@@ -31,6 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from imft_desktop.qt.stat_text import fmt_number as _fmt
+from imft_desktop.qt.stat_text import fmt_p as _fmt_p
+from imft_desktop.qt.stat_text import p_equals as _p_eq
 from imft_desktop.qt.workers import TaskHandle, start_task
 
 if TYPE_CHECKING:
@@ -253,24 +256,6 @@ def safe_html(text: str) -> str:
     for i, tag in enumerate(_TAGS):
         text = text.replace(f"\x00{i}\x00", tag)
     return text
-
-
-def _fmt(x: float | None, digits: int = 3) -> str:
-    if x is None or (isinstance(x, float) and not math.isfinite(x)):
-        return "NA"
-    return f"{x:.{digits}g}"
-
-
-def _fmt_p(p: float | None) -> str:
-    if p is None:
-        return "NA"
-    return "< 0.0001" if p < 1e-4 else f"{p:.4f}"
-
-
-def _p_eq(p: float | None) -> str:
-    """Text such as ``p = 0.0072`` or ``p < 0.0001`` (never ``p = < 0.0001``)."""
-    text = _fmt_p(p)
-    return f"p {text}" if text.startswith("<") else f"p = {text}"
 
 
 _CODE_WARNINGS = ("DeprecationWarning", "PendingDeprecationWarning", "FutureWarning")
