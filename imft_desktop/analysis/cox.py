@@ -24,7 +24,7 @@ import math
 import warnings as _warnings
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -330,21 +330,35 @@ def _numpy_result(fit: EfronFit, covs: list[str],
         _PH_METHOD, ""), loglik=fit.loglik)
 
 
-def ph_test(time: np.ndarray, event: np.ndarray, x: np.ndarray, coef: np.ndarray,
-            var: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Grambsch-Therneau test of proportional hazards per covariate (chi-square, 1 df).
+class _RiskSets(NamedTuple):
+    time: np.ndarray
+    event: np.ndarray
+    x: np.ndarray
+    n: int
+    p: int
+    order: np.ndarray
+    t: np.ndarray
+    ev: np.ndarray
+    xs: np.ndarray
+    first: np.ndarray
+    last: np.ndarray
+    grp: np.ndarray
+    d: np.ndarray
+    has: np.ndarray
+    dk: np.ndarray
+    gidx: np.ndarray
+    starts: np.ndarray
+    frac: np.ndarray
 
-    Scaled Schoenfeld residuals (Efron ties) against 1 - KM(t) at the event times: the
-    statistic lifelines' ``proportional_hazard_test(time_transform="km")`` computes
-    (reproduced to 1e-8 in the tests), vectorised so it costs milliseconds on 10,000
-    patients instead of a Python loop over event times.
 
-    Returns
-    -------
-    (statistics, p-values), one per covariate.
+def _efron_risk_sets(time: Any, event: Any, x: Any) -> _RiskSets:
+    """Arrays shared by the vectorised Efron fit and the PH test.
+
+    Subjects sorted by descending time; ``first``/``last`` bound each distinct time's
+    block, ``grp`` maps subjects to blocks, ``d`` counts events per block; ``has``,
+    ``dk``, ``gidx``, ``starts`` and ``frac`` spread Efron's tie fractions over every
+    event of a tied block.
     """
-    from lifelines import KaplanMeierFitter
-
     time = np.asarray(time, dtype=float)
     event = np.asarray(event, dtype=float)
     x = np.asarray(x, dtype=float)
@@ -362,6 +376,28 @@ def ph_test(time: np.ndarray, event: np.ndarray, x: np.ndarray, coef: np.ndarray
     gidx = np.repeat(has, dk)
     starts = np.repeat(np.cumsum(dk) - dk, dk)
     frac = (np.arange(gidx.size) - starts) / np.repeat(dk, dk)
+    return _RiskSets(time, event, x, n, p, order, t, ev, xs, first, last, grp, d, has, dk,
+                     gidx, starts, frac)
+
+
+def ph_test(time: np.ndarray, event: np.ndarray, x: np.ndarray, coef: np.ndarray,
+            var: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Grambsch-Therneau test of proportional hazards per covariate (chi-square, 1 df).
+
+    Scaled Schoenfeld residuals (Efron ties) against 1 - KM(t) at the event times: the
+    statistic lifelines' ``proportional_hazard_test(time_transform="km")`` computes
+    (reproduced to 1e-8 in the tests), vectorised so it costs milliseconds on 10,000
+    patients instead of a Python loop over event times.
+
+    Returns
+    -------
+    (statistics, p-values), one per covariate.
+    """
+    from lifelines import KaplanMeierFitter
+
+    rs = _efron_risk_sets(time, event, x)
+    time, event, x, p, order, ev, xs = rs.time, rs.event, rs.x, rs.p, rs.order, rs.ev, rs.xs
+    first, last, grp, d, gidx, frac = rs.first, rs.last, rs.grp, rs.d, rs.gidx, rs.frac
     eta = xs @ coef
     w = np.exp(eta - eta.max())
     s0 = np.cumsum(w)[last]
@@ -498,23 +534,9 @@ def efron_fit(time: np.ndarray, event: np.ndarray, x: np.ndarray,
     Python loop over event times: used to start lifelines next to its optimum and as
     the engine of the alteration screen, where thousands of fits must be fast.
     """
-    time = np.asarray(time, dtype=float)
-    event = np.asarray(event, dtype=float)
-    x = np.asarray(x, dtype=float)
-    if x.ndim == 1:
-        x = x[:, None]
-    n, p = x.shape
-    order = np.argsort(-time, kind="stable")
-    t, ev, xs = time[order], event[order], x[order]
-    _, first = np.unique(-t, return_index=True)
-    last = np.r_[first[1:] - 1, n - 1]
-    grp = np.repeat(np.arange(first.size), np.diff(np.r_[first, n]))
-    d = np.bincount(grp, weights=ev, minlength=first.size)
-    has = np.flatnonzero(d > 0)
-    dk = d[has].astype(int)
-    gidx = np.repeat(has, dk)
-    starts = np.repeat(np.cumsum(dk) - dk, dk)
-    frac = (np.arange(gidx.size) - starts) / np.repeat(dk, dk)
+    rs = _efron_risk_sets(time, event, x)
+    time, event, x, p, ev, xs = rs.time, rs.event, rs.x, rs.p, rs.ev, rs.xs
+    first, last, grp, gidx, frac = rs.first, rs.last, rs.grp, rs.gidx, rs.frac
     xd = xs * ev[:, None]
     sum_xd = xd.sum(axis=0)
     pairs = [(a, b) for a in range(p) for b in range(p)]

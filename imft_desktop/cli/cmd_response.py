@@ -15,8 +15,8 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
-from imft_desktop.cli.cmd_survival import clean, fmt, p_text
-from imft_desktop.cli.text import analysis_footer
+from imft_desktop.cli.cmd_survival import fmt, p_text
+from imft_desktop.cli.text import analysis_footer, json_safe
 
 NAME = "response"
 HELP = "RECIST distribution, objective response rate and response by grouping."
@@ -86,7 +86,7 @@ def analyse(cohort: Any, args: argparse.Namespace) -> dict[str, Any]:
         report["methods"].append(mw.method)
         warnings += mw.warnings
     report["warnings"] = list(dict.fromkeys(warnings))
-    return clean(report)
+    return json_safe(report)
 
 
 def _pct(p: dict[str, Any]) -> str:

@@ -34,11 +34,12 @@ wrong call.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import math
 import sys
 from typing import Any
+
+from imft_desktop.cli.text import json_safe
 
 NAME = "summary"
 HELP = "Alteration frequencies with exact CIs, fusion partners, CNA burden and loci."
@@ -56,20 +57,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="samples sharing a focal locus for it to count (default 2)")
     parser.add_argument("--top", type=int, default=None, metavar="N",
                         help="print only the N most frequent alterations (text output)")
-
-
-def _clean(obj: Any) -> Any:
-    """JSON-safe: numpy scalars to Python, non-finite floats to None, tuples to lists."""
-    if isinstance(obj, dict):
-        return {str(k): _clean(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_clean(v) for v in obj]
-    if hasattr(obj, "item") and not isinstance(obj, str | bytes):
-        with contextlib.suppress(ValueError, AttributeError):
-            obj = obj.item()
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    return obj
 
 
 def summary_json(summary: Any, cohort: Any) -> dict[str, Any]:
@@ -101,7 +88,7 @@ def summary_json(summary: Any, cohort: Any) -> dict[str, Any]:
     if note:
         methods["cooccurrence_note"] = note
     source = cohort.sources[0].name if cohort.sources else None
-    return _clean(
+    return json_safe(
         {
             "file": source,
             "synthetic": cohort.is_synthetic,

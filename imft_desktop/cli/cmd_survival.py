@@ -11,14 +11,13 @@ wrong call.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import dataclasses
 import json
 import math
 import sys
 from typing import Any
 
-from imft_desktop.cli.text import analysis_footer
+from imft_desktop.cli.text import analysis_footer, json_safe
 
 NAME = "survival"
 HELP = "Kaplan-Meier, log-rank test and Cox hazard ratio for one grouping."
@@ -51,20 +50,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "columns (comma-separated)")
     parser.add_argument("--min-events", type=int, default=1, metavar="N",
                         help="suppress an HR when a group has fewer events (default 1)")
-
-
-def clean(obj: Any) -> Any:
-    """JSON-safe: tuples to lists, non-finite floats to None, numpy scalars to Python."""
-    if isinstance(obj, dict):
-        return {str(k): clean(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [clean(v) for v in obj]
-    if hasattr(obj, "item") and not isinstance(obj, str | bytes):
-        with contextlib.suppress(ValueError, AttributeError):
-            obj = obj.item()
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    return obj
 
 
 def fmt(x: float | None, digits: int = 3) -> str:
@@ -209,7 +194,7 @@ def analyse(cohort: Any, args: argparse.Namespace) -> dict[str, Any]:
         report["permutation"] = {"statistic": perm.statistic, "p": perm.p,
                                  "not_testable": perm.not_testable}
         methods.append(perm.method)
-    return clean(report)
+    return json_safe(report)
 
 
 def adjusted_cox(cohort: Any, endpoint: Any, data: Any, adjust: str) -> dict[str, Any]:

@@ -2,7 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
+import math
 from typing import Any
+
+
+def json_safe(obj: Any) -> Any:
+    """JSON-safe copy: numpy scalars to Python, non-finite floats to None, tuples to lists."""
+    if isinstance(obj, dict):
+        return {str(k): json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [json_safe(v) for v in obj]
+    if hasattr(obj, "item") and not isinstance(obj, str | bytes):
+        with contextlib.suppress(ValueError, AttributeError):
+            obj = obj.item()
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
 
 
 def analysis_footer(report: dict[str, Any]) -> list[str]:
