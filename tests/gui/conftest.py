@@ -96,6 +96,10 @@ def fail_if_workers_running(test_name: str) -> None:
     from imft_desktop.qt.workers import default_runner
 
     runner = default_runner()
+    if not runner.active:
+        # A pool thread whose task already returned can still count as active for a
+        # moment while it goes back to the pool: let it settle before judging.
+        runner.pool.waitForDone(2000)
     if runner.busy():
         names = [h.name for h in runner.active]
         runner.shutdown(timeout_ms=10000)
