@@ -361,6 +361,10 @@ class ImportTab(QWidget):
         self.progress_bar.setRange(0, 1000)
         self.progress_bar.setTextVisible(False)
         self.progress_label = QLabel()
+        # A fixed-width label: a new progress message must not re-lay out the tab
+        # (that repaints the Python-model tables while the worker holds the GIL).
+        self.progress_label.setFixedWidth(360)
+        self.progress_label.setTextFormat(Qt.TextFormat.PlainText)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.clicked.connect(self.cancel)
         prow.addWidget(self.progress_label)
