@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, Signal, Slot
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QFontMetrics, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -54,6 +54,9 @@ CELL_STYLES: dict[str, CellStyle] = {
         tooltip="Attempted, no usable result: not in the denominator",
     ),
 }
+
+#: Delay between a new cohort and the start of the worker that builds its table.
+BUILD_START_DELAY_MS = 40
 
 MESSAGES = {
     "empty": "No cohort loaded.",
@@ -218,6 +221,9 @@ class SamplesTab(QWidget):
         self._task: TaskHandle | None = None
         self._pending_selection: list[str] | None = None
         self._details: dict[str, dict[str, str]] = {}
+        self._build_timer = QTimer(self)
+        self._build_timer.setSingleShot(True)
+        self._build_timer.timeout.connect(self._start_build)
         self.model = DataFrameTableModel(
             styles=CELL_STYLES, tooltips=self._cell_tooltip, parent=self
         )
@@ -296,6 +302,7 @@ class SamplesTab(QWidget):
     def set_cohort(self, cohort: Cohort | None) -> None:
         """Show ``cohort`` (``None`` clears the table); the table is built in a worker."""
         self.cohort = cohort
+        self._build_timer.stop()
         if self._task is not None:
             self._task.cancel()
             self._task = None
@@ -307,8 +314,16 @@ class SamplesTab(QWidget):
             self.table_ready.emit()
             return
         self.count_label.setText(MESSAGES["loading"])
+        # Start the worker once the event loop has gone idle: the import that just
+        # finished repaints its tables first, and each of their (Python) cells painted
+        # while the worker holds the GIL would cost a GIL hand-over.
+        self._build_timer.start(BUILD_START_DELAY_MS)
+
+    def _start_build(self) -> None:
+        if self.cohort is None:
+            return
         self._task = start_task(
-            build_samples_frame, cohort, on_result=self._on_frame_built, pause_gc=True
+            build_samples_frame, self.cohort, on_result=self._on_frame_built, pause_gc=True
         )
 
     def _on_frame_built(self, frame: pd.DataFrame) -> None:
@@ -358,7 +373,7 @@ class SamplesTab(QWidget):
 
     @property
     def is_ready(self) -> bool:
-        return self._task is None
+        return self._task is None and not self._build_timer.isActive()
 
     # ------------------------------------------------------------ selection
     def select_samples(self, ids: Iterable[Any]) -> int:

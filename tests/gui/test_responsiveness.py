@@ -13,11 +13,11 @@ from PySide6.QtCore import QTimer
 
 N_CASES = 10_000
 #: The target is 100 ms (the printed figure).  Measured on the shared 2-core machine,
-#: five runs: 51, 55, 65, 70 and 102 ms, after the busy state is painted before the
-#: worker starts and progress messages no longer re-lay out the tab.  The assertion
-#: guards what must never regress on a noisy machine: an import on the GUI thread
-#: blocks it for about the whole import.
-MAX_GAP_S = 1.0
+#: six runs: 29, 30, 31, 35, 38 and 47 ms, once workers start only after the event loop
+#: has gone idle (ImportTab.start_import, SamplesTab.set_cohort) and progress messages
+#: no longer re-lay out the tab.  The assertion leaves room for a loaded CI machine
+#: and still fails for an import on the GUI thread (about the whole import, >= 0.5 s).
+MAX_GAP_S = 0.3
 MAX_GAP_SHARE = 0.8  # ... and well short of the import's whole duration
 
 
