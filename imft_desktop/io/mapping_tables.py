@@ -49,7 +49,8 @@ not fields):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import itertools
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -127,12 +128,14 @@ def to_raw_tables(sheet: RawSheet, profile: MappingProfile, file: str) -> list[R
 
     rows, data, blank_skipped = _data_rows(sheet, profile.header_row)
     hidden = {r for r in rows if r in sheet.hidden_rows}
+    # One C-level transpose of the (ragged) grid instead of a Python loop per column.
+    by_column = list(itertools.zip_longest(*data)) if data else []
     cols: list[_Col] = []
     for m in profile.columns:
         if m.target == "ignore":
             continue
         idx = column_index(m.column)
-        values = [r[idx] if idx < len(r) else None for r in data]
+        values = list(by_column[idx]) if idx < len(by_column) else [None] * len(data)
         cols.append(_Col(m, parse_target(m.target), idx, values))
 
     def table(name: str, keep: list[int], **kw: Any) -> RawTable:
@@ -291,7 +294,20 @@ def _column(field: str, c: _Col, keep: Iterable[int]) -> RawColumn:
 
 
 def _rows_with_any(cols: list[_Col], rows: list[int]) -> list[int]:
-    return [i for i in rows if any(not cell_is_blank(c.values[i]) for c in cols)]
+    """Rows (indices into ``rows``' space) where at least one of ``cols`` is not blank."""
+    filled: set[int] = set()
+    for c in cols:
+        filled.update(itertools.compress(range(len(c.values)), _filled_flags(c.values)))
+    return [i for i in rows if i in filled]
+
+
+def _filled_flags(values: list[Any]) -> Iterator[bool]:
+    """Per cell, True when not blank; blankness is decided once per distinct value."""
+    try:
+        flags = {v: not cell_is_blank(v) for v in dict.fromkeys(values)}
+    except TypeError:  # an unhashable cell (never produced by the readers)
+        return iter([not cell_is_blank(v) for v in values])
+    return map(flags.__getitem__, values)
 
 
 def _one_row_per_patient(
@@ -332,9 +348,10 @@ def _result_table(table: Any, sample_col: _Col, c: _Col, all_rows: list[int],
     """fusions / variants: one record per finding in each cell of column ``c``."""
     keep: list[int] = []
     found: list[Any] = []
+    results = _distinct_results(c.values)
     for i in all_rows:
         v = c.values[i]
-        if _is_result(v):
+        if results(v):
             for part in _parts(v):
                 keep.append(i)
                 found.append(part)
@@ -351,6 +368,15 @@ def _result_table(table: Any, sample_col: _Col, c: _Col, all_rows: list[int],
     t.record_column = c.letter
     t.constant_origin = c.origin()
     return t
+
+
+def _distinct_results(values: list[Any]) -> Any:
+    """``_is_result`` decided once per distinct value of a column."""
+    try:
+        memo = {v: _is_result(v) for v in dict.fromkeys(values)}
+    except TypeError:  # an unhashable cell (never produced by the readers)
+        return _is_result
+    return memo.__getitem__
 
 
 def _cn_list_table(table: Any, sample_col: _Col, c: _Col, all_rows: list[int]) -> RawTable:

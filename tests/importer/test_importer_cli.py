@@ -146,3 +146,27 @@ def test_repeated_normalisations_collapse_into_one_finding_listing_rows(tmp_path
     assert "and 8 more rows" in neg[0].location
     errors = [f for f in cohort.findings if f.level == "error"]
     assert [(f.row, f.column) for f in errors] == [(11, "B")]
+
+
+def test_concat_frames_matches_pandas():
+    """The validator's column-wise concatenation gives exactly what pd.concat gives."""
+    import numpy as np
+    import pandas as pd
+
+    from imft_desktop.io.validate import concat_frames
+
+    a = pd.DataFrame({"x": ["a", None], "f": [1.0, np.nan], "i": [1, 2], "b": [True, False]})
+    b = pd.DataFrame({"x": ["c"], "i": [3], "extra": ["z"], "b": [True]})
+    c = pd.DataFrame({"f": [2.5], "b": [False], "i": [4.5]})
+    for parts in ([a, b], [a, c], [b, c], [a, b, c]):
+        pd.testing.assert_frame_equal(concat_frames(parts), pd.concat(parts, ignore_index=True))
+
+
+def test_row_groups_in_first_seen_order():
+    from imft_desktop.io.validate import _row_groups
+
+    values = ["neg", "pos", "neg", "x", "pos", "neg"]
+    groups = _row_groups(values, ["neg", "pos", "x"], {"neg", "x"})
+    assert groups == {"neg": [0, 2, 5], "x": [3]}
+    assert list(groups) == ["neg", "x"]
+    assert _row_groups(values, ["neg"], set()) == {}
