@@ -50,6 +50,7 @@ not fields):
 from __future__ import annotations
 
 import itertools
+import operator
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -289,8 +290,14 @@ def _id_columns(cols: list[_Col]) -> tuple[_Col, _Col | None]:
 
 
 def _column(field: str, c: _Col, keep: Iterable[int]) -> RawColumn:
-    return RawColumn(field=field, letter=c.letter, header=c.header,
-                     values=[c.values[i] for i in keep])
+    keep = list(keep)
+    if len(keep) == len(c.values) and (not keep or keep[-1] == len(keep) - 1):
+        values = list(c.values)  # every row, in order
+    elif len(keep) > 1:
+        values = list(operator.itemgetter(*keep)(c.values))
+    else:
+        values = [c.values[i] for i in keep]
+    return RawColumn(field=field, letter=c.letter, header=c.header, values=values)
 
 
 def _rows_with_any(cols: list[_Col], rows: list[int]) -> list[int]:

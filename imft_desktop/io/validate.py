@@ -327,6 +327,10 @@ class _Origin:
         return self.rt.constant_origin
 
 
+#: Cell types whose raw text is the cell itself.
+_TEXT_TYPES = frozenset({str, type(None)})
+
+
 def _row_groups(
     values: list[Any], distinct: list[Any], wanted: set[Any]
 ) -> dict[Any, list[int]]:
@@ -505,7 +509,10 @@ def validate_raw_table(rt: RawTable, ctx: ValidationContext) -> TableResult:
             memo = parse_distinct(distinct, parser, shared)
         # Spread per-distinct-value results over the rows with C-level dict lookups.
         data[f.name] = _spread(values, {v: p.value for v, p in memo.items()})
-        raw_cols[f.name] = _spread(values, {v: raw_text(v) for v in memo})
+        if set(map(type, memo)) <= _TEXT_TYPES:  # raw_text is the identity on text
+            raw_cols[f.name] = list(values)
+        else:
+            raw_cols[f.name] = _spread(values, {v: raw_text(v) for v in memo})
         parsed_values = list(memo.values())
         if any(p.extra for p in parsed_values):
             as_dict = {v: dict(p.extra) for v, p in memo.items()}
