@@ -245,6 +245,12 @@ class ResponseTab(QWidget):
         return self._task is None and self._choices_task is None
 
     # ------------------------------------------------------------ cohort
+    def report_sections(self) -> list[Any]:
+        """What File > Print... prints for "this tab": the tab as it is shown."""
+        from imft_desktop.qt.tab_report import tab_sections
+
+        return tab_sections(self, self.title)
+
     def set_cohort(self, cohort: Cohort | None) -> None:
         """Show ``cohort`` (``None`` clears the tab) and analyse it without a grouping,
         with the CNA burden by response when the cohort has copy-number data."""

@@ -233,6 +233,12 @@ class SummaryTab(QWidget):
         return view
 
     # ------------------------------------------------------------ cohort
+    def report_sections(self) -> list[Any]:
+        """What File > Print... prints for "this tab": the tab as it is shown."""
+        from imft_desktop.qt.tab_report import tab_sections
+
+        return tab_sections(self, self.title)
+
     def set_cohort(self, cohort: Cohort | None) -> None:
         """Show ``cohort`` (None clears the tab); the summary is computed in a worker."""
         self.cohort = cohort

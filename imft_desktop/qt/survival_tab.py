@@ -472,6 +472,12 @@ class SurvivalTab(QWidget):
         return Endpoint(t, e, "months", t)
 
     # ------------------------------------------------------------ cohort
+    def report_sections(self) -> list[Any]:
+        """What File > Print... prints for "this tab": the tab as it is shown."""
+        from imft_desktop.qt.tab_report import tab_sections
+
+        return tab_sections(self, self.title)
+
     def set_cohort(self, cohort: Cohort | None) -> None:
         """Show ``cohort`` (``None`` clears the tab); running work is cancelled.
 
