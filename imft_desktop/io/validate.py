@@ -29,7 +29,7 @@ Besides the schema's fields and the bookkeeping columns, a frame may carry:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -37,9 +37,9 @@ import numpy as np
 import pandas as pd
 
 from imft_desktop.io import codes
-from imft_desktop.io.records import RawTable
+from imft_desktop.io.records import RawColumn, RawTable
+from imft_desktop.io.value_memo import TEXT_TYPES, ValueMemo, row_groups, spread, spread_sparse
 from imft_desktop.io.values import (
-    WRAPPERS,
     Note,
     NumberRules,
     Parsed,
@@ -143,7 +143,7 @@ class ValidationContext:
     date_system: str = "1900"
     reported_missing: set[tuple[str, str, str]] = field(default_factory=set)
     progress: Progress | None = None
-    memo: dict[Any, dict[Any, Parsed]] = field(default_factory=dict)
+    memo: dict[Any, ValueMemo] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------------------- parsers
@@ -249,39 +249,6 @@ def _gene_fusion_parser(gene: str) -> Parser:
     return parse
 
 
-def parse_values(
-    values: list[Any], parser: Parser, shared: dict[Any, Parsed] | None = None
-) -> tuple[list[Parsed], dict[Any, Parsed]]:
-    """Parse a column, once per distinct raw value; returns per-row results and the memo.
-
-    ``values`` must be hashable (see ``_hashable``).  ``shared`` is a memo of the same
-    parser kept across columns (sample IDs recur on every sheet); results are pure
-    functions of the value, so sharing is safe.
-    """
-    memo = parse_distinct(dict.fromkeys(values), parser, shared)
-    return _spread(values, memo), memo
-
-
-def parse_distinct(
-    distinct: Iterable[Any], parser: Parser, shared: dict[Any, Parsed] | None = None
-) -> dict[Any, Parsed]:
-    """Parse each distinct raw value once (see ``parse_values``); returns the memo."""
-    memo: dict[Any, Parsed] = {}
-    for v in distinct:
-        hit = shared.get(v) if shared is not None else None
-        if hit is None or type(v) is bool:  # True == 1 in a dict: never share those
-            hit = parse_cell(v, parser) if isinstance(v, WRAPPERS) else parser(v)
-            if shared is not None and type(v) is not bool:
-                shared[v] = hit
-        memo[v] = hit
-    return memo
-
-
-def _spread(values: list[Any], per_value: dict[Any, Any]) -> list[Any]:
-    """``[per_value[v] for v in values]`` as a C-level loop."""
-    return list(map(per_value.__getitem__, values))
-
-
 def _hashable(values: list[Any]) -> tuple[list[Any], dict[Any, None]]:
     """Cells are scalars; anything unhashable (never produced by the readers) is
     replaced by its text so that parsing can memoise on values.  Returns the values
@@ -304,10 +271,26 @@ def _hashable(values: list[Any]) -> tuple[list[Any], dict[Any, None]]:
 
 @dataclass
 class TableResult:
-    """One ``RawTable`` validated: its frame, findings and per-row exclusion reasons."""
+    """One ``RawTable`` validated: its columns (equal-length arrays) and findings."""
 
-    frame: pd.DataFrame
+    columns: dict[str, np.ndarray]
+    length: int
     findings: list[Finding]
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The columns as a DataFrame (columns are not copied)."""
+        return _frame(self.columns, self.length)
+
+
+def _frame(columns: dict[str, Any], length: int) -> pd.DataFrame:
+    """A DataFrame over ``columns`` without copying or consolidating them.
+
+    ``copy=False`` keeps one block per column: pandas' consolidation copies every object
+    column of a 100k-row table into one 2-D block, which cost more than a second per
+    import and bought nothing (the frames are read column by column).
+    """
+    return pd.DataFrame(columns, index=pd.RangeIndex(length), copy=False)
 
 
 class _Origin:
@@ -325,30 +308,6 @@ class _Origin:
         if col is not None:
             return col.header
         return self.rt.constant_origin
-
-
-#: Cell types whose raw text is the cell itself.
-_TEXT_TYPES = frozenset({str, type(None)})
-
-
-def _row_groups(
-    values: list[Any], distinct: list[Any], wanted: set[Any]
-) -> dict[Any, list[int]]:
-    """Row indices of each wanted distinct value (ascending), in first-seen order.
-
-    One stable argsort instead of a Python pass over every cell per column: a 100k-row
-    column of "pos"/"neg" has two groups, not 100,000 loop iterations.
-    """
-    if not wanted:
-        return {}
-    index_of = {v: k for k, v in enumerate(distinct)}
-    codes_arr = np.fromiter(map(index_of.__getitem__, values), dtype=np.intp, count=len(values))
-    order = np.argsort(codes_arr, kind="stable")
-    bounds = np.searchsorted(codes_arr[order], np.arange(len(distinct) + 1))
-    return {
-        v: order[bounds[k]:bounds[k + 1]].tolist()
-        for k, v in enumerate(distinct) if v in wanted
-    }
 
 
 def _finding_from_note(
@@ -370,14 +329,12 @@ def _finding_from_note(
 
 def _event_results(
     values: list[Any], event_mapping: dict[str, int] | None
-) -> tuple[list[Parsed], dict[Any, Parsed]]:
+) -> dict[Any, Parsed]:
     """Event column: 0/1 and ``1:PROGRESSED`` pass; other codings need a mapping.
 
     Resolved per column, because a ``1`` means *censored* in a column coded 1/2.
     """
-    firsts = {}
-    for v in dict.fromkeys(values):
-        firsts[v] = event_token(v)
+    firsts = {v: event_token(v) for v in dict.fromkeys(values)}
     mapping = {str(k).strip().casefold(): int(v) for k, v in (event_mapping or {}).items()}
     codes_seen = {c for c, _t, p in firsts.values() if c is not None and p is None}
     tokens = {t for _c, t, _p in firsts.values() if t is not None}
@@ -411,7 +368,7 @@ def _event_results(
                 "EVENT_CODING_UNMAPPED", None, _EVENT_WORDS[token]),))
         else:
             memo[v] = Parsed(None, (Note("EVENT_VALUE_OUTSIDE_MAPPING", None, "0 or 1"),))
-    return _spread(values, memo), memo
+    return memo
 
 
 _EVENT_WORDS = {
@@ -434,11 +391,91 @@ def _column_array(values: Any, n: int, *, numeric: bool) -> Any:
     exactly as parsed instead of inferring a dtype.
     """
     if isinstance(values, np.ndarray):
-        return values
-    array = np.fromiter(values, dtype=object, count=n)
-    if numeric:
+        array = values
+    else:
+        array = np.fromiter(values, dtype=object, count=n)
+    if numeric and array.dtype == object:
         return pd.to_numeric(array, errors="coerce")
     return array
+
+
+def _column_memo(
+    rt: RawTable,
+    spec: TableSpec,
+    f: FieldSpec,
+    ctx: ValidationContext,
+    values: list[Any],
+    distinct: dict[Any, None],
+    types: set[type],
+) -> ValueMemo:
+    """The parsed distinct values of one column.
+
+    Parsers whose result depends on the value alone share one memo per import (sample
+    IDs recur on every sheet), except for columns holding booleans: ``True == 1`` in a
+    dict, so those are parsed on their own.
+    """
+    if f.kind == "event":
+        coding = rt.constants.get(f"_event_coding:{f.name}") or ctx.event_mapping
+        return ValueMemo.of(_event_results(values, coding))
+    parser = field_parser(rt, spec, f, ctx)
+    if parser in SHAREABLE and bool not in types:
+        memo = ctx.memo.get(parser)
+        if memo is None:
+            memo = ctx.memo[parser] = ValueMemo(parser)
+    else:
+        memo = ValueMemo(parser)
+    memo.learn(distinct)
+    return memo
+
+
+def _column_findings(
+    rt: RawTable,
+    col: RawColumn,
+    kind: str,
+    memo: ValueMemo,
+    groups: dict[Any, list[int]],
+    noted: set[Any],
+    empty: set[Any],
+    raw_col: list[Any],
+    exclude: Callable[[int, str], None],
+) -> list[Finding]:
+    """Findings of one column: errors and warnings per cell in row order, then one INFO
+    finding per normalisation listing its rows."""
+    rows = rt.rows
+    code = "ID_MISSING" if kind == "id" else "VALUE_REQUIRED_MISSING"
+    info_findings: list[Finding] = []
+    # A normalisation repeated down the column ("neg" -> "negative" on 9,000 rows) is one
+    # INFO finding listing its rows, as cBioPortal's validator collapses identical
+    # messages; errors and warnings stay one finding per cell.
+    per_cell: list[tuple[int, int, Finding]] = []
+    for v, idxs in groups.items():
+        if v not in noted and v not in empty:
+            continue
+        notes = memo.parsed[v].notes if v in noted else ()
+        info = [note for note in notes if codes.level_of(note.code) is Level.INFO]
+        for note_no, note in enumerate(notes):
+            level = codes.level_of(note.code)
+            if level is Level.INFO:
+                continue
+            for i in idxs:
+                per_cell.append((i, note_no, _finding_from_note(
+                    note, rt, rows[i], col.letter, col.header, raw_col[i])))
+                if level is Level.ERROR:
+                    exclude(i, note.code)
+        if v in empty:
+            # Required values: an empty identifier or gene leaves the record unusable.
+            for i in idxs:
+                per_cell.append((i, len(notes), codes.make(
+                    code, file=rt.file, sheet=rt.sheet, row=rows[i],
+                    column=col.letter, header=col.header, value=raw_col[i])))
+                exclude(i, code)
+        for note in info:
+            at = [rows[i] for i in idxs]
+            finding = _finding_from_note(note, rt, at[0], col.letter, col.header, raw_text(v))
+            info_findings.append(replace(finding, rows=tuple(at)) if len(at) > 1 else finding)
+    # Errors and warnings in row order, as a reader scans the sheet.
+    per_cell.sort(key=lambda item: (item[0], item[1]))
+    return [f for _i, _k, f in per_cell] + info_findings
 
 
 def validate_raw_table(rt: RawTable, ctx: ValidationContext) -> TableResult:
@@ -448,9 +485,9 @@ def validate_raw_table(rt: RawTable, ctx: ValidationContext) -> TableResult:
     origin = _Origin(rt)
     findings: list[Finding] = []
     reasons: dict[int, list[str]] = {}
-    data: dict[str, list[Any]] = {}
+    data: dict[str, Any] = {}
     raw_cols: dict[str, list[Any]] = {}
-    extra_cols: dict[str, list[Any]] = {}
+    extra_cols: dict[str, Any] = {}
     missing_cols: dict[str, list[Any]] = {}
     rows = rt.rows
 
@@ -474,15 +511,15 @@ def validate_raw_table(rt: RawTable, ctx: ValidationContext) -> TableResult:
             for note in parsed.notes:
                 findings.append(_finding_from_note(
                     note, rt, None, rt.record_column, rt.constant_origin, rt.constants[f.name]))
-            data[f.name] = [parsed.value] * n
+            data[f.name] = _filled(parsed.value, n)
             for k, v in parsed.extra:
-                extra_cols[f"{f.name}_{k}" if k == "qualifier" else k] = [v] * n
+                extra_cols[f"{f.name}_{k}" if k == "qualifier" else k] = _filled(v, n)
             if parsed.is_error:
                 for i in range(n):
                     exclude(i, parsed.notes[0].code)
             continue
         if col is None:
-            data[f.name] = [None] * n
+            data[f.name] = _filled(None, n)
             if f.required and n and (spec.name, f.name) not in CROSS_CHECKED_REQUIRED:
                 key = (rt.file, rt.sheet, f.name)
                 if key not in ctx.reported_missing:
@@ -499,73 +536,38 @@ def validate_raw_table(rt: RawTable, ctx: ValidationContext) -> TableResult:
                 "UNIT_COLUMN_CONVERTED", file=rt.file, sheet=rt.sheet, column=col.letter,
                 header=col.header, value=source_unit, normalised=f.unit))
         values, distinct = _hashable(col.values)
-        if f.kind == "event":
-            coding = rt.constants.get(f"_event_coding:{f.name}") or ctx.event_mapping
-            _results, memo = _event_results(values, coding)
-        else:
-            parser = field_parser(rt, spec, f, ctx)
-            shared = ctx.memo.setdefault(parser, {}) if parser in SHAREABLE else None
-            # Only the per-value memo is needed here: rows get their values by _spread.
-            memo = parse_distinct(distinct, parser, shared)
+        types = set(map(type, distinct))
+        memo = _column_memo(rt, spec, f, ctx, values, distinct, types)
         # Spread per-distinct-value results over the rows with C-level dict lookups.
-        data[f.name] = _spread(values, {v: p.value for v, p in memo.items()})
-        if set(map(type, memo)) <= _TEXT_TYPES:  # raw_text is the identity on text
-            raw_cols[f.name] = list(values)
-        else:
-            raw_cols[f.name] = _spread(values, {v: raw_text(v) for v in memo})
-        parsed_values = list(memo.values())
-        if any(p.extra for p in parsed_values):
-            as_dict = {v: dict(p.extra) for v, p in memo.items()}
-            keys = dict.fromkeys(k for p in parsed_values for k, _x in p.extra)
+        data[f.name] = spread(values, memo.value)
+        # raw_text is the identity on text, so a text column is its own raw column
+        raw_col = list(values) if types <= TEXT_TYPES else spread(values, memo.raw)
+        raw_cols[f.name] = raw_col
+        special = memo.special_in(distinct)
+        if not special:
+            continue
+        results = memo.parsed
+        required = f.required and (spec.name, f.name) not in CROSS_CHECKED_REQUIRED
+        noted = {v for v in special if results[v].notes}
+        empty = {v for v in special if results[v].value is None and not results[v].is_error
+                 } if required else set()
+        with_extra = {v for v in special if results[v].extra}
+        with_missing = {v: results[v].missing for v in special if results[v].missing is not None}
+        if not (noted or empty or with_extra or with_missing):
+            continue
+        groups = row_groups(values, noted | empty | with_extra)
+        if with_extra:
+            # extra columns in the order their keys are first met down the column
+            keys = dict.fromkeys(k for v in groups if v in with_extra for k, _x in results[v].extra)
             for k in keys:
                 name = f"{f.name}_{k}" if k == "qualifier" else k
-                extra_cols[name] = _spread(values, {v: d.get(k) for v, d in as_dict.items()})
-        if any(p.missing for p in parsed_values):
-            missing_cols[f.name] = _spread(values, {v: p.missing for v, p in memo.items()})
-        noted = {v for v, p in memo.items() if p.notes}
-        required = f.required and (spec.name, f.name) not in CROSS_CHECKED_REQUIRED
-        empty = {v for v, p in memo.items() if p.value is None and not p.is_error}
-        if not required:
-            empty = set()
+                extra_cols[name] = spread_sparse(values, distinct, {
+                    v: dict(results[v].extra).get(k) for v in with_extra})
+        if with_missing:
+            missing_cols[f.name] = spread_sparse(values, distinct, with_missing)
         if noted or empty:
-            raw_col = raw_cols[f.name]
-            code = "ID_MISSING" if f.kind == "id" else "VALUE_REQUIRED_MISSING"
-            info_findings: list[Finding] = []
-            # A normalisation repeated down the column ("neg" -> "negative" on 9,000 rows)
-            # is one INFO finding listing its rows, as cBioPortal's validator collapses
-            # identical messages; errors and warnings stay one finding per cell.
-            per_cell: list[tuple[int, int, Finding]] = []
-            for v, idxs in _row_groups(values, list(memo), noted | empty).items():
-                notes = memo[v].notes if v in noted else ()
-                info = [note for note in notes if codes.level_of(note.code) is Level.INFO]
-                for note_no, note in enumerate(notes):
-                    level = codes.level_of(note.code)
-                    if level is Level.INFO:
-                        continue
-                    for i in idxs:
-                        per_cell.append((i, note_no, _finding_from_note(
-                            note, rt, rows[i], col.letter, col.header, raw_col[i])))
-                        if level is Level.ERROR:
-                            exclude(i, note.code)
-                if v in empty:
-                    # Required values: an empty identifier or gene leaves the record unusable.
-                    for i in idxs:
-                        per_cell.append((i, len(notes), codes.make(
-                            code, file=rt.file, sheet=rt.sheet, row=rows[i],
-                            column=col.letter, header=col.header, value=raw_col[i])))
-                        exclude(i, code)
-                for note in info:
-                    at = [rows[i] for i in idxs]
-                    finding = _finding_from_note(
-                        note, rt, at[0], col.letter, col.header, raw_text(v))
-                    info_findings.append(
-                        replace(finding, rows=tuple(at)) if len(at) > 1 else finding
-                    )
-            # Errors and warnings in row order, as a reader scans the sheet.
-            per_cell.sort(key=lambda item: (item[0], item[1]))
-            findings.extend(f for _i, _k, f in per_cell)
-            findings.extend(info_findings)
-            info_findings.clear()
+            findings.extend(_column_findings(
+                rt, col, f.kind, memo, groups, noted, empty, raw_col, exclude))
 
     # Germline flag columns (variants/fusions): warn, keep.
     for name in extra_fields:
@@ -593,30 +595,36 @@ def validate_raw_table(rt: RawTable, ctx: ValidationContext) -> TableResult:
             if r in row_index:
                 exclude(row_index[r], "ROWS_HIDDEN")
 
-    excluded = [False] * n
-    reason_col: list[str | None] = [None] * n
+    excluded = np.zeros(n, dtype=bool)
+    reason_col = _filled(None, n)
     for i, lst in reasons.items():
         excluded[i] = True
         reason_col[i] = ",".join(lst)
-    # One constructor call in final column order: per-column inserts cost more.
     numeric = {f.name for f in spec.fields if f.kind in NUMERIC_KINDS}
     columns: dict[str, Any] = dict(data)
     columns.update(extra_cols)
-    columns["_source"] = [rt.file] * n
-    columns["_sheet"] = [rt.sheet] * n
+    columns["_source"] = _filled(rt.file, n)
+    columns["_sheet"] = _filled(rt.sheet, n)
     columns["_row"] = np.asarray(rows, dtype=np.int64)
-    columns["_column"] = [rt.record_column] * n
-    columns["_excluded"] = np.array(excluded, dtype=bool)
+    columns["_column"] = _filled(rt.record_column, n)
+    columns["_excluded"] = excluded
     columns["_reason"] = reason_col
     for name, vals in raw_cols.items():
         columns[RAW_PREFIX + name] = vals
     for name, vals in missing_cols.items():
         if any(v is not None for v in vals):
             columns[MISSING_PREFIX + name] = vals
-    frame = pd.DataFrame(
-        {name: _column_array(vals, n, numeric=name in numeric) for name, vals in columns.items()}
-    )
-    return TableResult(frame, findings)
+    arrays = {
+        name: _column_array(vals, n, numeric=name in numeric) for name, vals in columns.items()
+    }
+    return TableResult(arrays, n, findings)
+
+
+def _filled(value: Any, n: int) -> np.ndarray:
+    """An object column holding ``value`` on every row (a C-level fill, no list)."""
+    array = np.empty(n, dtype=object)
+    array.fill(value)
+    return array
 
 
 # ---------------------------------------------------------------------------- all tables
@@ -665,7 +673,7 @@ def validate_tables(
 
     ctx = context or ValidationContext()
     findings: list[Finding] = []
-    frames: dict[str, list[pd.DataFrame]] = {}
+    parts: dict[str, list[TableResult]] = {}
     origins: dict[str, list[RawTable]] = {}
     hidden_seen: set[tuple[str, str]] = set()
     order = {t.name: i for i, t in enumerate(TABLES)}
@@ -677,10 +685,8 @@ def validate_tables(
             ctx.progress.report(done / total * 0.8, f"Checking {rt.sheet}")
         result = validate_raw_table(rt, ctx)
         done += len(rt)
-        frame = result.frame
-        frame["_rt"] = len(origins.setdefault(rt.table, []))
-        origins[rt.table].append(rt)
-        frames.setdefault(rt.table, []).append(frame)
+        origins.setdefault(rt.table, []).append(rt)
+        parts.setdefault(rt.table, []).append(result)
         findings.extend(result.findings)
         key = (rt.file, rt.sheet)
         if rt.hidden_rows and key not in hidden_seen:
@@ -691,9 +697,7 @@ def validate_tables(
                 value=f"row{'s' if n_hidden != 1 else ''} {codes.compact_rows(rt.hidden_rows)}",
                 normalised="included" if ctx.include_hidden_rows else "left out",
                 detail=f"{n_hidden} row{'s' if n_hidden != 1 else ''}"))
-    merged: dict[str, pd.DataFrame] = {}
-    for name, parts in frames.items():
-        merged[name] = concat_frames(parts) if len(parts) > 1 else parts[0]
+    merged = {name: _merge_parts(name, results) for name, results in parts.items()}
     if ctx.progress is not None:
         ctx.progress.report(0.85, "Checking across sheets")
     findings.extend(cross_validate(merged, origins, ctx))
@@ -706,41 +710,66 @@ def validate_tables(
 
 def concat_frames(parts: list[pd.DataFrame]) -> pd.DataFrame:
     """``pd.concat(parts, ignore_index=True)`` for frames with a default index, column by
-    column with numpy.
+    column with numpy (see ``concat_columns``)."""
+    columns = concat_columns(
+        [{c: part[c].to_numpy() for c in part.columns} for part in parts],
+        [len(part) for part in parts],
+    )
+    return _frame(columns, sum(len(part) for part in parts))
 
-    Same result as pandas (a column absent from a part is NaN there; float stays float,
-    int and bool are upcast as pandas does), without pandas' all-NA scan of every object
-    column, which cost more than a second on a 100k-row one-row-per-case sheet.
+
+def concat_columns(parts: list[dict[str, np.ndarray]], lengths: list[int]) -> dict[str, Any]:
+    """Stack parts given as columns; the same result as ``pd.concat`` of their frames.
+
+    A column absent from a part is NaN there; float stays float, int and bool are upcast
+    as pandas does.  Done with numpy, without pandas' all-NA scan of every object column
+    (more than a second on a 100k-row one-row-per-case sheet).
     """
-    columns = list(dict.fromkeys(c for part in parts for c in part.columns))
+    columns = list(dict.fromkeys(c for part in parts for c in part))
     out: dict[str, Any] = {}
     for col in columns:
-        present = [part[col].to_numpy() for part in parts if col in part.columns]
+        present = [part[col] for part in parts if col in part]
         kinds = {a.dtype for a in present}
-        complete = len(present) == len(parts)
-        if len(kinds) == 1 and complete:
-            out[col] = np.concatenate(present)
+        if len(kinds) == 1 and len(present) == len(parts):
+            out[col] = np.concatenate(present) if len(present) > 1 else present[0]
             continue
         numeric = all(k.kind in "fiu" for k in kinds)
         dtype = np.dtype(float) if numeric else np.dtype(object)
-        arrays = [
-            part[col].to_numpy().astype(dtype, copy=False) if col in part.columns
-            else np.full(len(part), np.nan, dtype=dtype)
-            for part in parts
-        ]
-        out[col] = np.concatenate(arrays)
-    return pd.DataFrame(out, columns=columns)
+        out[col] = np.concatenate([
+            part[col].astype(dtype, copy=False) if col in part
+            else np.full(n, np.nan, dtype=dtype)
+            for part, n in zip(parts, lengths)
+        ])
+    return out
+
+
+def _merge_parts(name: str, results: list[TableResult]) -> pd.DataFrame:
+    """One frame per canonical table from its parts, columns in final order, with the
+    ``_rt`` column (which part each row came from) last for the cross-table checks."""
+    lengths = [r.length for r in results]
+    columns = concat_columns([r.columns for r in results], lengths)
+    columns["_rt"] = np.repeat(np.arange(len(results), dtype=np.int64), lengths)
+    ordered = {c: columns[c] for c in _column_order(name, list(columns))}
+    return _frame(ordered, sum(lengths))
+
+
+def _column_order(name: str, present: list[str]) -> list[str]:
+    """Fields, structured extras, bookkeeping, raw and missing columns, then the rest."""
+    fields = list(TABLES_BY_NAME[name].field_names)
+    book = list(BOOKKEEPING)
+    raw = [c for c in present if c.startswith(RAW_PREFIX)]
+    miss = [c for c in present if c.startswith(MISSING_PREFIX)]
+    known = set(fields + book + raw + miss + ["_rt"])
+    extras = [c for c in present if c not in known]
+    tail = ["_rt"] if "_rt" in present else []
+    return fields + extras + book + raw + miss + tail
 
 
 def _finish(name: str, df: pd.DataFrame) -> pd.DataFrame:
     """Column order: fields, structured extras, bookkeeping, raw and missing columns."""
-    df = df.drop(columns=["_rt"], errors="ignore")
-    fields = list(TABLES_BY_NAME[name].field_names)
-    book = list(BOOKKEEPING)
-    raw = [c for c in df.columns if c.startswith(RAW_PREFIX)]
-    miss = [c for c in df.columns if c.startswith(MISSING_PREFIX)]
-    extras = [c for c in df.columns if c not in fields + book + raw + miss]
-    order = fields + extras + book + raw + miss
+    if "_rt" in df.columns:
+        del df["_rt"]  # in place: ``drop`` would copy every column
+    order = _column_order(name, list(df.columns))
     if list(df.columns) != order:
         df = df.loc[:, order]
     if df["_excluded"].dtype != bool:
@@ -748,4 +777,3 @@ def _finish(name: str, df: pd.DataFrame) -> pd.DataFrame:
     if not isinstance(df.index, pd.RangeIndex) or df.index.start != 0:
         df = df.reset_index(drop=True)
     return df
-

@@ -401,6 +401,19 @@ def near_key(text: str) -> str:
     return _LEADING_ZEROS_RE.sub("", _NEAR_RE.sub("", text.casefold()))
 
 
+_NEAR_BATCH_RE = re.compile(r"[^0-9a-z\n]+")
+
+
+def near_keys(texts: list[str]) -> list[str]:
+    """``[near_key(t) for t in texts]``, with each regex run once over the joined texts
+    (100,000 sample IDs: one C-level pass instead of 200,000 calls)."""
+    joined = "\n".join(texts)
+    if joined.count("\n") != len(texts) - 1:  # a text holding a newline itself
+        return [near_key(t) for t in texts]
+    out = _LEADING_ZEROS_RE.sub("", _NEAR_BATCH_RE.sub("", joined.casefold()))
+    return out.split("\n") if texts else []
+
+
 # ---------------------------------------------------------------------------- numbers
 
 _NUM = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"

@@ -163,10 +163,11 @@ def test_concat_frames_matches_pandas():
 
 
 def test_row_groups_in_first_seen_order():
-    from imft_desktop.io.validate import _row_groups
+    from imft_desktop.io.value_memo import row_groups
 
-    values = ["neg", "pos", "neg", "x", "pos", "neg"]
-    groups = _row_groups(values, ["neg", "pos", "x"], {"neg", "x"})
-    assert groups == {"neg": [0, 2, 5], "x": [3]}
-    assert list(groups) == ["neg", "x"]
-    assert _row_groups(values, ["neg"], set()) == {}
+    values = ["x", "neg", "pos", "neg", "x", "pos", "neg"]
+    groups = row_groups(values, {"neg", "x"})
+    assert groups == {"x": [0, 4], "neg": [1, 3, 6]}
+    assert list(groups) == ["x", "neg"]
+    assert list(row_groups(values, {"neg", "pos", "x"})) == ["x", "neg", "pos"]
+    assert row_groups(values, set()) == {}
