@@ -38,7 +38,7 @@ import pandas as pd
 
 from imft_desktop.io import codes
 from imft_desktop.io.records import RawColumn, RawTable
-from imft_desktop.io.value_memo import TEXT_TYPES, ValueMemo, row_groups, spread, spread_sparse
+from imft_desktop.io.value_memo import ParsedColumn, ValueMemo, row_groups, spread_sparse
 from imft_desktop.io.values import (
     Note,
     NumberRules,
@@ -134,6 +134,9 @@ class ValidationContext:
         Receives progress per table and is checked for cancellation.
     memo:
         Per-parser memo of parsed distinct values, shared by the columns of one run.
+    columns:
+        Per shared parser, the columns parsed last (reused for a column with the same
+        cells).
     """
 
     fish_threshold: float | None = None
@@ -144,6 +147,7 @@ class ValidationContext:
     reported_missing: set[tuple[str, str, str]] = field(default_factory=set)
     progress: Progress | None = None
     memo: dict[Any, ValueMemo] = field(default_factory=dict)
+    columns: dict[Any, list[ParsedColumn]] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------------------- parsers
@@ -399,33 +403,47 @@ def _column_array(values: Any, n: int, *, numeric: bool) -> Any:
     return array
 
 
-def _column_memo(
-    rt: RawTable,
-    spec: TableSpec,
-    f: FieldSpec,
-    ctx: ValidationContext,
-    values: list[Any],
-    distinct: dict[Any, None],
-    types: set[type],
-) -> ValueMemo:
-    """The parsed distinct values of one column.
+def _parse_column(
+    rt: RawTable, spec: TableSpec, f: FieldSpec, ctx: ValidationContext, cells: list[Any]
+) -> ParsedColumn:
+    """Parse one column, once per distinct value.
 
     Parsers whose result depends on the value alone share one memo per import (sample
     IDs recur on every sheet), except for columns holding booleans: ``True == 1`` in a
-    dict, so those are parsed on their own.
+    dict, so those are parsed on their own.  A column with the same cells as one parsed
+    before by the same shared parser (the sample IDs of every table fed by a
+    one-row-per-case sheet) reuses that result.
     """
     if f.kind == "event":
+        values, distinct = _hashable(cells)
         coding = rt.constants.get(f"_event_coding:{f.name}") or ctx.event_mapping
-        return ValueMemo.of(_event_results(values, coding))
+        return ParsedColumn.build(values, distinct, set(map(type, distinct)),
+                                  ValueMemo.of(_event_results(values, coding)))
     parser = field_parser(rt, spec, f, ctx)
-    if parser in SHAREABLE and bool not in types:
+    shareable = parser in SHAREABLE
+    if shareable:
+        for done in ctx.columns.get(parser, ()):
+            if done.same_cells(cells):
+                return done.copy()
+    values, distinct = _hashable(cells)
+    types = set(map(type, distinct))
+    if shareable and bool not in types:
         memo = ctx.memo.get(parser)
         if memo is None:
             memo = ctx.memo[parser] = ValueMemo(parser)
     else:
         memo = ValueMemo(parser)
     memo.learn(distinct)
-    return memo
+    parsed = ParsedColumn.build(values, distinct, types, memo)
+    if shareable and bool not in types:
+        recent = ctx.columns.setdefault(parser, [])
+        recent.insert(0, parsed)
+        del recent[_RECENT_COLUMNS:]
+    return parsed
+
+
+#: Parsed columns remembered per shared parser (sample IDs, patient IDs, ...).
+_RECENT_COLUMNS = 4
 
 
 def _column_findings(
@@ -436,7 +454,7 @@ def _column_findings(
     groups: dict[Any, list[int]],
     noted: set[Any],
     empty: set[Any],
-    raw_col: list[Any],
+    raw_col: Any,
     exclude: Callable[[int, str], None],
 ) -> list[Finding]:
     """Findings of one column: errors and warnings per cell in row order, then one INFO
@@ -486,7 +504,7 @@ def validate_raw_table(rt: RawTable, ctx: ValidationContext) -> TableResult:
     findings: list[Finding] = []
     reasons: dict[int, list[str]] = {}
     data: dict[str, Any] = {}
-    raw_cols: dict[str, list[Any]] = {}
+    raw_cols: dict[str, Any] = {}
     extra_cols: dict[str, Any] = {}
     missing_cols: dict[str, list[Any]] = {}
     rows = rt.rows
@@ -535,13 +553,10 @@ def validate_raw_table(rt: RawTable, ctx: ValidationContext) -> TableResult:
             findings.append(codes.make(
                 "UNIT_COLUMN_CONVERTED", file=rt.file, sheet=rt.sheet, column=col.letter,
                 header=col.header, value=source_unit, normalised=f.unit))
-        values, distinct = _hashable(col.values)
-        types = set(map(type, distinct))
-        memo = _column_memo(rt, spec, f, ctx, values, distinct, types)
-        # Spread per-distinct-value results over the rows with C-level dict lookups.
-        data[f.name] = spread(values, memo.value)
-        # raw_text is the identity on text, so a text column is its own raw column
-        raw_col = list(values) if types <= TEXT_TYPES else spread(values, memo.raw)
+        parsed_col = _parse_column(rt, spec, f, ctx, col.values)
+        values, distinct, memo = parsed_col.values, parsed_col.distinct, parsed_col.memo
+        data[f.name] = parsed_col.data
+        raw_col = parsed_col.raw
         raw_cols[f.name] = raw_col
         special = memo.special_in(distinct)
         if not special:

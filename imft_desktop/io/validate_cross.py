@@ -211,7 +211,7 @@ def cross_validate(
         _check_segments(segments)
     outcomes = table("outcomes")
     if outcomes is not None:
-        _check_outcomes(outcomes, samples)
+        _check_outcomes(outcomes, samples, folds)
     for t in wrapped.values():
         t.flush()
     seq = _check_sequencing(frames, {n: table(n) for n in TABLE_CAPABILITY}, out)
@@ -272,13 +272,31 @@ def _code_groups(codes: np.ndarray) -> list[list[int]]:
     return list(groups.values())
 
 
+def _texts(values: list[Any]) -> set[str]:
+    """The distinct non-missing values as text (C-level when they are all text)."""
+    distinct = set(values)
+    distinct.discard(None)
+    if set(map(type, distinct)) <= {str}:
+        return distinct
+    return {str(v) for v in distinct if v == v}
+
+
+def _rows_not_in(values: list[Any], known: set[str]) -> list[int]:
+    """Rows (ascending) whose non-missing value is not in ``known`` as text."""
+    unknown = {v for v in set(values) - known if v is not None and v == v and str(v) not in known}
+    if not unknown:
+        return []
+    hits = np.fromiter(map(unknown.__contains__, values), dtype=bool, count=len(values))
+    return np.flatnonzero(hits).tolist()
+
+
 def _check_samples(t: _Table | None, folds: _Folds) -> set[str]:
     """Duplicates, patients and near-misses on the Samples table; returns defined IDs."""
     if t is None:
         return set()
     df = t.df
     ids = df["sample_id"]
-    for group in _code_groups(folds.key_codes(ids.to_numpy(), shared=True)):
+    for group in _code_groups(folds.id_codes(ids.to_numpy())):
         first = group[0]
         first_row = int(t.get(first, "_row"))
         for idx in group[1:]:
@@ -328,19 +346,16 @@ def _check_near_misses(t: _Table, field: str, folds: _Folds) -> None:
 def _check_orphans(t: _Table, defined: set[str], have_samples: bool) -> None:
     df = t.df
     ids = df["sample_id"]
-    sids = t.col("sample_id")
     # Set arithmetic over the distinct IDs, then one C-level pass over the rows: a
     # per-row Python test cost ~0.1 s per 100k-row table.
-    unknown = {
-        s for s in set(sids) - defined if s is not None and s == s and str(s) not in defined
-    }
-    if not unknown:
+    orphans = _rows_not_in(t.col("sample_id"), defined)
+    if not orphans:
         return
-    orphan = np.fromiter(map(unknown.__contains__, sids), dtype=bool, count=len(sids))
     lookup: dict[str, str] = {}
-    for d in defined:
-        lookup.setdefault(near_key(d), d)
-    for idx in df.index[orphan]:
+    ordered = list(defined)
+    for key, d in zip(near_keys(ordered), ordered):
+        lookup.setdefault(key, d)
+    for idx in orphans:
         sid = str(ids[idx])
         match = lookup.get(near_key(sid))
         hint = f'Did you mean "{match}"? Identifiers are never merged.' if match else (
@@ -365,6 +380,47 @@ class _Folds:
 
     def __init__(self) -> None:
         self._ids: dict[Any, str] = {}
+        self._id_code: dict[Any, int] = {None: -1}
+        self._fold_code: dict[str, int] = {}
+        self._clean: set[Any] = set()
+
+    def id_codes(self, values: np.ndarray) -> np.ndarray:
+        """Identifier codes, equal where the folded texts are equal; -1 where missing.
+
+        When no two of the IDs differ only in case (the usual cohort), folding changes
+        no equality and the codes are a plain factorisation (C); otherwise each ID is
+        folded, once per run.
+        """
+        distinct = set(values.tolist())
+        distinct.discard(None)
+        if self._fold_free(distinct):
+            found, _uniques = pd.factorize(values)
+            return found
+        code = self._id_code
+        for v in distinct - code.keys():
+            if v != v:
+                code[v] = -1
+            else:
+                code[v] = self._fold_code.setdefault(str(v).casefold(), len(self._fold_code))
+        return np.fromiter(map(code.__getitem__, values.tolist()), dtype=np.int64,
+                           count=len(values))
+
+    def _fold_free(self, distinct: set[Any]) -> bool:
+        """True when the texts ``distinct`` stay distinct when case-folded (checked with
+        one C-level fold of the joined texts; a subset of a set found so is so too)."""
+        if distinct <= self._clean:
+            return True
+        texts = list(distinct)
+        if set(map(type, texts)) - {str}:
+            return False
+        joined = "\n".join(texts)
+        if joined.count("\n") != len(texts) - 1:
+            return False
+        if len(set(joined.casefold().split("\n"))) != len(texts):
+            return False
+        if len(distinct) > len(self._clean):
+            self._clean = distinct
+        return True
 
     def fold(self, values: Iterable[Any], *, shared: bool) -> list[str]:
         """The folded text of each value (``""`` for a missing one)."""
@@ -374,12 +430,12 @@ class _Folds:
             memo[v] = "" if v is None or v != v else str(v).casefold()
         return list(map(memo.__getitem__, values))
 
-    def key_codes(self, values: Any, *, shared: bool) -> np.ndarray:
+    def key_codes(self, values: Any) -> np.ndarray:
         """Integer codes equal where the folded texts are equal; -1 where missing."""
         found, uniques = pd.factorize(np.asarray(values, dtype=object))
         if not len(uniques):
             return found
-        folded = np.asarray(self.fold(uniques, shared=shared), dtype=object)
+        folded = np.asarray(self.fold(uniques, shared=False), dtype=object)
         refolded, _ = pd.factorize(folded)
         return np.where(found >= 0, refolded[np.maximum(found, 0)], -1)
 
@@ -388,14 +444,14 @@ def _duplicate_key_groups(t: _Table, folds: _Folds) -> list[list[int]]:
     """Row groups (in row order) sharing the table's key, case-insensitively; rows
     without a sample ID are never duplicates.
 
-    Each key field is factorised (C), only its distinct values are folded, and the
-    duplicate test runs on integer codes: no per-row Python.
+    Sample IDs get the run's identifier codes, other key fields are factorised (C) and
+    only their distinct values folded; the duplicate test runs on integer codes.
     """
     spec = TABLES_BY_NAME[t.name]
     df = t.df
     parts = [
-        folds.key_codes(df[f].to_numpy() if f in df.columns else np.full(len(df), None),
-                    shared=f == "sample_id")
+        folds.id_codes(df[f].to_numpy()) if f == "sample_id" else
+        folds.key_codes(df[f].to_numpy() if f in df.columns else np.full(len(df), None))
         for f in spec.key
     ]
     combined = parts[0] + 1
@@ -435,6 +491,12 @@ def _check_reversed_fusions(t: _Table) -> None:
         return
     seen: dict[tuple[str, str, str], Any] = {}
     mask = df["gene_5"].notna() & df["gene_3"].notna() & df["sample_id"].notna()
+    # Set arithmetic first: most cohorts have no fusion written both ways round.
+    sids, g5s, g3s = (df.loc[mask, c].astype(str).tolist() for c in ("sample_id", "gene_5",
+                                                                       "gene_3"))
+    forward = set(zip(sids, g5s, g3s))
+    if not any(g5 != g3 for _s, g5, g3 in forward & set(zip(sids, g3s, g5s))):
+        return
     for idx in df.index[mask]:
         sid, g5, g3 = str(t.get(idx, "sample_id")), t.get(idx, "gene_5"), t.get(idx, "gene_3")
         back = seen.get((sid, g3, g5))
@@ -496,14 +558,21 @@ def _check_ihc(t: _Table) -> None:
 # ---------------------------------------------------------------------------- copy number
 
 
+def _is_none(values: list[Any]) -> np.ndarray:
+    """Per row, whether the value is ``None`` itself (NaN is not): a C-level comparison."""
+    return np.equal(np.asarray(values, dtype=object), np.array(None, dtype=object))
+
+
 def _check_cn_calls(t: _Table) -> None:
-    df = t.df
     rev = t.col("region_event")  # lists, not Series: one lookup per row
     numeric = t.col("region_numeric")
-    for idx in df.index:
-        if t.get(idx, "region") is None:
-            continue
-        event, region_event = t.get(idx, "event"), rev[idx]
+    events = t.col("event")
+    # Only rows with a region whose event is written in the region cell or missing need
+    # a look: in a 22q column of yes/no cells that is none of them.
+    has_region = ~_is_none(t.col("region"))
+    look = has_region & (~pd.isna(np.asarray(rev, dtype=object)) | _is_none(events))
+    for idx in np.flatnonzero(look).tolist():
+        event, region_event = events[idx], rev[idx]
         if region_event is not None and region_event == region_event:
             if event is None:
                 t.set(idx, "event", region_event)
@@ -531,10 +600,10 @@ def _check_segments(t: _Table) -> None:
 # ---------------------------------------------------------------------------- outcomes
 
 
-def _check_outcomes(t: _Table, samples: _Table | None) -> None:
+def _check_outcomes(t: _Table, samples: _Table | None, folds: _Folds) -> None:
     df = t.df
     pids = df["patient_id"]
-    for group in _groups(pids.where(pids.isna(), pids.astype(str).str.casefold())):
+    for group in _code_groups(folds.id_codes(pids.to_numpy())):
         first_row = int(t.get(group[0], "_row"))
         for idx in group[1:]:
             same = pids[idx] == pids[group[0]]
@@ -542,20 +611,23 @@ def _check_outcomes(t: _Table, samples: _Table | None) -> None:
                    exclude=True, normalised=pids[idx], detail=pids[group[0]],
                    first_row=first_row)
     if samples is not None:
-        known = set(samples.df["patient_id"].dropna().astype(str))
+        known = _texts(samples.col("patient_id"))
         near: dict[str, str] | None = None
-        for idx in df.index[pids.notna() & ~pids.astype(str).isin(known)]:
-            if near is None:  # only when a patient is undefined: 100k regex calls
-                near = {near_key(k): k for k in known}
+        for idx in _rows_not_in(t.col("patient_id"), known):
+            if near is None:  # only when a patient is undefined
+                ordered = list(known)
+                near = dict(zip(near_keys(ordered), ordered))
             match = near.get(near_key(str(pids[idx])))
             t.emit(idx, "PATIENT_NOT_DEFINED", "patient_id",
                    hint=f'Did you mean "{match}"? Identifiers are never merged.' if match
                    else None)
-        have = set(pids.dropna().astype(str))
-        sdf = samples.df
-        missing = sdf["patient_id"].notna() & ~sdf["patient_id"].astype(str).isin(have)
-        for idx in sdf.loc[missing].drop_duplicates("patient_id").index:
-            samples.emit(idx, "PATIENT_NO_OUTCOME", "patient_id")
+        have = _texts(t.col("patient_id"))
+        reported: set[str] = set()
+        spids = samples.col("patient_id")
+        for idx in _rows_not_in(spids, have):
+            if str(spids[idx]) not in reported:
+                reported.add(str(spids[idx]))
+                samples.emit(idx, "PATIENT_NO_OUTCOME", "patient_id")
     for time_col, event_col in (("pfs_months", "pfs_event"), ("os_months", "os_event")):
         times = pd.to_numeric(df[time_col], errors="coerce")
         events = pd.to_numeric(df[event_col], errors="coerce")

@@ -11,15 +11,32 @@ fed by that sheet and are parsed once, not twenty times.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from imft_desktop.io.values import WRAPPERS, Parsed, Parser, parse_cell, raw_text
+from imft_desktop.io.values import (
+    WRAPPERS,
+    Parsed,
+    Parser,
+    parse_cell,
+    parse_id,
+    plain_ids,
+    raw_text,
+)
 
 #: Cell types whose raw text is the cell itself (``raw_text`` is the identity on them).
 TEXT_TYPES = frozenset({str, type(None)})
+
+
+#: Parsers with a batch fast path: texts -> (plain texts, the rest to parse one by one).
+_PLAIN_BATCH: dict[Parser, Callable[[list[str]], tuple[list[str], list[str]]]] = {
+    parse_id: plain_ids,
+}
+#: Fewer new values than this are parsed one by one (the batch has fixed costs).
+_BATCH_MIN = 64
 
 
 class ValueMemo:
@@ -28,9 +45,10 @@ class ValueMemo:
     Attributes
     ----------
     parsed:
-        Raw value -> ``Parsed``.
+        Raw value -> ``Parsed``, for every value except those a batch fast path found
+        plain (their result is ``Parsed(value)``: no notes, the value unchanged).
     value:
-        Raw value -> normalised value (``Parsed.value``).
+        Raw value -> normalised value (``Parsed.value``); holds every value seen.
     raw:
         Raw value -> its text as stored in ``raw:<field>`` columns.
     special:
@@ -60,7 +78,19 @@ class ValueMemo:
         parser = self.parser
         if parser is None:
             raise ValueError("this memo has no parser")
-        new: Iterable[Any] = distinct.keys() - self.parsed.keys() if self.parsed else distinct
+        if not self.value:
+            new: Collection[Any] = distinct.keys()
+        elif self.value.keys() >= distinct.keys():
+            return  # every value known (no set is built for the common case)
+        else:
+            new = distinct.keys() - self.value.keys()
+        batch = _PLAIN_BATCH.get(parser)
+        if batch is not None and len(new) > _BATCH_MIN:
+            texts = list(new)
+            if set(map(type, texts)) == {str}:
+                plain, new = batch(texts)
+                self.value.update(zip(plain, plain))
+                self.raw.update(zip(plain, plain))
         for v in new:
             self._store(v, parse_cell(v, parser) if isinstance(v, WRAPPERS) else parser(v))
 
@@ -74,6 +104,40 @@ class ValueMemo:
     def special_in(self, distinct: dict[Any, None]) -> set[Any]:
         """The special values among a column's ``distinct`` values."""
         return self.special.intersection(distinct)
+
+
+@dataclass
+class ParsedColumn:
+    """One column parsed: its (hashable) cells, their distinct values, the memo that
+    holds their results, and the normalised and raw columns as object arrays."""
+
+    values: list[Any]
+    distinct: dict[Any, None]
+    memo: ValueMemo
+    data: np.ndarray
+    raw: np.ndarray
+
+    @classmethod
+    def build(cls, values: list[Any], distinct: dict[Any, None], types: set[type],
+              memo: ValueMemo) -> ParsedColumn:
+        """Spread ``memo``'s results over ``values`` (C-level lookups, no lists)."""
+        n = len(values)
+        data = np.fromiter(map(memo.value.__getitem__, values), dtype=object, count=n)
+        # raw_text is the identity on text, so a text column is its own raw column
+        raw = np.fromiter(
+            values if types <= TEXT_TYPES else map(memo.raw.__getitem__, values),
+            dtype=object, count=n,
+        )
+        return cls(values, distinct, memo, data, raw)
+
+    def same_cells(self, values: list[Any]) -> bool:
+        """True when ``values`` holds the same cells (another table fed by the same
+        column of a one-row-per-case sheet): C-level, identical objects compare first."""
+        return len(values) == len(self.values) and values == self.values
+
+    def copy(self) -> ParsedColumn:
+        return ParsedColumn(self.values, self.distinct, self.memo, self.data.copy(),
+                            self.raw.copy())
 
 
 def spread(values: list[Any], per_value: dict[Any, Any]) -> list[Any]:

@@ -633,6 +633,18 @@ def test_conflicting_ihc_duplicates_are_errors_on_both_rows() -> None:
     assert c.ihc_tested("ALK") == set()
 
 
+def test_duplicate_keys_ignore_the_case_of_ids_and_markers() -> None:
+    # "IMT-01" and "imt-01" are one key (the fast path's case check must fall back)
+    c = cohort(ihc(["IMT-01", "ALK", "D5F3", 80, "3+", 240, "positive"],
+                   ["IMT-02", "ALK", "D5F3", 80, "3+", 240, "positive"],
+                   ["imt-01", "alk", "d5f3", 0, "0", 0, "negative"]))
+    assert sorted(f.row for f in findings(c, "KEY_DUPLICATE")) == [2, 4]
+    c = cohort(ihc(["IMT-01", "ALK", "D5F3", 80, "3+", 240, "positive"],
+                   ["IMT-02", "ALK", "1A4", 80, "3+", 240, "positive"],
+                   ["IMT-02", "ALK", "D5F3", 80, "3+", 240, "positive"]))
+    assert findings(c, "KEY_DUPLICATE") == [] and findings(c, "DUPLICATE_RECORD") == []
+
+
 def test_hidden_and_unknown_sheets() -> None:
     hidden = sheet("IHC", [IHC_HEADER, ["IMT-01", "ALK", "D5F3", 80, "3+", 240, "positive"]],
                    hidden=True)

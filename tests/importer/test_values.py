@@ -315,3 +315,36 @@ def test_mutated_without_protein_change_keeps_the_gene():
     assert parsed.value is None and not parsed.is_error
     assert parsed.notes[0].code == "PROTEIN_NOT_GIVEN"
     assert parse_protein("p.H1047R").value == "p.H1047R"
+
+
+def test_plain_ids_agree_with_parse_id():
+    from imft_desktop.io.values import Parsed, parse_id, plain_ids
+
+    texts = ["IMT-01", "imt_2", "S.3", "NA", "na", "None", "unknown", " IMT-4", "IMT 5",
+             "IMT-6 ", "-7", "İMT-8", "IMT‐9", "", "x", "UNK", "10", "a\tb", "Ünal-1"]
+    texts += [f"S{i:05d}" for i in range(200)]
+    plain, rest = plain_ids(texts)
+    assert sorted(plain + rest) == sorted(texts)
+    for t in plain:
+        assert parse_id(t) == Parsed(t), t
+    # left for parse_id itself: missing tokens, spaces, look-alike characters, blanks
+    assert {"NA", "na", "None", "unknown", "UNK", " IMT-4", "IMT-6 ", "IMT‐9", ""} <= set(rest)
+    assert plain_ids(["a\nb", "c"]) == ([], ["a\nb", "c"])
+    assert plain_ids([]) == ([], [])
+
+
+def test_shared_id_memo_gives_the_same_findings_as_parsing_each_cell():
+    from imft_desktop.io.value_memo import ValueMemo
+    from imft_desktop.io.values import parse_id
+
+    cells = [f"S{i}" for i in range(300)] + ["NA", " S1", "S 2", None, 7, 7.0]
+    memo = ValueMemo(parse_id)
+    memo.learn(dict.fromkeys(cells))
+    memo.learn(dict.fromkeys(cells[:10] + ["S-new"]))
+    for v in [*cells, "S-new"]:
+        expected = parse_id(v)
+        assert memo.value[v] == expected.value
+        assert (v in memo.special) == bool(
+            expected.notes or expected.value is None or expected.missing)
+        if v in memo.special:
+            assert memo.parsed[v] == expected
