@@ -51,9 +51,11 @@ from __future__ import annotations
 
 import itertools
 import operator
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from imft_desktop.io.mapping_header_rules import assay_named_in
 from imft_desktop.io.mapping_profile import ColumnMapping, MappingProfile
@@ -140,9 +142,10 @@ def to_raw_tables(sheet: RawSheet, profile: MappingProfile, file: str) -> list[R
         cols.append(_Col(m, parse_target(m.target), idx, values))
 
     def table(name: str, keep: list[int], **kw: Any) -> RawTable:
+        picked = _pick(rows, keep)
         return RawTable(
-            table=name, file=file, sheet=sheet.name, rows=[rows[i] for i in keep],
-            hidden_rows={rows[i] for i in keep} & hidden, **kw,
+            table=name, file=file, sheet=sheet.name, rows=picked,
+            hidden_rows=hidden.intersection(picked) if hidden else set(), **kw,
         )
 
     sample_col, patient_col = _id_columns(cols)
@@ -239,8 +242,7 @@ def to_raw_tables(sheet: RawSheet, profile: MappingProfile, file: str) -> list[R
         if c.target.field == "list":
             out.append(_cn_list_table(table, sample_col, c, all_rows))
             continue
-        keep = [i for i in all_rows
-                if not cell_is_blank(c.values[i]) and not cell_is_not_tested(c.values[i])]
+        keep = _rows_where([c], _tested_cell, len(all_rows))
         t = table("cn_calls", keep)
         t.columns["sample_id"] = _column("sample_id", sample_col, keep)
         t.columns["event"] = _column("event", c, keep)
@@ -268,7 +270,9 @@ def _data_rows(sheet: RawSheet, header_row: int) -> tuple[list[int], list[list[A
     pending_blank = 0
     start = max(header_row - sheet.first_row + 1, 0)
     for i, r in enumerate(sheet.rows[start:], start=start):
-        if any(not cell_is_blank(v) for v in r):
+        # most rows start with a filled ID cell: decided without a generator
+        if (r and r[0] is not None and not cell_is_blank(r[0])) or any(
+                not cell_is_blank(v) for v in r):
             rows.append(sheet.first_row + i)
             data.append(r)
             blank += pending_blank
@@ -289,38 +293,55 @@ def _id_columns(cols: list[_Col]) -> tuple[_Col, _Col | None]:
     return (sample or patient), patient  # type: ignore[return-value]
 
 
+def _pick(values: list[Any], keep: list[int]) -> list[Any]:
+    """``[values[i] for i in keep]`` with C-level loops (``keep`` ascending)."""
+    if len(keep) == len(values) and (not keep or keep[-1] == len(keep) - 1):
+        return list(values)  # every row, in order
+    if len(keep) > 1:
+        return list(operator.itemgetter(*keep)(values))
+    return [values[i] for i in keep]
+
+
 def _column(field: str, c: _Col, keep: Iterable[int]) -> RawColumn:
-    keep = list(keep)
-    if len(keep) == len(c.values) and (not keep or keep[-1] == len(keep) - 1):
-        values = list(c.values)  # every row, in order
-    elif len(keep) > 1:
-        values = list(operator.itemgetter(*keep)(c.values))
-    else:
-        values = [c.values[i] for i in keep]
-    return RawColumn(field=field, letter=c.letter, header=c.header, values=values)
+    return RawColumn(field=field, letter=c.letter, header=c.header,
+                     values=_pick(c.values, list(keep)))
 
 
 def _rows_with_any(cols: list[_Col], rows: list[int]) -> list[int]:
     """Rows (indices into ``rows``' space) where at least one of ``cols`` is not blank."""
-    filled: set[int] = set()
+    return _rows_where(cols, lambda v: not cell_is_blank(v), len(rows))
+
+
+def _rows_where(cols: list[_Col], test: Callable[[Any], bool], n: int) -> list[int]:
+    """Rows where ``test`` holds for at least one of ``cols``' cells, decided once per
+    distinct value and combined with numpy (no per-row Python)."""
+    hit = np.zeros(n, dtype=bool)
     for c in cols:
-        filled.update(itertools.compress(range(len(c.values)), _filled_flags(c.values)))
-    return [i for i in rows if i in filled]
+        hit |= _flags(c.values, test)
+        if hit.all():
+            return list(range(n))
+    return np.flatnonzero(hit).tolist()
 
 
-def _filled_flags(values: list[Any]) -> Iterator[bool]:
-    """Per cell, True when not blank; blankness is decided once per distinct value."""
+def _flags(values: list[Any], test: Callable[[Any], bool]) -> np.ndarray:
+    """Per cell, ``test(cell)``, computed once per distinct value."""
     try:
-        flags = {v: not cell_is_blank(v) for v in dict.fromkeys(values)}
+        per_value = {v: test(v) for v in dict.fromkeys(values)}
     except TypeError:  # an unhashable cell (never produced by the readers)
-        return iter([not cell_is_blank(v) for v in values])
-    return map(flags.__getitem__, values)
+        return np.fromiter(map(test, values), dtype=bool, count=len(values))
+    return np.fromiter(map(per_value.__getitem__, values), dtype=bool, count=len(values))
 
 
 def _one_row_per_patient(
     keep: list[int], id_col: _Col, cols: list[_Col]
 ) -> tuple[list[int], list[int]]:
     """Drop rows repeating an earlier row's patient and outcome cells exactly."""
+    try:  # the usual sheet repeats nothing: one C-level check over tuples of cells
+        keys = list(zip(_pick(id_col.values, keep), *(_pick(c.values, keep) for c in cols)))
+        if len(set(keys)) == len(keys):
+            return list(keep), []
+    except TypeError:  # an unhashable cell (never produced by the readers)
+        pass
     seen: set[tuple[str, ...]] = set()
     kept: list[int] = []
     repeats: list[int] = []
@@ -338,6 +359,11 @@ def _coding_text(coding: dict[str, int]) -> str:
     return ", ".join(f"{k}={v}" for k, v in sorted(coding.items()))
 
 
+def _tested_cell(value: Any) -> bool:
+    """A cell that holds a result or a tested-negative word (not blank, not 'not done')."""
+    return not cell_is_blank(value) and not cell_is_not_tested(value)
+
+
 def _is_result(value: Any) -> bool:
     """A cell that holds a finding (not blank, not tested-negative, not 'not done')."""
     return not (cell_is_blank(value) or cell_is_negative(value) or cell_is_not_tested(value))
@@ -353,15 +379,7 @@ def _parts(value: Any) -> list[Any]:
 def _result_table(table: Any, sample_col: _Col, c: _Col, all_rows: list[int],
                   field: str) -> RawTable:
     """fusions / variants: one record per finding in each cell of column ``c``."""
-    keep: list[int] = []
-    found: list[Any] = []
-    results = _distinct_results(c.values)
-    for i in all_rows:
-        v = c.values[i]
-        if results(v):
-            for part in _parts(v):
-                keep.append(i)
-                found.append(part)
+    keep, found = _split_results(c.values)
     t: RawTable = table(c.target.table, keep)
     t.columns["sample_id"] = _column("sample_id", sample_col, keep)
     t.columns[field] = RawColumn(field=field, letter=c.letter, header=c.header, values=found)
@@ -377,24 +395,29 @@ def _result_table(table: Any, sample_col: _Col, c: _Col, all_rows: list[int],
     return t
 
 
-def _distinct_results(values: list[Any]) -> Any:
-    """``_is_result`` decided once per distinct value of a column."""
-    try:
-        memo = {v: _is_result(v) for v in dict.fromkeys(values)}
-    except TypeError:  # an unhashable cell (never produced by the readers)
-        return _is_result
-    return memo.__getitem__
+def _split_results(values: list[Any]) -> tuple[list[int], list[Any]]:
+    """Rows holding findings and the findings, one per item of a list cell; decided and
+    split once per distinct value, rows found with numpy."""
+    rows = np.flatnonzero(_flags(values, _is_result)).tolist()
+    parts: dict[Any, list[Any]] = {}
+    keep: list[int] = []
+    found: list[Any] = []
+    for i in rows:
+        v = values[i]
+        try:
+            items = parts[v]
+        except KeyError:
+            items = parts[v] = _parts(v)
+        except TypeError:  # an unhashable cell (never produced by the readers)
+            items = _parts(v)
+        for part in items:
+            keep.append(i)
+            found.append(part)
+    return keep, found
 
 
 def _cn_list_table(table: Any, sample_col: _Col, c: _Col, all_rows: list[int]) -> RawTable:
-    keep: list[int] = []
-    tokens: list[Any] = []
-    for i in all_rows:
-        v = c.values[i]
-        if _is_result(v):
-            for part in _parts(v):
-                keep.append(i)
-                tokens.append(part)
+    keep, tokens = _split_results(c.values)
     t: RawTable = table("cn_calls", keep)
     t.columns["sample_id"] = _column("sample_id", sample_col, keep)
     t.columns["region"] = RawColumn("region", c.letter, c.header, list(tokens))
@@ -413,7 +436,7 @@ def _sequencing_tables(table: Any, sample_col: _Col, cols: list[_Col],
         if c.target.table == "sequencing":
             assay = c.target.params[0]
             status_assays.add(assay)
-            keep = [i for i in all_rows if not cell_is_blank(c.values[i])]
+            keep = _rows_with_any([c], all_rows)
             t: RawTable = table("sequencing", keep)
             t.columns["sample_id"] = _column("sample_id", sample_col, keep)
             t.columns["status"] = _column("status", c, keep)
@@ -446,9 +469,7 @@ def _sequencing_tables(table: Any, sample_col: _Col, cols: list[_Col],
         else:
             assumed = ""
     for assay, members in groups.items():
-        keep = [i for i in all_rows
-                if any(not cell_is_blank(c.values[i]) and not cell_is_not_tested(c.values[i])
-                       for c in members)]
+        keep = _rows_where(members, _tested_cell, len(all_rows))
         t = table("sequencing", keep)
         t.columns["sample_id"] = _column("sample_id", sample_col, keep)
         t.constants.update({"assay": assay, "status": "done", "_inferred": True})

@@ -297,6 +297,8 @@ def numbers_in(values: Iterable[Any]) -> list[float]:
 
 def cell_is_blank(value: Any) -> bool:
     """True for an empty cell (None, empty or whitespace-only text)."""
+    if type(value) is str and value[:1].isalnum():
+        return False  # the usual cell, decided without normalising its text
     if value is None:
         return True
     if isinstance(value, float) and value != value:
