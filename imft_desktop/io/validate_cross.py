@@ -8,6 +8,7 @@ that break a rule are visited one by one to write their findings.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -523,11 +524,23 @@ def _check_fish(t: _Table, study: dict[str, str], ctx: Any) -> None:
         blank &= raw_call.isna()
     derive = blank & pct.notna() & t.included
     pct_a, thr_a = pct.to_numpy(), thr.to_numpy()
+    # One INFO finding per sheet, call and threshold listing its rows (as a normalisation
+    # repeated down a column): a FISH sheet of % split nuclei without calls would
+    # otherwise give one note per row.
+    derived: dict[tuple[Any, str, float], list[int]] = {}
+    part = t.col("_rt")
     for idx in df.index[derive]:
         call = AssayCall.POSITIVE if pct_a[idx] >= thr_a[idx] else AssayCall.NEGATIVE
         t.set(idx, "call", str(call))
-        t.emit(idx, "FISH_CALL_DERIVED", "percent_split", normalised=str(call),
-               detail=f"{thr_a[idx]:g}")
+        derived.setdefault((part[idx], str(call), float(thr_a[idx])), []).append(idx)
+    for (_part, call_text, threshold), idxs in derived.items():
+        low, high = float(pct_a[idxs].min()), float(pct_a[idxs].max())
+        finding = t.emit(idxs[0], "FISH_CALL_DERIVED", "percent_split",
+                         value=f"{low:g}" if low == high else f"{low:g}-{high:g}",
+                         normalised=call_text, detail=f"{threshold:g}")
+        if len(idxs) > 1:
+            rows = t.col("_row")
+            t.out[-1] = replace(finding, rows=tuple(int(rows[i]) for i in idxs))
     calls = pd.Series(t.col("call"), index=df.index)
     check = ~derive & pct.notna() & t.included
     pos = check & calls.eq(str(AssayCall.POSITIVE)) & (pct < thr)

@@ -578,8 +578,11 @@ def test_fish_call_derived_from_percent_and_threshold() -> None:
     assert "15%" in derived[0].message
     assert at(one(c, "FISH_CALL_CONTRADICTS"), 4, "D")
     assert c.fish_tested("ALK") == {"IMT-01", "IMT-02", "IMT-03"}
+    # the same derivation on many rows is one note listing them, with the range of %
     c = cohort(fish, fish_threshold=5)
-    assert [f.normalised for f in findings(c, "FISH_CALL_DERIVED")] == ["positive", "positive"]
+    derived = one(c, "FISH_CALL_DERIVED")
+    assert (derived.normalised, derived.row, derived.rows) == ("positive", 2, (2, 3))
+    assert "10-42% split nuclei" in derived.message and "1 more row" in derived.location
 
 
 def test_fish_threshold_from_study_sheet() -> None:

@@ -341,10 +341,10 @@ def test_shared_id_memo_gives_the_same_findings_as_parsing_each_cell():
     memo = ValueMemo(parse_id)
     memo.learn(dict.fromkeys(cells))
     memo.learn(dict.fromkeys(cells[:10] + ["S-new"]))
-    for v in [*cells, "S-new"]:
-        expected = parse_id(v)
-        assert memo.value[v] == expected.value
-        assert (v in memo.special) == bool(
+    for cell in [*cells, "S-new"]:
+        expected = parse_id(cell)
+        assert memo.value[cell] == expected.value
+        assert (cell in memo.special) == bool(
             expected.notes or expected.value is None or expected.missing)
-        if v in memo.special:
-            assert memo.parsed[v] == expected
+        if cell in memo.special:
+            assert memo.parsed[cell] == expected
