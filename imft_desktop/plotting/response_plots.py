@@ -21,6 +21,39 @@ RECIST_COLOURS = {"CR": "#1a9850", "PR": "#91cf60", "SD": "#fee08b", "PD": "#d73
                   "NE": "#bdbdbd", None: "#ffffff"}
 
 
+#: Up to this many patients each bar is labelled with the patient ID.
+LABELLED_BARS_LIMIT = 60
+#: Above this many patients the bars are drawn as one line collection per response
+#: (a patch per bar made a 100,000-patient waterfall take minutes to draw).
+COLLECTION_BARS_LIMIT = 400
+#: At most this many bars are drawn; a larger cohort shows every k-th patient of the
+#: ordered bars (said in the title): a screen cannot show more, and drawing 100,000
+#: lines held the window for seconds.
+DRAWN_BARS_LIMIT = 5000
+
+
+def _thinned(data: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Every k-th row of ``data`` when it has more than ``DRAWN_BARS_LIMIT`` rows."""
+    step = -(-len(data) // DRAWN_BARS_LIMIT)
+    return (data.iloc[::step], step) if step > 1 else (data, 1)
+
+
+def _thinned_note(step: int) -> str:
+    return f"; 1 in {step} patients drawn" if step > 1 else ""
+
+
+def _by_response(responses: list[Any]) -> list[tuple[str, np.ndarray]]:
+    """(colour, row mask) per RECIST category present, in legend order."""
+    values = np.asarray(responses, dtype=object)
+    out = []
+    for key, colour in RECIST_COLOURS.items():
+        mask = np.array([r == key for r in values], dtype=bool) if key is not None else (
+            np.array([r not in RECIST_COLOURS or r is None for r in values], dtype=bool))
+        if mask.any():
+            out.append((colour, mask))
+    return out
+
+
 def _legend(ax: Axes, present: set[Any], fontsize: float) -> None:
     from matplotlib.patches import Patch
 
@@ -37,21 +70,32 @@ def plot_waterfall(data: pd.DataFrame, ax: Axes, *, fontsize: float = 9.0) -> in
     """Bars of best % change (``waterfall_data``), coloured by RECIST, with the +20% and
     -30% RECIST lines.  Returns the number of bars."""
     n = len(data)
-    x = np.arange(n)
-    colours = [RECIST_COLOURS.get(r, "#ffffff") for r in data["best_response"]]
-    ax.bar(x, data["best_percent_change"].to_numpy(dtype=float), color=colours,
-           edgecolor="0.3", lw=0.5, width=0.8)
+    data, step = _thinned(data)
+    x = np.arange(0, n, step)
+    change = data["best_percent_change"].to_numpy(dtype=float)
+    if n <= COLLECTION_BARS_LIMIT:
+        colours = [RECIST_COLOURS.get(r, "#ffffff") for r in data["best_response"]]
+        ax.bar(x, change, color=colours, edgecolor="0.3", lw=0.5, width=0.8)
+    else:
+        for colour, mask in _by_response(data["best_response"].tolist()):
+            ax.vlines(x[mask], 0, change[mask], colors=colour, lw=0.6)
+        ax.set_xlim(-0.5, n - 0.5)
     ax.axhline(20, color="0.3", ls="--", lw=0.8)
     ax.axhline(-30, color="0.3", ls=":", lw=0.8)
     ax.axhline(0, color="0.2", lw=0.6)
     ax.text(n - 0.5 if n else 0.5, 20, " +20%", va="bottom", ha="right",
             fontsize=fontsize - 1)
     ax.text(n - 0.5 if n else 0.5, -30, " -30%", va="top", ha="right", fontsize=fontsize - 1)
-    ax.set_xticks(x)
-    ax.set_xticklabels(data["patient_id"].tolist(), rotation=90, fontsize=fontsize - 2)
+    if n <= LABELLED_BARS_LIMIT:
+        ax.set_xticks(x)
+        ax.set_xticklabels(data["patient_id"].tolist(), rotation=90, fontsize=fontsize - 2)
+    else:  # tens of thousands of IDs cannot be read: say what the axis holds instead
+        ax.set_xticks([])
+        ax.set_xlabel("Patients, ordered by best change", fontsize=fontsize)
     ax.set_ylabel("Best change of target lesions (%)", fontsize=fontsize)
     missing = data.attrs.get("missing", 0)
-    note = f"n = {n} patients" + (f" ({missing} without a value not shown)" if missing else "")
+    note = (f"n = {n} patients" + (f" ({missing} without a value not shown)" if missing else "")
+            + _thinned_note(step))
     ax.set_title(note, fontsize=fontsize - 1, loc="left")
     _legend(ax, set(data["best_response"]), fontsize)
     return n
@@ -63,27 +107,41 @@ def plot_swimmer(data: pd.DataFrame, ax: Axes, *, unit: str = "months",
     a cross marks progression at the PFS time, an arrow an ongoing (censored) patient.
     Returns the number of bars."""
     n = len(data)
-    y = np.arange(n)
-    colours = [RECIST_COLOURS.get(r, "#ffffff") for r in data["best_response"]]
+    data, step = _thinned(data)
+    y = np.arange(0, n, step)
     dur = data["duration"].to_numpy(dtype=float)
-    ax.barh(y, dur, color=colours, edgecolor="0.3", lw=0.5, height=0.7)
+    if n <= COLLECTION_BARS_LIMIT:
+        colours = [RECIST_COLOURS.get(r, "#ffffff") for r in data["best_response"]]
+        ax.barh(y, dur, color=colours, edgecolor="0.3", lw=0.5, height=0.7)
+    else:
+        for colour, mask in _by_response(data["best_response"].tolist()):
+            ax.hlines(y[mask], 0, dur[mask], colors=colour, lw=0.6)
+        ax.set_ylim(-0.5, n - 0.5)
     prog = data["progressed"].to_numpy(dtype=bool)
     pfs = data["pfs_months"].to_numpy(dtype=float)
     has_pfs = prog & ~np.isnan(pfs)
-    ax.plot(pfs[has_pfs], y[has_pfs], linestyle="none", marker="x", color="black", ms=5,
-            label="progression")
+    ax.plot(pfs[has_pfs], y[has_pfs], linestyle="none", marker="x", color="black",
+            ms=5 if n <= COLLECTION_BARS_LIMIT else 2, label="progression")
     ongoing = ~prog
     span = float(np.nanmax(dur)) if n else 1.0
-    for yi, d in zip(y[ongoing], dur[ongoing]):
-        ax.annotate("", xy=(d + 0.06 * span, yi), xytext=(d, yi),
-                    arrowprops={"arrowstyle": "->", "lw": 0.8, "color": "0.2"})
-    ax.set_yticks(y)
-    ax.set_yticklabels(data["patient_id"].tolist(), fontsize=fontsize - 2)
+    if n <= COLLECTION_BARS_LIMIT:
+        for yi, d in zip(y[ongoing], dur[ongoing]):
+            ax.annotate("", xy=(d + 0.06 * span, yi), xytext=(d, yi),
+                        arrowprops={"arrowstyle": "->", "lw": 0.8, "color": "0.2"})
+    else:  # one marker line, not an arrow object per patient
+        ax.plot(dur[ongoing], y[ongoing], linestyle="none", marker=">", color="0.2", ms=2)
+    if n <= LABELLED_BARS_LIMIT:
+        ax.set_yticks(y)
+        ax.set_yticklabels(data["patient_id"].tolist(), fontsize=fontsize - 2)
+    else:
+        ax.set_yticks([])
+        ax.set_ylabel("Patients", fontsize=fontsize)
     ax.set_xlabel(f"Time on treatment ({unit})", fontsize=fontsize)
     ax.set_xlim(0, span * 1.12 if n else 1)
     missing = data.attrs.get("missing", 0)
     note = (f"n = {n} patients; x progression, -> ongoing (censored)"
-            + (f"; {missing} without a time not shown" if missing else ""))
+            + (f"; {missing} without a time not shown" if missing else "")
+            + _thinned_note(step))
     ax.set_title(note, fontsize=fontsize - 1, loc="left")
     _legend(ax, set(data["best_response"]), fontsize)
     return n

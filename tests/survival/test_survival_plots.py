@@ -84,3 +84,32 @@ def test_response_plots(alt_cohort, tmp_path):
     assert any("n = " in t.get_text() for t in a3.get_xticklabels())
     assert {20, -30} <= {line.get_ydata()[0] for line in a1.lines}
     fig.savefig(tmp_path / "resp.png", dpi=80)
+
+
+def test_response_plots_of_a_large_cohort_use_collections_and_no_id_labels(tmp_path):
+    import numpy as np
+    import pandas as pd
+    from matplotlib.collections import LineCollection
+
+    n = 20_000
+    rng = np.random.default_rng(3)
+    response = rng.choice(["CR", "PR", "SD", "PD", None], n)
+    change = np.sort(rng.uniform(-100, 80, n))[::-1]
+    wf = pd.DataFrame({"patient_id": [f"P{i}" for i in range(n)], "best_response": response,
+                       "best_percent_change": change})
+    sw = pd.DataFrame({"patient_id": wf["patient_id"], "best_response": response,
+                       "duration": rng.uniform(1, 40, n), "progressed": rng.random(n) < 0.5,
+                       "pfs_months": rng.uniform(1, 40, n)})
+    fig = Figure(figsize=(9, 3))
+    a1, a2 = fig.subplots(1, 2)
+    assert plot_waterfall(wf, a1) == n and plot_swimmer(sw, a2) == n
+    # one collection per response category instead of 20,000 patches and labels
+    assert len(a1.patches) == 0 and len(a2.patches) == 0
+    assert sum(isinstance(c, LineCollection) for c in a1.collections) == 5
+    assert len(a1.get_xticks()) == 0 and len(a2.get_yticks()) == 0
+    assert a1.get_xlabel() == "Patients, ordered by best change"
+    assert "n = 20000 patients" in a1.get_title("left")
+    # a screen cannot show 20,000 bars: 1 in 4 is drawn, and the title says so
+    assert "1 in 4 patients drawn" in a1.get_title("left")
+    assert sum(len(c.get_segments()) for c in a1.collections) == 5000
+    fig.savefig(tmp_path / "large.png", dpi=60)
