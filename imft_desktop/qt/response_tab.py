@@ -498,8 +498,11 @@ def _fit_height(table: QTableWidget) -> None:
     h = table.horizontalHeader().height() + 2 * table.frameWidth()
     h += sum(table.rowHeight(r) for r in range(table.rowCount()))
     bar = table.horizontalScrollBar()
-    if bar is not None and bar.isVisible():
-        h += bar.height()
+    # Reserve the scroll bar whenever the columns are wider than the table (large
+    # counts), even before the layout has shown it: otherwise it covers the only row.
+    content = table.horizontalHeader().length() + table.verticalHeader().width()
+    if bar is not None and (bar.isVisible() or content + 2 * table.frameWidth() > table.width()):
+        h += max(bar.height(), bar.sizeHint().height())
     table.setFixedHeight(h)
 
 
