@@ -66,20 +66,30 @@ def _legend(ax: Axes, present: set[Any], fontsize: float) -> None:
                   title="Best response", title_fontsize=fontsize - 1)
 
 
+def _bars(ax: Axes, data: pd.DataFrame, at: np.ndarray, length: np.ndarray, n: int, *,
+          vertical: bool) -> None:
+    """Bars coloured by best response: patches for a small cohort, one line collection
+    per response above ``COLLECTION_BARS_LIMIT`` patients."""
+    if n <= COLLECTION_BARS_LIMIT:
+        colours = [RECIST_COLOURS.get(r, "#ffffff") for r in data["best_response"]]
+        if vertical:
+            ax.bar(at, length, color=colours, edgecolor="0.3", lw=0.5, width=0.8)
+        else:
+            ax.barh(at, length, color=colours, edgecolor="0.3", lw=0.5, height=0.7)
+        return
+    lines = ax.vlines if vertical else ax.hlines
+    for colour, mask in _by_response(data["best_response"].tolist()):
+        lines(at[mask], 0, length[mask], colors=colour, lw=0.6)
+    (ax.set_xlim if vertical else ax.set_ylim)(-0.5, n - 0.5)
+
+
 def plot_waterfall(data: pd.DataFrame, ax: Axes, *, fontsize: float = 9.0) -> int:
     """Bars of best % change (``waterfall_data``), coloured by RECIST, with the +20% and
     -30% RECIST lines.  Returns the number of bars."""
     n = len(data)
     data, step = _thinned(data)
     x = np.arange(0, n, step)
-    change = data["best_percent_change"].to_numpy(dtype=float)
-    if n <= COLLECTION_BARS_LIMIT:
-        colours = [RECIST_COLOURS.get(r, "#ffffff") for r in data["best_response"]]
-        ax.bar(x, change, color=colours, edgecolor="0.3", lw=0.5, width=0.8)
-    else:
-        for colour, mask in _by_response(data["best_response"].tolist()):
-            ax.vlines(x[mask], 0, change[mask], colors=colour, lw=0.6)
-        ax.set_xlim(-0.5, n - 0.5)
+    _bars(ax, data, x, data["best_percent_change"].to_numpy(dtype=float), n, vertical=True)
     ax.axhline(20, color="0.3", ls="--", lw=0.8)
     ax.axhline(-30, color="0.3", ls=":", lw=0.8)
     ax.axhline(0, color="0.2", lw=0.6)
@@ -110,13 +120,7 @@ def plot_swimmer(data: pd.DataFrame, ax: Axes, *, unit: str = "months",
     data, step = _thinned(data)
     y = np.arange(0, n, step)
     dur = data["duration"].to_numpy(dtype=float)
-    if n <= COLLECTION_BARS_LIMIT:
-        colours = [RECIST_COLOURS.get(r, "#ffffff") for r in data["best_response"]]
-        ax.barh(y, dur, color=colours, edgecolor="0.3", lw=0.5, height=0.7)
-    else:
-        for colour, mask in _by_response(data["best_response"].tolist()):
-            ax.hlines(y[mask], 0, dur[mask], colors=colour, lw=0.6)
-        ax.set_ylim(-0.5, n - 0.5)
+    _bars(ax, data, y, dur, n, vertical=False)
     prog = data["progressed"].to_numpy(dtype=bool)
     pfs = data["pfs_months"].to_numpy(dtype=float)
     has_pfs = prog & ~np.isnan(pfs)
