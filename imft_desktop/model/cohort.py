@@ -184,13 +184,21 @@ class Cohort:
 
     # ------------------------------------------------------------------ denominators
     def _known(self, ids: Iterable[Any]) -> set[str]:
-        valid = set(self.sample_ids)
-        return {str(i) for i in ids if str(i) in valid}
+        return set(map(str, ids)) & set(map(str, self._columns("samples", "sample_id")))
+
+    def _columns(self, name: str, *columns: str) -> Any:
+        """Just ``columns`` of the included records of table ``name`` (a Series for one
+        column): cheaper than ``table()``, which copies every column of the records."""
+        df = self.tables[name]
+        if df.empty:
+            return df.loc[:, list(columns)] if len(columns) > 1 else df[columns[0]]
+        keep = ~df["_excluded"].astype(bool)
+        return df.loc[keep, list(columns)] if len(columns) > 1 else df[columns[0]][keep]
 
     def tested_for(self, capability: Capability | str) -> set[str]:
         """Samples with at least one successful sequencing assay covering ``capability``."""
         cap = Capability(capability)
-        seq = self.table("sequencing")
+        seq = self._columns("sequencing", "sample_id", "assay", "status")
         if seq.empty:
             return set()
         assays = {a for a, caps in ASSAY_CAPABILITIES.items() if cap in caps}
@@ -201,7 +209,7 @@ class Cohort:
 
     def sequenced_by(self, assay: SequencingAssay | str) -> set[str]:
         """Samples on which ``assay`` was successfully done."""
-        seq = self.table("sequencing")
+        seq = self._columns("sequencing", "sample_id", "assay", "status")
         if seq.empty:
             return set()
         ok = seq["status"].astype(str).eq(str(AssayStatus.DONE)) & seq["assay"].astype(
@@ -220,7 +228,7 @@ class Cohort:
     def _tested_calls(
         self, table: str, key: str, value: str | None, clone: str | None
     ) -> set[str]:
-        df = self.table(table)
+        df = self._columns(table, "sample_id", "call", key, *(["clone"] if clone else []))
         if df.empty:
             return set()
         tested_values = [str(c) for c in AssayCall if c.is_tested]
@@ -263,9 +271,9 @@ class Cohort:
             "IHC": len(self.ihc_tested()),
             "FISH": len(self.fish_tested()),
         }
-        seq = self.table("sequencing")
+        seq = self._columns("sequencing", "assay")
         if not seq.empty:
-            for assay in sorted(seq["assay"].dropna().astype(str).unique()):
+            for assay in sorted(seq.dropna().astype(str).unique()):
                 counts[assay] = len(self.sequenced_by(assay))
         return counts
 
