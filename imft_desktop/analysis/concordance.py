@@ -190,8 +190,9 @@ def _assay_calls(cohort: Cohort, gene: str, assay: str) -> tuple[pd.Series, int]
         unclear = set(
             sid[call.isin([str(AssayCall.EQUIVOCAL), str(AssayCall.NOT_EVALUABLE)])]
         ) - pos - neg
-        out[list(neg)] = 0.0
-        out[list(pos)] = 1.0
+        # boolean masks: label-based assignment of 100k labels took about a second
+        out[out.index.isin(neg)] = 0.0
+        out[out.index.isin(pos)] = 1.0
         return out, len(unclear)
     # sequencing (any fusion-capable assay) or one named assay
     if kind in ("sequencing", "seq", "fusion", "fusions"):
@@ -200,22 +201,25 @@ def _assay_calls(cohort: Cohort, gene: str, assay: str) -> tuple[pd.Series, int]
     else:
         tested = cohort.sequenced_by(name.strip()) & cohort.tested_for(Capability.FUSION)
         only = name.strip().casefold()
-    out[list(tested)] = 0.0
+    out[out.index.isin(tested)] = 0.0
     fus = cohort.table("fusions")
     hits: set[str] = set()
     if not fus.empty:
         g = gene.upper()
         assays = fus["assay"] if "assay" in fus.columns else pd.Series(None, index=fus.index)
+        parsed: dict[Any, Any] = {}  # a cohort repeats a few fusions many times
         for sid, text, fa in zip(fus["sample_id"].astype(str), fus["fusion"], assays):
             if sid not in tested:
                 continue
             reported_by = "" if fa is None or pd.isna(fa) else str(fa).strip().casefold()
             if only is not None and reported_by and reported_by != only:
                 continue
-            call = parse_fusion(text)
+            if text not in parsed:
+                parsed[text] = parse_fusion(text)
+            call = parsed[text]
             if call is not None and g in (call.driver, call.gene_5, call.gene_3):
                 hits.add(sid)
-    out[list(hits)] = 1.0
+    out[out.index.isin(hits)] = 1.0
     return out, 0
 
 

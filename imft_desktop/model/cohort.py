@@ -147,15 +147,15 @@ class Cohort:
 
     @property
     def sample_ids(self) -> list[str]:
-        return [str(s) for s in self.samples["sample_id"].tolist()]
+        return [str(s) for s in self._columns("samples", "sample_id").tolist()]
 
     @property
     def patient_ids(self) -> list[str]:
-        return sorted({str(p) for p in self.samples["patient_id"].dropna().tolist()})
+        return sorted({str(p) for p in self._columns("samples", "patient_id").dropna().tolist()})
 
     @property
     def n_samples(self) -> int:
-        return len(self.samples)
+        return len(self._columns("samples", "sample_id"))
 
     @property
     def n_patients(self) -> int:
