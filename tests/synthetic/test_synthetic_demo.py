@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from imft_desktop.io import synthetic
+from imft_desktop.io.synthetic import demo_checks
 from imft_desktop.model.cohort import Cohort
 from imft_desktop.model.schema import TABLES
 from imft_desktop.model.vocab import Capability
@@ -108,7 +109,7 @@ def test_copy_number_from_segments_and_calls(demo_tables) -> None:
     assert len(lost("22q")) == 14
     assert len(lost("19")) == 5
     focal = calls.loc[calls["kind"] == "focal"]
-    assert len(synthetic._recurrent_loci(focal)) == 27
+    assert len(demo_checks._recurrent_loci(focal)) == 27
     cdkn2a = focal.loc[(focal["chrom"] == "9") & (focal["event"] == "deep deletion")
                        & (focal["start"] <= 21_995_000) & (focal["end"] >= 21_967_000)]
     assert cdkn2a["sample_id"].nunique() == 4
@@ -154,7 +155,7 @@ def test_outcomes_match_the_clinical_findings(demo_tables) -> None:
     t, e = out["pfs_months"].astype(float), out["pfs_event"].astype(int)
     p = lifelines_stats.logrank_test(t[g], t[~g], e[g], e[~g]).p_value
     assert 0.002 <= p <= 0.03  # published P = .008
-    assert p == pytest.approx(synthetic._logrank_p(t, e, g))
+    assert p == pytest.approx(demo_checks._logrank_p(t, e, g))
     pik = out["sample_id"].isin(set(demo_tables["variants"].query("gene == 'PIK3CA'")
                                     ["sample_id"]))
     assert t[pik].max() < t[~pik].median()
