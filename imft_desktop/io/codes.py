@@ -50,6 +50,9 @@ _RULES: tuple[Rule, ...] = (
          "Expected columns such as: {detail}."),
     Rule("HEADER_BELOW_TITLE", I,
          "The header is on row {row}; {detail} above it read as a title and skipped."),
+    Rule("SHEET_MARKED_SYNTHETIC", I,
+         'The title above the header says the data are synthetic ("{value}"): the cohort '
+         "is marked SYNTHETIC wherever it is shown."),
     Rule("HEADER_NORMALISED", I,
          'Header "{value}" was read as "{normalised}" (spaces or invisible characters removed).'),
     Rule("HEADER_DUPLICATE", E,

@@ -15,13 +15,14 @@ source file is never modified; its SHA-256 is in ``Cohort.sources``.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from imft_desktop.io import codes
-from imft_desktop.io.raw import RawSheet, RawWorkbook, UnreadableFile
+from imft_desktop.io.raw import RawSheet, RawWorkbook, UnreadableFile, column_letter
 from imft_desktop.io.reader_memory import paused_gc
 from imft_desktop.io.records import RawTable
 from imft_desktop.io.validate import ValidationContext, validate_tables
@@ -181,11 +182,28 @@ def _wide_tables(
         findings.append(codes.make(
             "MAPPING_UNUSABLE", file=file, sheet=sheet.name, detail="; ".join(exc.problems)))
         return [], findings, getattr(profile, "name", None)
+    marked = _synthetic_title(sheet, profile.header_row)
+    if marked is not None:
+        findings.append(codes.make("SHEET_MARKED_SYNTHETIC", file=file, sheet=sheet.name,
+                                   row=marked[0], column=marked[1], value=marked[2]))
     if not sheet.structure_checked:
         findings.append(codes.make("STRUCTURE_NOT_CHECKED", file=file, sheet=sheet.name))
     for rt in tables:
         findings.extend(annotate_structure(rt, sheet))
     return tables, findings, getattr(profile, "name", None)
+
+
+_SYNTHETIC_WORD = re.compile(r"\bsynthetic\b", re.IGNORECASE)
+
+
+def _synthetic_title(sheet: RawSheet, header_row: int) -> tuple[int, str, str] | None:
+    """(Excel row, column letter, text) of a title cell above the header that calls the
+    data synthetic (the shipped demo case sheet does), else ``None``."""
+    for i, row in enumerate(sheet.rows[: max(header_row - sheet.first_row, 0)]):
+        for j, cell in enumerate(row):
+            if isinstance(cell, str) and _SYNTHETIC_WORD.search(cell):
+                return sheet.first_row + i, column_letter(j), cell
+    return None
 
 
 def _extra_frame(tables: list[RawTable]) -> pd.DataFrame:
@@ -296,4 +314,6 @@ def _build_cohort(
     )
     if options.fish_threshold is not None:
         cohort.study["fish_threshold"] = f"{options.fish_threshold:g}"
+    if any(f.code == "SHEET_MARKED_SYNTHETIC" for f in cohort.findings):
+        cohort.study.setdefault("synthetic", "yes")
     return cohort

@@ -64,3 +64,23 @@ def test_wide_sheet_hidden_rows_follow_the_option() -> None:
     c = build_cohort(workbook(sheet), ImportOptions(include_hidden_rows=False))
     assert len(findings(c, "ROWS_HIDDEN")) == 1
     assert "IMT-02" not in c.sample_ids
+
+
+def test_title_calling_the_data_synthetic_marks_the_cohort() -> None:
+    title = ["Training set - SYNTHETIC cases, not patient data"]
+    c = build_cohort(workbook(RawSheet("Cases", [title, HEADER, *ROWS])), ImportOptions())
+    f = one(c, "SHEET_MARKED_SYNTHETIC")
+    assert (f.row, f.column, f.level) == (1, "A", Level.INFO)
+    assert c.is_synthetic and c.summary_line().endswith("(SYNTHETIC DATA)")
+    # a title that does not say so, and a data cell that does, mark nothing
+    rows = [[*ROWS[0][:-1], "synthetic graft"], *ROWS[1:]]
+    c = build_cohort(workbook(RawSheet("Cases", [["Cohort 2021"], HEADER, *rows])),
+                     ImportOptions())
+    assert not findings(c, "SHEET_MARKED_SYNTHETIC") and not c.is_synthetic
+
+
+def test_shipped_demo_case_sheet_is_marked_synthetic() -> None:
+    from imft_desktop.io.importer import import_file
+    from imft_desktop.io.synthetic import demo_case_sheet_path
+
+    assert import_file(demo_case_sheet_path()).is_synthetic
