@@ -155,3 +155,28 @@ def test_exact_u_distribution_and_hodges_lehmann_ci():
     diffs = np.sort(np.subtract.outer(x, y).ravel())
     assert hodges_lehmann_ci(x, y) == (diffs[8], diffs[50 - 9])
     assert hodges_lehmann_ci(np.array([1.0, 2.0]), np.array([2.0, 3.0])) is None  # ties
+
+
+def test_hodges_lehmann_by_selection_equals_building_every_difference(monkeypatch):
+    import numpy as np
+
+    from imft_desktop.analysis import response
+
+    rng = np.random.default_rng(7)
+    monkeypatch.setattr(response, "_HL_PAIRS_IN_MEMORY", 30)  # force selection rounds
+    for trial in range(300):
+        m, n = (int(v) for v in rng.integers(1, 30, 2))
+        if trial % 3 == 0:  # integer counts with many ties, like a CNA burden
+            x, y = rng.integers(0, 5, m).astype(float), rng.integers(0, 5, n).astype(float)
+        elif trial % 3 == 1:
+            x, y = rng.normal(size=m), rng.normal(1, 3, size=n)
+        else:  # very different scales: rounding must agree with the built differences
+            x, y = rng.normal(size=m) * 1e-9, rng.normal(size=n) * 1e6
+        diffs = np.sort(np.subtract.outer(x, y).ravel())
+        for k in (0, diffs.size // 3, diffs.size - 1):
+            assert response._kth_difference(x, np.sort(y), k) == diffs[k]
+        assert response.hodges_lehmann(x, y) == np.median(diffs)
+    # a large cohort needs no m x n matrix (11k x 18k pairs were 1.6 GB)
+    monkeypatch.setattr(response, "_HL_PAIRS_IN_MEMORY", 4_000_000)
+    x, y = rng.integers(0, 6, 11_000).astype(float), rng.integers(0, 6, 18_000).astype(float)
+    assert response.hodges_lehmann(x, y) == 0.0
