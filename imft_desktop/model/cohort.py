@@ -246,7 +246,7 @@ class Cohort:
         Outcome columns are joined by ``patient_id``; unmapped columns of a one-row-per-
         case sheet follow under their original headers.
         """
-        samples = self.samples.loc[:, list(TABLES_BY_NAME["samples"].field_names)]
+        samples = self._columns("samples", *TABLES_BY_NAME["samples"].field_names)
         outcomes = self.table("outcomes")
         if not outcomes.empty:
             cols = list(TABLES_BY_NAME["outcomes"].field_names)
@@ -259,10 +259,20 @@ class Cohort:
         if not self.extra.empty:
             extra = self.extra.copy()
             extra.index = extra.index.astype(str)
-            clash = [c for c in extra.columns if c in samples.columns]
-            extra = extra.rename(columns={c: f"{c} (sheet)" for c in clash})
+            extra.columns = self._extra_names(list(samples.columns))
             samples = samples.merge(extra, left_on="sample_id", right_index=True, how="left")
         return samples.reset_index(drop=True)
+
+    def clinical_columns(self) -> list[str]:
+        """The column names of ``clinical()``, without building it (a merge of every
+        sample: noticeable on the GUI thread for 100,000 samples)."""
+        names = list(TABLES_BY_NAME["samples"].field_names)
+        names += [c for c in TABLES_BY_NAME["outcomes"].field_names if c not in names]
+        return names + (self._extra_names(names) if not self.extra.empty else [])
+
+    def _extra_names(self, taken: list[str]) -> list[str]:
+        """Unmapped sheet columns by header; " (sheet)" added where a field has the name."""
+        return [f"{c} (sheet)" if c in taken else str(c) for c in self.extra.columns]
 
     # ------------------------------------------------------------------ summaries
     def tested_counts(self) -> dict[str, int]:

@@ -522,7 +522,7 @@ class SurvivalTab(QWidget):
         self._set_enabled(True)
         self.canvas.message(MESSAGES["running"])
         self.forest_canvas.message(MESSAGES["screen_hint"].format(endpoint="the endpoint"))
-        cols = [str(c) for c in cohort.clinical().columns]
+        cols = cohort.clinical_columns()
         for combo, default in ((self.time_combo, "pfs_months"), (self.event_combo, "pfs_event")):
             combo.clear()
             combo.addItems(cols)

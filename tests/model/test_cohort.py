@@ -68,6 +68,11 @@ def test_clinical_joins_outcomes_by_patient_and_keeps_extras():
     assert list(clin["sample_id"]) == ["S1", "S2", "S3", "S4"]
     assert clin.loc[clin.sample_id == "S4", "pfs_months"].item() == 7.0
     assert list(clin["Grade"]) == ["1", "2", "3", "3"]
+    # an unmapped column named like a field keeps both, the sheet's one renamed
+    c.extra["site"] = ["a", "b", "c", "d"]
+    clin = c.clinical()
+    assert "site" in clin.columns and list(clin["site (sheet)"]) == ["a", "b", "c", "d"]
+    assert c.clinical_columns() == [str(col) for col in clin.columns]
 
 
 def test_summary_line_and_info():
