@@ -136,6 +136,7 @@ class ParsedColumn:
         return len(values) == len(self.values) and values == self.values
 
     def copy(self) -> ParsedColumn:
+        """The same result with its own arrays (frames built from it stay independent)."""
         return ParsedColumn(self.values, self.distinct, self.memo, self.data.copy(),
                             self.raw.copy())
 
