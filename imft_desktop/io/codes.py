@@ -89,8 +89,8 @@ _RULES: tuple[Rule, ...] = (
          'Column {column} ("{header}") is hidden in Excel; it was read.',
          "Unhide it in Excel to check its values."),
     Rule("STRUCTURE_NOT_CHECKED", W,
-         'Hidden rows, merged cells and formulas were not checked on sheet "{sheet}" '
-         "(file too large for the detailed pass)."),
+         'Hidden rows, merged cells and formulas were not checked on sheet "{sheet}": '
+         "this file type or sheet layout is read for its values only."),
     # ------------------------------------------------------------------ cells
     Rule("CELL_MERGED", E,
          "This cell is part of the merged range {detail}; one value spans several records.",

@@ -416,6 +416,8 @@ def _sheet_data_start(xml: bytes, pat: _Patterns) -> int:
 def _any_cell_without_reference(xml: bytes, pat: _Patterns) -> bool:
     for m in pat.cell_open.finditer(xml):
         end = xml.find(b">", m.start())
+        if end < 0:
+            break  # the sample ends inside this tag: nothing to judge
         if not _ATTR_R.search(xml, m.start(), end):
             return True
     return False

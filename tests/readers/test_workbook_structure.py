@@ -169,6 +169,22 @@ def test_cells_without_references_mark_structure_unchecked(simple_xlsx, tmp_path
     assert sheet.structure_checked is False
 
 
+def test_a_cell_cut_by_the_reference_sample_is_not_taken_for_one_without(
+        simple_xlsx, tmp_path):
+    # The reference check reads the first 64 KB of cells; a cell tag cut in two at that
+    # boundary ("<c r" ...) marked whole sheets as unchecked (seen on a re-saved demo).
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    for pad in range(0, 90):  # move the 64 KB boundary across every byte of a cell
+        cells = "".join(
+            f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>SYN-{r:05d}'
+            f'{"x" * pad if r == 1 else ""}</t></is></c>'
+            f'<c r="B{r}" t="n"><v>{r * 7}</v></c></row>' for r in range(1, 1201)
+        )
+        xml = f'<worksheet xmlns="{ns}"><sheetData>{cells}</sheetData></worksheet>'.encode()
+        p = rezip(simple_xlsx, tmp_path / f"cut{pad}.xlsx", {"xl/worksheets/sheet1.xml": xml})
+        assert read_workbook(p).sheets[0].structure_checked, pad
+
+
 # ------------------------------------------------------------------ number formats
 def test_number_formats_that_change_the_display(tmp_path):
     wb = openpyxl.Workbook()
