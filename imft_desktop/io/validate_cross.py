@@ -264,12 +264,13 @@ def _groups(keys: pd.Series) -> Iterable[list[Any]]:
     return [list(idx) for _k, idx in sub.groupby(sub, sort=False).groups.items()]
 
 
-def _code_groups(codes: np.ndarray) -> list[list[int]]:
-    """Row groups (in row order) of codes that occur more than once; -1 never groups."""
-    dup = np.flatnonzero(pd.Series(codes).duplicated(keep=False).to_numpy() & (codes >= 0))
+def _code_groups(keys: np.ndarray) -> list[list[int]]:
+    """Row groups (in row order) of integer keys that occur more than once; -1 never
+    groups."""
+    dup = np.flatnonzero(pd.Series(keys).duplicated(keep=False).to_numpy() & (keys >= 0))
     groups: dict[int, list[int]] = {}
     for idx in dup.tolist():
-        groups.setdefault(int(codes[idx]), []).append(idx)
+        groups.setdefault(int(keys[idx]), []).append(idx)
     return list(groups.values())
 
 
