@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
 from imft_desktop.cli.cmd_validate import (
     add_import_arguments,
 )
+from imft_desktop.cli.text import print_report
 
 NAME = "info"
 HELP = "Show samples, patients and how many samples each assay tested."
@@ -65,8 +65,4 @@ def run(args: argparse.Namespace) -> int:
     if failed is not None:
         return failed
     info = cohort.info()
-    if args.json:
-        print(json.dumps(info, ensure_ascii=False, indent=1, default=str))
-    else:
-        print(human_info(info))
-    return 0
+    return print_report(info, args.json, lambda: human_info(info), default=str)

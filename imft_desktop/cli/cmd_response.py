@@ -9,14 +9,13 @@ test.  NE and missing responses are excluded from denominators and counted.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 from dataclasses import asdict
 from typing import Any
 
 from imft_desktop.cli.cmd_survival import fmt, p_text
-from imft_desktop.cli.text import analysis_footer, json_safe
+from imft_desktop.cli.text import analysis_footer, json_safe, print_report
 
 NAME = "response"
 HELP = "RECIST distribution, objective response rate and response by grouping."
@@ -150,8 +149,4 @@ def run(args: argparse.Namespace) -> int:
     except GroupingError as exc:
         print(f"imft {NAME}: {exc}", file=sys.stderr)
         return 1
-    if args.json:
-        print(json.dumps(report, ensure_ascii=False, indent=1))
-    else:
-        print(human(report))
-    return 0
+    return print_report(report, args.json, lambda: human(report))

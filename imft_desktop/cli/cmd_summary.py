@@ -34,12 +34,11 @@ wrong call.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 from typing import Any
 
-from imft_desktop.cli.text import json_safe
+from imft_desktop.cli.text import json_safe, print_report
 
 NAME = "summary"
 HELP = "Alteration frequencies with exact CIs, fusion partners, CNA burden and loci."
@@ -220,8 +219,5 @@ def run(args: argparse.Namespace) -> int:
     except KeyError as exc:
         print(f"imft summary: --by: {exc.args[0] if exc.args else exc}", file=sys.stderr)
         return 1
-    if args.json:
-        print(json.dumps(summary_json(summary, cohort), ensure_ascii=False, indent=1))
-    else:
-        print(human_summary(summary, cohort, args.top))
-    return 0
+    return print_report(summary_json(summary, cohort) if args.json else None, args.json,
+                        lambda: human_summary(summary, cohort, args.top))

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import math
 import sys
 from typing import Any
 
-from imft_desktop.cli.text import analysis_footer, json_safe
+from imft_desktop.cli.text import analysis_footer, json_safe, print_report
 
 NAME = "survival"
 HELP = "Kaplan-Meier, log-rank test and Cox hazard ratio for one grouping."
@@ -297,8 +296,4 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"imft {NAME}: {exc}", file=sys.stderr)
         return 2
-    if args.json:
-        print(json.dumps(report, ensure_ascii=False, indent=1))
-    else:
-        print(human(report))
-    return 0
+    return print_report(report, args.json, lambda: human(report))

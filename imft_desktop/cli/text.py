@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import math
+from collections.abc import Callable
 from typing import Any
 
 
@@ -19,6 +21,17 @@ def json_safe(obj: Any) -> Any:
     if isinstance(obj, float) and not math.isfinite(obj):
         return None
     return obj
+
+
+def print_report(report: Any, as_json: bool, human: Callable[[], str],
+                 default: Callable[[Any], Any] | None = None) -> int:
+    """Print ``report`` as indented JSON (``--json``, the scripting contract) or as the
+    text ``human()`` renders; returns exit code 0."""
+    if as_json:
+        print(json.dumps(report, ensure_ascii=False, indent=1, default=default))
+    else:
+        print(human())
+    return 0
 
 
 def analysis_footer(report: dict[str, Any]) -> list[str]:

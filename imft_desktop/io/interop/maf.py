@@ -11,7 +11,8 @@ from imft_desktop.io.interop.tabular import (
     first_column,
     normalise_chrom,
     read_tsv,
-    source_file,
+    samples_note,
+    single_file_cohort,
     to_number,
 )
 from imft_desktop.io.raw import UnreadableFile
@@ -119,24 +120,11 @@ def read_maf(path: Path) -> tuple[pd.DataFrame, list[str], FindingList]:
 def read_maf_cohort(path: Path) -> Cohort:
     """A cohort from a MAF alone: its samples, each sequenced, with their variants."""
     variants, samples, findings = read_maf(path)
-    cohort = Cohort.from_tables(
-        {
-            "samples": pd.DataFrame({"sample_id": samples, "patient_id": samples}),
-            "sequencing": pd.DataFrame({
-                "sample_id": samples, "assay": str(SequencingAssay.DNA_PANEL), "status": "done",
-            }),
-            "variants": variants,
-            "study": pd.DataFrame({"key": ["study_name"], "value": [path.name]}),
-        },
-        findings=findings,
-        sources=[source_file(path, "maf")],
+    return single_file_cohort(
+        path, "maf", str(SequencingAssay.DNA_PANEL), "variants", variants, samples, findings,
+        samples_note("MAF_SAMPLES_FROM_FILE", f"{len(samples)} samples named in the MAF are "
+                     "counted as sequenced (patient = sample).", path),
     )
-    cohort.findings.add(Finding(
-        "MAF_SAMPLES_FROM_FILE", Level.INFO,
-        f"{len(samples)} samples named in the MAF are counted as sequenced (patient = sample).",
-        file=path.name,
-    ))
-    return cohort
 
 
 def _span(lines: list[int], limit: int = 8) -> str:

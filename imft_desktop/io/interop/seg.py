@@ -10,7 +10,8 @@ from imft_desktop.io.interop.tabular import (
     first_column,
     normalise_chrom,
     read_tsv,
-    source_file,
+    samples_note,
+    single_file_cohort,
     to_number,
 )
 from imft_desktop.io.raw import UnreadableFile
@@ -70,21 +71,8 @@ def read_seg_cohort(path: Path) -> Cohort:
     """A cohort from a SEG file alone: its samples, each tested for copy number."""
     segments, findings = read_seg(path)
     samples = list(dict.fromkeys(segments["sample_id"]))
-    cohort = Cohort.from_tables(
-        {
-            "samples": pd.DataFrame({"sample_id": samples, "patient_id": samples}),
-            "sequencing": pd.DataFrame({
-                "sample_id": samples, "assay": str(SequencingAssay.SNP_ARRAY), "status": "done",
-            }),
-            "cn_segments": segments,
-            "study": pd.DataFrame({"key": ["study_name"], "value": [path.name]}),
-        },
-        findings=findings,
-        sources=[source_file(path, "seg")],
+    return single_file_cohort(
+        path, "seg", str(SequencingAssay.SNP_ARRAY), "cn_segments", segments, samples, findings,
+        samples_note("SEG_SAMPLES_FROM_FILE", f"{len(samples)} samples in the segment file "
+                     "are counted as tested for copy number.", path),
     )
-    cohort.findings.add(Finding(
-        "SEG_SAMPLES_FROM_FILE", Level.INFO,
-        f"{len(samples)} samples in the segment file are counted as tested for copy number.",
-        file=path.name,
-    ))
-    return cohort

@@ -12,7 +12,9 @@ from pathlib import Path
 import pandas as pd
 
 from imft_desktop.io.raw import UnreadableFile
-from imft_desktop.model.cohort import SourceFile
+from imft_desktop.model.cohort import Cohort, SourceFile
+from imft_desktop.model.findings import Finding, FindingList
+from imft_desktop.model.vocab import Level
 
 #: Tokens that mean "no value" in cBioPortal/MAF/SEG files.  Read verbatim first (so
 #: "NA" as a gene name is never lost silently) and only then mapped.
@@ -84,6 +86,33 @@ def source_file(path: Path, kind: str) -> SourceFile:
         name=path.name, path=str(path), sha256=digest, size=size, kind=kind,
         read_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
+
+
+def single_file_cohort(
+    path: Path, kind: str, assay: str, name: str, table: pd.DataFrame, samples: list[str],
+    findings: FindingList, note: Finding,
+) -> Cohort:
+    """A cohort from one MAF or SEG file: its samples (patient = sample), each with a done
+    ``assay``, and its records as table ``name``; ``note`` says how the samples were
+    counted."""
+    cohort = Cohort.from_tables(
+        {
+            "samples": pd.DataFrame({"sample_id": samples, "patient_id": samples}),
+            "sequencing": pd.DataFrame({"sample_id": samples, "assay": assay,
+                                        "status": "done"}),
+            name: table,
+            "study": pd.DataFrame({"key": ["study_name"], "value": [path.name]}),
+        },
+        findings=findings,
+        sources=[source_file(path, kind)],
+    )
+    cohort.findings.add(note)
+    return cohort
+
+
+def samples_note(code: str, message: str, path: Path) -> Finding:
+    """The INFO note of ``single_file_cohort``."""
+    return Finding(code, Level.INFO, message, file=path.name)
 
 
 def first_column(df: pd.DataFrame, *names: str) -> str | None:
