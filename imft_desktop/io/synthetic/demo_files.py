@@ -28,7 +28,17 @@ from imft_desktop.model.schema import TABLES
 
 
 # --------------------------------------------------------------------------- writing
-def _set_properties(workbook: Any, title: str) -> None:
+def new_workbook(path: str | Path, title: str, *, constant_memory: bool = False) -> Any:
+    """An xlsxwriter workbook that writes text as text (never as numbers, formulas or
+    links) with the fixed synthetic document properties (byte-stable files)."""
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(str(path), {
+        **({"constant_memory": True} if constant_memory else {}),
+        "strings_to_numbers": False,
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+    })
     workbook.set_properties({
         "title": title,
         "subject": "Synthetic data, not patient data",
@@ -37,6 +47,7 @@ def _set_properties(workbook: Any, title: str) -> None:
         "created": FIXED_DOC_DATE,
     })
     workbook.set_calc_mode("auto")
+    return workbook
 
 
 def _write_cell(ws: Any, row: int, col: int, value: Any) -> None:
@@ -72,15 +83,11 @@ def write_demo_workbook(path: str | Path, seed: int = DEMO_SEED) -> DemoCohort:
     Sheets: README, then one per ``schema.TABLES`` entry (header row 1, data from
     row 2).  Raises ``DemoTargetError`` before writing if a target is missed.
     """
-    import xlsxwriter
 
     demo = build_demo_cohort(seed)
     check_demo_targets(demo)
     path = Path(path)
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False,
-                                         "strings_to_formulas": False,
-                                         "strings_to_urls": False})
-    _set_properties(wb, DEMO_STUDY_NAME)
+    wb = new_workbook(path, DEMO_STUDY_NAME)
     bold = wb.add_format({"bold": True})
     readme = wb.add_worksheet("README")
     readme.set_column(0, 0, 120)
@@ -190,15 +197,11 @@ def demo_case_rows(demo: DemoCohort) -> list[list[Any]]:
 
 def write_demo_case_sheet(path: str | Path, seed: int = DEMO_SEED) -> DemoCohort:
     """Write the demo as one sheet, one row per case (title row 1, headers row 2)."""
-    import xlsxwriter
 
     demo = build_demo_cohort(seed)
     check_demo_targets(demo)
     rows = demo_case_rows(demo)
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False,
-                                         "strings_to_formulas": False,
-                                         "strings_to_urls": False})
-    _set_properties(wb, DEMO_STUDY_NAME + " - one row per case")
+    wb = new_workbook(path, DEMO_STUDY_NAME + " - one row per case")
     bold = wb.add_format({"bold": True})
     ws = wb.add_worksheet("Cases")
     ws.write_string(0, 0, f"{DEMO_STUDY_NAME} - crizotinib, one row per case "

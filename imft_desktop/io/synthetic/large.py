@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from imft_desktop.io.synthetic.demo import _SITES, FISH_THRESHOLD, _breakpoint
-from imft_desktop.io.synthetic.demo_files import _set_properties
+from imft_desktop.io.synthetic.demo_files import new_workbook
 from imft_desktop.io.synthetic.genome import (
     AUTOSOMAL_ARMS,
     BIN_SIZE,
@@ -466,7 +466,6 @@ def make_large_cohort(
         Unknown shape, ``n_samples < 1``, or a sheet that would exceed Excel's row limit
         (checked while writing: the file is then removed).
     """
-    import xlsxwriter
 
     if shape not in LARGE_SHAPES:
         raise ValueError(f"shape must be one of {LARGE_SHAPES}, not {shape!r}")
@@ -478,11 +477,8 @@ def make_large_cohort(
     path = Path(path)
     draws = _large_draws(n_samples, seed)
     report = progress or (lambda fraction, message: None)
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True,
-                                         "strings_to_numbers": False,
-                                         "strings_to_formulas": False,
-                                         "strings_to_urls": False})
-    _set_properties(wb, f"Synthetic large cohort ({n_samples} samples, not patient data)")
+    wb = new_workbook(path, f"Synthetic large cohort ({n_samples} samples, not patient data)",
+                      constant_memory=True)
     bold = wb.add_format({"bold": True})
     if shape == "wide":
         sheets: list[tuple[str, Sequence[str], Iterable[tuple[Any, ...]]]] = [
