@@ -64,8 +64,8 @@ def main() -> int:
     import pandas as pd
 
     from imft_desktop.io.importer import import_file
-    from imft_desktop.io.synthetic import make_large_cohort
     from imft_desktop.model.progress import Progress
+    from imft_desktop.synthetic import make_large_cohort
 
     sizes = SIZES + ((100_000,) if args.large else ())
     print(f"shape={args.shape}  repeat={args.repeat} (median)  python {sys.version.split()[0]}")

@@ -42,7 +42,7 @@ def high_water_kib():
 
 which, path = sys.argv[1], Path(sys.argv[2])
 if which == "imft":
-    from imft_desktop.io.read import read_workbook
+    from imft_desktop.io.read.workbook import read_workbook
     run = lambda: read_workbook(path)
 else:
     import pandas as pd
@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import pandas as pd
 
-    from imft_desktop.io.read import read_workbook
+    from imft_desktop.io.read.workbook import read_workbook
 
     sizes = [24, 1_000, 10_000] + ([100_000] if args.large else [])
     default_runs = {24: 9, 1_000: 5, 10_000: 3, 100_000: 1}

@@ -28,14 +28,14 @@ GROUPINGS = ("monosomy 19", "ALK fusion")
 
 
 def demo_cohort() -> Cohort:
-    from imft_desktop.io.synthetic import build_demo_cohort
+    from imft_desktop.synthetic import build_demo_cohort
 
     return build_demo_cohort().cohort()
 
 
 def large_cohort(n_samples: int = 1000) -> Cohort:
     """The demo's samples repeated under new sample and patient identifiers."""
-    from imft_desktop.io.synthetic import build_demo_cohort
+    from imft_desktop.synthetic import build_demo_cohort
 
     base = build_demo_cohort().tables
     copies = -(-n_samples // len(base["samples"]))

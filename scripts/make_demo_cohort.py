@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from imft_desktop.io.synthetic import (
+from imft_desktop.synthetic import (
     DEMO_CASE_SHEET,
     DEMO_SEED,
     DEMO_WORKBOOK,

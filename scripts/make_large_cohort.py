@@ -14,7 +14,7 @@ from pathlib import Path
 
 from xlsxwriter.exceptions import FileCreateError
 
-from imft_desktop.io.synthetic import LARGE_SHAPES, make_large_cohort
+from imft_desktop.synthetic import LARGE_SHAPES, make_large_cohort
 
 
 def main(argv: list[str] | None = None) -> int:

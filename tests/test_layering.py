@@ -7,8 +7,8 @@ import textwrap
 LOWER = [
     "imft_desktop.model.cohort",
     "imft_desktop.model.schema",
-    "imft_desktop.io.raw",
-    "imft_desktop.io.records",
+    "imft_desktop.io.read.raw",
+    "imft_desktop.io.read.records",
     "imft_desktop.cli",
 ]
 

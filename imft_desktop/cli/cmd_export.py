@@ -42,7 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from imft_desktop.io.atomic import FileLockedError
+    from imft_desktop.io.write.atomic import FileLockedError
 
     if (args.pseudonym_key or args.secret_file or args.keep_column) and not args.deidentify:
         print("imft export: --pseudonym-key, --secret-file and --keep-column need "
@@ -59,8 +59,8 @@ def run(args: argparse.Namespace) -> int:
     if failed is not None:
         return failed
 
-    from imft_desktop.io.csv_export import write_csv
-    from imft_desktop.io.excel_export import write_workbook
+    from imft_desktop.io.write.csv_export import write_csv
+    from imft_desktop.io.write.excel_export import write_workbook
     from imft_desktop.reports.cohort_report import (
         ReportOptions,
         cohort_workbook_sheets,

@@ -82,7 +82,7 @@ def save_key(args: argparse.Namespace, pseudonymizer: object) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from imft_desktop.io.atomic import FileLockedError
+    from imft_desktop.io.write.atomic import FileLockedError
 
     if (args.pseudonym_key or args.secret_file or args.keep_column) and not args.deidentify:
         print("imft report: --pseudonym-key, --secret-file and --keep-column need "

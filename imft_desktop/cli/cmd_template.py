@@ -21,7 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from imft_desktop.io.template import README_SHEET, write_template
+    from imft_desktop.io.write.template import README_SHEET, write_template
     from imft_desktop.model.schema import TABLES
 
     out = Path(args.out)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from imft_desktop.io.codes import compact_rows
+from imft_desktop.io.validation.codes import compact_rows
 from imft_desktop.model.findings import Finding
 from imft_desktop.model.progress import Progress
 from imft_desktop.model.vocab import Level
@@ -127,7 +127,7 @@ def open_cohort(args: argparse.Namespace, command: str) -> tuple[Any, int | None
     Returns ``(cohort, None)``, or ``(None, exit_code)`` after printing a clear message
     (a wrong option: 2; a file that cannot be read: 2) -- never a traceback.
     """
-    from imft_desktop.io.raw import UnreadableFile
+    from imft_desktop.io.read.raw import UnreadableFile
 
     try:
         return load_cohort(args), None

@@ -21,25 +21,25 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from imft_desktop.io import codes
-from imft_desktop.io.raw import RawSheet, RawWorkbook, UnreadableFile, column_letter
-from imft_desktop.io.reader_memory import paused_gc
-from imft_desktop.io.records import RawTable
-from imft_desktop.io.validate import ValidationContext, validate_tables
-from imft_desktop.io.validate_sheet import (
+from imft_desktop.io.read.memory import paused_gc
+from imft_desktop.io.read.raw import RawSheet, RawWorkbook, UnreadableFile, column_letter
+from imft_desktop.io.read.records import RawTable
+from imft_desktop.io.validation import codes
+from imft_desktop.io.validation.sheet import (
     annotate_structure,
     canonical_tables,
     find_header_row,
     sheet_spec,
 )
-from imft_desktop.io.values import parse_id, raw_text
+from imft_desktop.io.validation.tables import ValidationContext, validate_tables
+from imft_desktop.io.validation.values import parse_id, raw_text
 from imft_desktop.model.cohort import Cohort, ColumnOrigin
 from imft_desktop.model.findings import Finding, FindingList
 from imft_desktop.model.progress import Progress
 from imft_desktop.model.schema import SAMPLES, TABLES_BY_NAME
 
 if TYPE_CHECKING:  # the mapping modules load lazily (only one-row-per-case files need them)
-    from imft_desktop.io.mapping_profile import MappingProfile
+    from imft_desktop.io.mapping.profile import MappingProfile
 
 EXTRA_PREFIX = "extra:"  # unmapped clinical columns, by header (see mapping_tables)
 
@@ -102,7 +102,7 @@ def import_file(
         When ``progress`` was cancelled.
     """
     from imft_desktop.io.interop import detect, import_interop
-    from imft_desktop.io.read import read_workbook
+    from imft_desktop.io.read.workbook import read_workbook
 
     # Files of other tools (MAF, SEG, cBioPortal study folders) have layouts of their
     # own; everything else is a workbook or delimited text read cell by cell.

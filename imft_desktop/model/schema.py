@@ -3,7 +3,7 @@
 This declaration is the single source for the template workbook (headers, notes,
 drop-down lists, example row), the importer (what a column must hold), the README's
 template documentation and the demo generator.  Field ``kind`` names a value parser in
-``imft_desktop.io.values``.
+``imft_desktop.io.validation.values``.
 """
 
 from __future__ import annotations

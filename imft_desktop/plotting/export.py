@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from imft_desktop.io.atomic import atomic_write_bytes
+from imft_desktop.io.write.atomic import atomic_write_bytes
 
 if TYPE_CHECKING:  # pragma: no cover
     import matplotlib.figure

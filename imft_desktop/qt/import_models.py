@@ -21,7 +21,7 @@ from imft_desktop.model.vocab import Level
 
 if TYPE_CHECKING:
     from imft_desktop.io.mapping import MappingProfile
-    from imft_desktop.io.raw import RawWorkbook
+    from imft_desktop.io.read.raw import RawWorkbook
     from imft_desktop.model.cohort import Cohort
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -55,7 +55,7 @@ def read_for_import(
     ``encoding`` and ``delimiter`` override detection for text files (CSV/TSV).
     """
     from imft_desktop.io import mapping
-    from imft_desktop.io.read import describe_sheets, read_workbook
+    from imft_desktop.io.read.workbook import describe_sheets, read_workbook
 
     sub = progress.sub(0.0, 0.9) if progress is not None else None
     workbook = read_workbook(path, sub, encoding=encoding, delimiter=delimiter)

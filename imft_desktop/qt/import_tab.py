@@ -66,7 +66,7 @@ from imft_desktop.qt.workers import TaskHandle, start_task
 
 if TYPE_CHECKING:
     from imft_desktop.io.mapping import MappingProfile
-    from imft_desktop.io.raw import RawSheet, RawWorkbook
+    from imft_desktop.io.read.raw import RawSheet, RawWorkbook
     from imft_desktop.model.cohort import Cohort
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -610,7 +610,7 @@ class ImportTab(QWidget):
             self.start_import()
 
     def _on_read_failed(self, path: str, exc: BaseException) -> None:
-        from imft_desktop.io.raw import UnreadableFile
+        from imft_desktop.io.read.raw import UnreadableFile
 
         self._set_idle()
         name = Path(path).name
@@ -879,7 +879,7 @@ class ImportTab(QWidget):
         self.cohort_imported.emit(cohort)
 
     def _on_import_failed(self, exc: BaseException) -> None:
-        from imft_desktop.io.raw import UnreadableFile
+        from imft_desktop.io.read.raw import UnreadableFile
 
         self._set_idle()
         if isinstance(exc, UnreadableFile):
@@ -924,7 +924,7 @@ class ImportTab(QWidget):
 
     def show_finding(self, finding: Finding) -> bool:
         """Select and scroll to the finding's cell in the preview (switching sheet)."""
-        from imft_desktop.io.raw import column_index
+        from imft_desktop.io.read.raw import column_index
 
         if self.result is None:
             return False

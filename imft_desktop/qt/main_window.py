@@ -44,7 +44,7 @@ ANALYSIS_TABS = (
     ("imft_desktop.qt.response_tab", "ResponseTab", "Response"),
 )
 PRINTING_MODULE = "imft_desktop.qt.printing"
-TEMPLATE_MODULE = "imft_desktop.io.template"
+TEMPLATE_MODULE = "imft_desktop.io.write.template"
 DEMO_FILE = "demo_cohort_synthetic.xlsx"
 
 OPEN_FILTER = (
@@ -502,7 +502,7 @@ class MainWindow(QMainWindow):
 
     def write_template(self, path: str) -> bool:
         try:
-            from imft_desktop.io.template import write_template
+            from imft_desktop.io.write.template import write_template
 
             write_template(path)
         except OSError as exc:

@@ -307,7 +307,7 @@ def render_pdf(report: Report, path: str | os.PathLike[str], page_size: str = "A
 
     Used by the GUI's Export PDF and by ``imft report``.  Works without a display.
     """
-    from imft_desktop.io.atomic import atomic_write_bytes
+    from imft_desktop.io.write.atomic import atomic_write_bytes
 
     data, n_pages = render_pdf_bytes(report, page_size)
     atomic_write_bytes(Path(path), data)
@@ -549,7 +549,7 @@ def export_pdf(window: Any) -> Path | None:
     """File > Export PDF…: choose a file name and write the report as PDF."""
     from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-    from imft_desktop.io.atomic import FileLockedError
+    from imft_desktop.io.write.atomic import FileLockedError
 
     chosen = _report_for_window(window, ask_page_size=True)
     if chosen is None:
@@ -576,7 +576,7 @@ def export_workbook(window: Any) -> Path | None:
     (a "Methods and provenance" sheet first; text cells stay text)."""
     from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-    from imft_desktop.io.atomic import FileLockedError
+    from imft_desktop.io.write.atomic import FileLockedError
     from imft_desktop.reports.cohort_report import write_cohort_workbook
 
     cohort = window.current_cohort()

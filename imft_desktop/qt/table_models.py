@@ -34,7 +34,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 if TYPE_CHECKING:
     import pandas as pd
 
-    from imft_desktop.io.raw import RawSheet
+    from imft_desktop.io.read.raw import RawSheet
 
 #: Role returning a per-column integer rank (the proxy sorts by it).
 SORT_RANK_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -375,7 +375,7 @@ class RawSheetModel(QAbstractTableModel):
             self.set_sheet(sheet)
 
     def set_sheet(self, sheet: RawSheet | None) -> None:
-        from imft_desktop.io.raw import column_letter
+        from imft_desktop.io.read.raw import column_letter
 
         self.beginResetModel()
         self.sheet = sheet

@@ -39,7 +39,7 @@ from imft_desktop.reports.methods import MethodsLog, warning_texts
 from imft_desktop.reports.provenance import Provenance
 
 if TYPE_CHECKING:  # pragma: no cover
-    from imft_desktop.io.excel_export import SheetSpec
+    from imft_desktop.io.write.excel_export import SheetSpec
     from imft_desktop.model.cohort import Cohort
 
 _log = logging.getLogger(__name__)
@@ -1052,7 +1052,7 @@ def build_cohort_report(
 # ---------------------------------------------------------------------------- workbook
 def cohort_workbook_sheets(a: CohortAnalyses) -> list[SheetSpec]:
     """The analysis workbook's data sheets (the methods sheet is added on writing)."""
-    from imft_desktop.io.excel_export import SheetSpec
+    from imft_desktop.io.write.excel_export import SheetSpec
 
     cohort = a.cohort
     sheets: list[SheetSpec] = []
@@ -1123,7 +1123,7 @@ def write_cohort_workbook(
     options: ReportOptions | None = None,
 ) -> CohortAnalyses:
     """Run the analyses and write the workbook to ``path`` (atomically); returns them."""
-    from imft_desktop.io.excel_export import write_workbook
+    from imft_desktop.io.write.excel_export import write_workbook
 
     a = run_analyses(cohort, survival_groupings, options, deidentify=deidentify)
     write_workbook(

@@ -130,7 +130,7 @@ def project_id(cohort: Cohort) -> str:
 
 def load_or_create_secret(path: str | os.PathLike[str]) -> bytes:
     """Read the secret in ``path`` (hex), or create it (mode 0600) when absent."""
-    from imft_desktop.io.atomic import atomic_write_text
+    from imft_desktop.io.write.atomic import atomic_write_text
 
     p = Path(path)
     if p.exists():
@@ -341,7 +341,7 @@ def key_file_text(pseudonymizer: Pseudonymizer) -> str:
 
 def write_key_file(path: str | os.PathLike[str], pseudonymizer: Pseudonymizer) -> Path:
     """Write the pseudonym -> original map to ``path`` (only where the user chose)."""
-    from imft_desktop.io.atomic import atomic_write_text
+    from imft_desktop.io.write.atomic import atomic_write_text
 
     p = atomic_write_text(path, key_file_text(pseudonymizer), encoding="utf-8-sig")
     if os.name == "posix":

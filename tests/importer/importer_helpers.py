@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from imft_desktop.io.importer import ImportOptions, build_cohort
-from imft_desktop.io.raw import RawSheet, RawWorkbook
+from imft_desktop.io.read.raw import RawSheet, RawWorkbook
 from imft_desktop.model.cohort import Cohort, SourceFile
 from imft_desktop.model.findings import Finding
 

@@ -12,8 +12,8 @@ import pytest
 from importer_helpers import at, cohort, findings, one, record, samples, sheet, workbook
 
 from imft_desktop.io.importer import build_cohort
-from imft_desktop.io.records import RawColumn, RawTable
-from imft_desktop.io.validate import validate_tables
+from imft_desktop.io.read.records import RawColumn, RawTable
+from imft_desktop.io.validation.tables import validate_tables
 from imft_desktop.model.progress import Cancelled, Progress
 from imft_desktop.model.vocab import Level
 

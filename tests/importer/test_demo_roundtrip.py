@@ -9,7 +9,7 @@ import pytest
 from imft_desktop.io.importer import import_file
 from imft_desktop.model.vocab import Capability, Level
 
-synthetic = pytest.importorskip("imft_desktop.io.synthetic")
+synthetic = pytest.importorskip("imft_desktop.synthetic")
 
 
 def test_demo_template_workbook_imports_to_its_truth(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from imft_desktop.io.importer import ImportOptions, import_file
-from imft_desktop.io.raw import UnreadableFile
+from imft_desktop.io.read.raw import UnreadableFile
 from imft_desktop.model.progress import Progress
 
 

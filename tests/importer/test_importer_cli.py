@@ -10,7 +10,7 @@ import pytest
 
 from imft_desktop.cli import main
 from imft_desktop.cli.cmd_validate import ISSUE_KEYS, _short_rows, format_group, group_findings
-from imft_desktop.io.codes import make
+from imft_desktop.io.validation.codes import make
 
 
 def _write(path: Path, bad: bool) -> Path:
@@ -97,7 +97,7 @@ def test_validate_with_saved_mapping_profile(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from imft_desktop.io import mapping
-    from imft_desktop.io.read import read_workbook
+    from imft_desktop.io.read.workbook import read_workbook
 
     wb = openpyxl.Workbook()
     wb.active.title = "Cases"
@@ -153,7 +153,7 @@ def test_concat_frames_matches_pandas():
     import numpy as np
     import pandas as pd
 
-    from imft_desktop.io.validate import concat_frames
+    from imft_desktop.io.validation.tables import concat_frames
 
     a = pd.DataFrame({"x": ["a", None], "f": [1.0, np.nan], "i": [1, 2], "b": [True, False]})
     b = pd.DataFrame({"x": ["c"], "i": [3], "extra": ["z"], "b": [True]})
@@ -163,7 +163,7 @@ def test_concat_frames_matches_pandas():
 
 
 def test_row_groups_in_first_seen_order():
-    from imft_desktop.io.value_memo import row_groups
+    from imft_desktop.io.validation.value_memo import row_groups
 
     values = ["x", "neg", "pos", "neg", "x", "pos", "neg"]
     groups = row_groups(values, {"neg", "x"})

@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 from importer_helpers import workbook
 
 from imft_desktop.io.importer import build_cohort
-from imft_desktop.io.raw import RawSheet
+from imft_desktop.io.read.raw import RawSheet
 from imft_desktop.model.schema import TABLES
 from imft_desktop.model.vocab import Level
 

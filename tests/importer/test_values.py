@@ -6,8 +6,8 @@ from datetime import datetime
 
 import pytest
 
-from imft_desktop.io import values as v
-from imft_desktop.io.codes import RULES, compact_rows, make
+from imft_desktop.io.validation import values as v
+from imft_desktop.io.validation.codes import RULES, compact_rows, make
 from imft_desktop.model.fusion import Fusion
 from imft_desktop.model.vocab import Level
 
@@ -292,7 +292,7 @@ def test_small_vocabularies() -> None:
     ],
 )
 def test_call_cells_with_intensity_percent_or_pattern(raw, call, code):
-    from imft_desktop.io.values import parse_call
+    from imft_desktop.io.validation.values import parse_call
 
     parsed = parse_call(raw)
     assert parsed.value == call
@@ -300,7 +300,7 @@ def test_call_cells_with_intensity_percent_or_pattern(raw, call, code):
 
 
 def test_karyotype_shorthand_in_a_region_column():
-    from imft_desktop.io.values import parse_cna_event
+    from imft_desktop.io.validation.values import parse_cna_event
 
     assert parse_cna_event("-19").value == "loss"
     assert parse_cna_event("+7").value == "gain"
@@ -309,7 +309,7 @@ def test_karyotype_shorthand_in_a_region_column():
 
 
 def test_mutated_without_protein_change_keeps_the_gene():
-    from imft_desktop.io.values import parse_protein
+    from imft_desktop.io.validation.values import parse_protein
 
     parsed = parse_protein("mut")
     assert parsed.value is None and not parsed.is_error
@@ -318,7 +318,7 @@ def test_mutated_without_protein_change_keeps_the_gene():
 
 
 def test_plain_ids_agree_with_parse_id():
-    from imft_desktop.io.values import Parsed, parse_id, plain_ids
+    from imft_desktop.io.validation.values import Parsed, parse_id, plain_ids
 
     texts = ["IMT-01", "imt_2", "S.3", "NA", "na", "None", "unknown", " IMT-4", "IMT 5",
              "IMT-6 ", "-7", "İMT-8", "IMT‐9", "", "x", "UNK", "10", "a\tb", "Ünal-1"]
@@ -334,8 +334,8 @@ def test_plain_ids_agree_with_parse_id():
 
 
 def test_shared_id_memo_gives_the_same_findings_as_parsing_each_cell():
-    from imft_desktop.io.value_memo import ValueMemo
-    from imft_desktop.io.values import parse_id
+    from imft_desktop.io.validation.value_memo import ValueMemo
+    from imft_desktop.io.validation.values import parse_id
 
     cells = [f"S{i}" for i in range(300)] + ["NA", " S1", "S 2", None, 7, 7.0]
     memo = ValueMemo(parse_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from importer_helpers import findings, one, workbook
 
 from imft_desktop.io.importer import ImportOptions, build_cohort
-from imft_desktop.io.raw import RawSheet
+from imft_desktop.io.read.raw import RawSheet
 from imft_desktop.model.vocab import Level
 
 HEADER = ["Sample", "Patient", "ALK IHC (D5F3)", "ALK FISH %", "ALK partner", "PIK3CA",
@@ -81,6 +81,6 @@ def test_title_calling_the_data_synthetic_marks_the_cohort() -> None:
 
 def test_shipped_demo_case_sheet_is_marked_synthetic() -> None:
     from imft_desktop.io.importer import import_file
-    from imft_desktop.io.synthetic import demo_case_sheet_path
+    from imft_desktop.synthetic import demo_case_sheet_path
 
     assert import_file(demo_case_sheet_path()).is_synthetic

@@ -6,7 +6,7 @@ import hashlib
 import pytest
 
 from imft_desktop.io.interop import detect, import_interop
-from imft_desktop.io.raw import UnreadableFile
+from imft_desktop.io.read.raw import UnreadableFile
 from imft_desktop.model.vocab import Capability
 
 MAF = (

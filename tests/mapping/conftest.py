@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from mapping_sheets import make_messy_sheet
 
-from imft_desktop.io.raw import RawSheet
+from imft_desktop.io.read.raw import RawSheet
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from imft_desktop.io.raw import RawSheet
+from imft_desktop.io.read.raw import RawSheet
 
 #: The header row of a pathologist's sheet (row 3, under a title and a blank row).
 MESSY_HEADERS = [

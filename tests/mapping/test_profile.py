@@ -6,14 +6,14 @@ import json
 
 import pytest
 
-from imft_desktop.io import mapping_profile
 from imft_desktop.io.mapping import (
     SCHEMA_VERSION,
     ColumnMapping,
     MappingProfile,
     recognise,
 )
-from imft_desktop.io.raw import RawSheet
+from imft_desktop.io.mapping import profile as mapping_profile
+from imft_desktop.io.read.raw import RawSheet
 
 
 def _sheet(headers, *rows, name="Cases", banner=False):

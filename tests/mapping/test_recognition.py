@@ -12,7 +12,7 @@ from imft_desktop.io.mapping import (
     recognise_header,
     sheet_headers,
 )
-from imft_desktop.io.raw import RawSheet
+from imft_desktop.io.read.raw import RawSheet
 
 EXPECTED = {
     "A": "samples.sample_id",
@@ -294,7 +294,7 @@ REFERENCE = Path(__file__).resolve().parents[2] / ".." / "shared" / "reference-d
 
 @pytest.mark.skipif(not (REFERENCE / "survival").is_dir(), reason="reference data absent")
 def test_real_r_survival_sheets_flag_their_event_coding():
-    from imft_desktop.io.read import read_workbook
+    from imft_desktop.io.read.workbook import read_workbook
 
     lung = read_workbook(REFERENCE / "survival" / "lung_Rcoding_Rdatasets.csv").sheets[0]
     status = recognise(lung).column("D")  # rownames, inst, time, status, ...
@@ -332,7 +332,7 @@ def test_empty_sheet_gives_an_empty_profile_that_check_rejects():
 
 @pytest.mark.skipif(not (REFERENCE / "cbioportal").is_dir(), reason="reference data absent")
 def test_real_cbioportal_and_maftools_clinical_headers():
-    from imft_desktop.io.read import read_workbook
+    from imft_desktop.io.read.workbook import read_workbook
 
     patients = read_workbook(
         REFERENCE / "cbioportal" / "study_es_0" / "data_clinical_patients.txt"

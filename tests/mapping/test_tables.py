@@ -11,7 +11,7 @@ from imft_desktop.io.mapping import (
     recognise,
     to_raw_tables,
 )
-from imft_desktop.io.raw import RawSheet
+from imft_desktop.io.read.raw import RawSheet
 from imft_desktop.model.schema import TABLES_BY_NAME
 
 

@@ -9,8 +9,8 @@ import pytest
 
 from imft_desktop.cli import main
 from imft_desktop.io.mapping import canonical_sheets, is_canonical_workbook
-from imft_desktop.io.raw import RawSheet, RawWorkbook
-from imft_desktop.io.template import README_SHEET, TEXT_KINDS, write_template
+from imft_desktop.io.read.raw import RawSheet, RawWorkbook
+from imft_desktop.io.write.template import README_SHEET, TEXT_KINDS, write_template
 from imft_desktop.model.schema import TABLES
 
 
@@ -99,7 +99,7 @@ def test_without_examples(tmp_path):
 
 
 def test_template_reads_back_as_canonical(template_path):
-    from imft_desktop.io.read import read_workbook
+    from imft_desktop.io.read.workbook import read_workbook
 
     raw = read_workbook(template_path)
     assert is_canonical_workbook(raw)
@@ -109,7 +109,7 @@ def test_template_reads_back_as_canonical(template_path):
 
 
 def test_canonical_detection_needs_samples_and_one_more(template_path):
-    from imft_desktop.io.read import read_workbook
+    from imft_desktop.io.read.workbook import read_workbook
 
     raw = read_workbook(template_path)
     only_samples = RawWorkbook(source=raw.source, sheets=[raw.sheet("Samples")])

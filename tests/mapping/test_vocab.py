@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from imft_desktop.io.mapping_vocab import (
+from imft_desktop.io.mapping.vocab import (
     cell_is_negative,
     cell_is_not_tested,
     cell_kind,

@@ -8,7 +8,7 @@ from mapping_sheets import MESSY_HEADERS, MESSY_ROWS
 
 from imft_desktop.io.mapping import MappingProfile, recognise, to_raw_tables
 
-read = pytest.importorskip("imft_desktop.io.read")
+read = pytest.importorskip("imft_desktop.io.read.workbook")
 
 
 def _write_messy(path, *, reorder=False):

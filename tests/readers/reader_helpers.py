@@ -7,7 +7,7 @@ import os
 import zipfile
 from pathlib import Path
 
-from imft_desktop.io.raw import RawWorkbook
+from imft_desktop.io.read.raw import RawWorkbook
 from imft_desktop.model.findings import Finding
 
 

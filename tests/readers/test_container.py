@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from reader_helpers import codes, fingerprint, member, only, rezip, zip_bytes
 
-from imft_desktop.io.raw import UnreadableFile
-from imft_desktop.io.read import ReadLimits, read_workbook
+from imft_desktop.io.read.raw import UnreadableFile
+from imft_desktop.io.read.workbook import ReadLimits, read_workbook
 from imft_desktop.model.vocab import Level
 
 OLE = bytes.fromhex("D0CF11E0A1B11AE1")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from imft_desktop.io.reader_numfmt import (
+from imft_desktop.io.read.number_formats import (
     changes_display,
     display_renderer,
     format_code,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from reader_helpers import zip_bytes
 
-from imft_desktop.io.raw import UnreadableFile
-from imft_desktop.io.sniff import ReadLimits, sniff_bytes
+from imft_desktop.io.read.raw import UnreadableFile
+from imft_desktop.io.read.sniff import ReadLimits, sniff_bytes
 
 OLE = bytes.fromhex("D0CF11E0A1B11AE1")
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from reader_helpers import codes, only
 
-from imft_desktop.io.raw import UnreadableFile
-from imft_desktop.io.read import read_workbook
-from imft_desktop.io.text_reader import detect_delimiter
+from imft_desktop.io.read.raw import UnreadableFile
+from imft_desktop.io.read.text_reader import detect_delimiter
+from imft_desktop.io.read.workbook import read_workbook
 from imft_desktop.model.progress import Cancelled, Progress
 from imft_desktop.model.vocab import Level
 

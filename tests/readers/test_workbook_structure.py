@@ -11,7 +11,7 @@ import xlsxwriter
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 from reader_helpers import codes, member, only, rezip, zip_bytes
 
-from imft_desktop.io.read import describe_sheets, read_workbook
+from imft_desktop.io.read.workbook import describe_sheets, read_workbook
 from imft_desktop.model.progress import Cancelled, Progress
 from imft_desktop.model.vocab import Level
 
@@ -302,7 +302,7 @@ def test_ods_is_read_with_structure_unchecked(write_bytes):
 
 
 def test_encrypted_ods_is_refused(write_bytes):
-    from imft_desktop.io.raw import UnreadableFile
+    from imft_desktop.io.read.raw import UnreadableFile
 
     data = zip_bytes(
         {
@@ -341,7 +341,7 @@ def test_progress_is_reported_per_sheet_and_cancel_is_honoured(tmp_path):
 
 
 def test_row_conversion_honours_cancellation():
-    from imft_desktop.io.xlsx_reader import _convert_rows
+    from imft_desktop.io.read.xlsx_reader import _convert_rows
 
     progress = Progress()
     progress.cancel()
@@ -365,7 +365,7 @@ def test_streamed_scan_matches_whole_part_scan(tmp_path, window):
     import io
     import zipfile
 
-    from imft_desktop.io.xlsx_structure import read_styles, scan_sheet_stream
+    from imft_desktop.io.read.xlsx_structure import read_styles, scan_sheet_stream
 
     wb = openpyxl.Workbook()
     ws = wb.active

@@ -65,6 +65,6 @@ def small_cohort() -> Cohort:
 
 @pytest.fixture(scope="session")
 def demo_cohort() -> Cohort:
-    from imft_desktop.io.synthetic import build_demo_cohort
+    from imft_desktop.synthetic import build_demo_cohort
 
     return build_demo_cohort().cohort()

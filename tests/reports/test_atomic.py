@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from imft_desktop.io import atomic
-from imft_desktop.io.atomic import FileLockedError, atomic_write, atomic_write_bytes
+from imft_desktop.io.write import atomic
+from imft_desktop.io.write.atomic import FileLockedError, atomic_write, atomic_write_bytes
 
 
 def _leftovers(folder):

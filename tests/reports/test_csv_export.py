@@ -7,7 +7,7 @@ import io
 
 import pandas as pd
 
-from imft_desktop.io.csv_export import NEUTRALISATION_NOTE, csv_text, neutralise, write_csv
+from imft_desktop.io.write.csv_export import NEUTRALISATION_NOTE, csv_text, neutralise, write_csv
 
 
 def _rows(text: str) -> list[list[str]]:

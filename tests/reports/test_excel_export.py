@@ -8,7 +8,7 @@ import numpy as np
 import openpyxl
 import pandas as pd
 
-from imft_desktop.io.excel_export import (
+from imft_desktop.io.write.excel_export import (
     METHODS_SHEET,
     SheetSpec,
     safe_sheet_name,

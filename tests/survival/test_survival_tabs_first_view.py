@@ -22,7 +22,7 @@ TIMEOUT_MS = 30_000
 @pytest.fixture(scope="module")
 def demo_cohort() -> Cohort:
     from imft_desktop.io.importer import import_file
-    from imft_desktop.io.synthetic import demo_workbook_path
+    from imft_desktop.synthetic import demo_workbook_path
 
     path = demo_workbook_path()
     if path is None or not os.path.exists(path):

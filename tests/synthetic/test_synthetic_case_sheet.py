@@ -5,7 +5,7 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from imft_desktop.io import synthetic
+from imft_desktop import synthetic
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +54,7 @@ def test_value_spellings_and_counts_agree_with_the_canonical_demo(rows) -> None:
 
 def test_case_sheet_through_the_real_importer(case_sheet_path) -> None:
     importer = pytest.importorskip("imft_desktop.io.importer")
-    from imft_desktop.io import values
+    from imft_desktop.io.validation import values
     from imft_desktop.model.vocab import Capability
 
     if not hasattr(importer, "import_file"):

@@ -10,11 +10,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from imft_desktop.io import synthetic
-from imft_desktop.io.synthetic import demo_checks
+from imft_desktop import synthetic
 from imft_desktop.model.cohort import Cohort
 from imft_desktop.model.schema import TABLES
 from imft_desktop.model.vocab import Capability
+from imft_desktop.synthetic import demo_checks
 
 
 def _positive(df: pd.DataFrame, **match: str) -> set[str]:
@@ -210,7 +210,7 @@ def test_demo_through_the_real_importer(demo_path: Path) -> None:
     importer = pytest.importorskip("imft_desktop.io.importer")
     if not hasattr(importer, "import_file"):
         pytest.skip("importer has no import_file yet")
-    from imft_desktop.io import values
+    from imft_desktop.io.validation import values
 
     if values.parse_assay("SNP array").value is None:
         # The copy-number-only assay (vocab.SequencingAssay.SNP_ARRAY) must be known to

@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from imft_desktop.io import synthetic
+from imft_desktop import synthetic
 from imft_desktop.model.cohort import Cohort
 from imft_desktop.model.schema import TABLES
 from imft_desktop.model.vocab import Capability
@@ -89,7 +89,7 @@ def test_progress_is_reported(tmp_path: Path, canonical_reader) -> None:
 @pytest.mark.parametrize("shape", ["canonical", "wide"])
 def test_large_cohort_imports_without_errors(tmp_path: Path, shape: str) -> None:
     importer = pytest.importorskip("imft_desktop.io.importer")
-    from imft_desktop.io import values
+    from imft_desktop.io.validation import values
 
     if not hasattr(importer, "import_file"):
         pytest.skip("importer has no import_file yet")

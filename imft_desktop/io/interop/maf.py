@@ -15,7 +15,7 @@ from imft_desktop.io.interop.tabular import (
     single_file_cohort,
     to_number,
 )
-from imft_desktop.io.raw import UnreadableFile
+from imft_desktop.io.read.raw import UnreadableFile
 from imft_desktop.model.cohort import Cohort
 from imft_desktop.model.findings import Finding, FindingList
 from imft_desktop.model.vocab import Level, SequencingAssay

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from imft_desktop.io.raw import UnreadableFile
+from imft_desktop.io.read.raw import UnreadableFile
 from imft_desktop.model.cohort import Cohort, SourceFile
 from imft_desktop.model.findings import Finding, FindingList
 from imft_desktop.model.vocab import Level

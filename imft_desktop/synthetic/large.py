@@ -12,9 +12,11 @@ from typing import Any
 
 import numpy as np
 
-from imft_desktop.io.synthetic.demo import _SITES, FISH_THRESHOLD, _breakpoint
-from imft_desktop.io.synthetic.demo_files import new_workbook
-from imft_desktop.io.synthetic.genome import (
+from imft_desktop.model.schema import TABLES, TABLES_BY_NAME
+from imft_desktop.model.vocab import SequencingAssay
+from imft_desktop.synthetic.demo import _SITES, FISH_THRESHOLD, _breakpoint
+from imft_desktop.synthetic.demo_files import new_workbook
+from imft_desktop.synthetic.genome import (
     AUTOSOMAL_ARMS,
     BIN_SIZE,
     GENE_SPANS,
@@ -22,8 +24,6 @@ from imft_desktop.io.synthetic.genome import (
     VARIANTS_KNOWN,
     _arms,
 )
-from imft_desktop.model.schema import TABLES, TABLES_BY_NAME
-from imft_desktop.model.vocab import SequencingAssay
 
 EXCEL_MAX_ROWS = 1_048_576
 
@@ -283,7 +283,7 @@ def _large_canonical_sheets(d: _LargeDraws) -> list[tuple[str, Iterable[tuple[An
         yield ("assembly", "hg38")
         yield ("fish_threshold", str(FISH_THRESHOLD))
         yield ("time_unit", "months")
-        yield ("generator", f"imft_desktop.io.synthetic.make_large_cohort seed {d.seed}")
+        yield ("generator", f"imft_desktop.synthetic.make_large_cohort seed {d.seed}")
 
     def samples() -> Iterable[tuple[Any, ...]]:
         for i in r:

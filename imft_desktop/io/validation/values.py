@@ -4,7 +4,7 @@ Each ``FieldSpec.kind`` of the schema has a parser here.  Parsers are pure funct
 of the raw value (and of fixed per-column settings), so the validator memoises them on
 the distinct raw values of a column: a 10k-row column of "positive"/"negative" calls is
 parsed twice, not 10,000 times.  A parser never raises on bad input; it returns a
-``Parsed`` whose ``notes`` name the finding codes (``imft_desktop.io.codes``) to report.
+``Parsed`` whose ``notes`` name the finding codes (``imft_desktop.io.validation.codes``) to report.
 
 The reader's structure (error cells, formulas, merged cells, display text) reaches the
 parsers as small wrapper objects put in place of the cell value by the importer
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from imft_desktop.io.codes import level_of
+from imft_desktop.io.validation.codes import level_of
 from imft_desktop.model.fusion import DRIVER_GENES, Fusion
 from imft_desktop.model.vocab import (
     DAYS_PER_MONTH,

@@ -1,6 +1,6 @@
 """What a reader hands to the importer: every cell as found, with its coordinates.
 
-Readers (``imft_desktop.io.read``) never let pandas guess types: a ``RawSheet`` keeps
+Readers (``imft_desktop.io.read.workbook``) never let pandas guess types: a ``RawSheet`` keeps
 each cell's value as the engine returned it (``str``, ``int``, ``float``, ``bool``,
 ``datetime``/``date``/``time``/``timedelta`` or ``None``) together with the structure
 that pandas hides (hidden rows/columns/sheets, merged ranges, error cells, formulas

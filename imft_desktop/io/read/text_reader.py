@@ -17,8 +17,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from imft_desktop.io.raw import RawSheet, UnreadableFile
-from imft_desktop.io.reader_memory import paused_gc
+from imft_desktop.io.read.memory import paused_gc
+from imft_desktop.io.read.raw import RawSheet, UnreadableFile
 from imft_desktop.model.findings import Finding
 from imft_desktop.model.progress import Progress
 from imft_desktop.model.vocab import Level

@@ -12,7 +12,7 @@ returns, found by experiment (see tests/readers/test_calamine_contract.py):
   ``""`` -- indistinguishable from blank.
 
 So this reader turns ``""`` into ``None`` and integral floats into ``int``, and for
-.xlsx/.xlsm takes the structure from :mod:`imft_desktop.io.xlsx_structure`: error cells
+.xlsx/.xlsm takes the structure from :mod:`imft_desktop.io.read.xlsx_structure`: error cells
 get their error text back (and are listed in ``RawSheet.error_cells``), formulas without
 a value are listed, hidden rows/columns, merges and display-changing number formats are
 recorded.  For .xls/.xlsb/.ods only what calamine reports cheaply (hidden sheets,
@@ -30,10 +30,10 @@ from typing import Any
 
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-from imft_desktop.io.raw import RawSheet, UnreadableFile, column_letter
-from imft_desktop.io.reader_memory import paused_gc
-from imft_desktop.io.sniff import ReadLimits, check_xml_prolog, check_zip_limits, open_zip
-from imft_desktop.io.xlsx_structure import (
+from imft_desktop.io.read.memory import paused_gc
+from imft_desktop.io.read.raw import RawSheet, UnreadableFile, column_letter
+from imft_desktop.io.read.sniff import ReadLimits, check_xml_prolog, check_zip_limits, open_zip
+from imft_desktop.io.read.xlsx_structure import (
     SheetStructure,
     WorkbookInfo,
     read_styles,

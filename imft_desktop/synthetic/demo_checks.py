@@ -14,14 +14,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from imft_desktop.io.synthetic.demo import (
+from imft_desktop.model.vocab import Capability, SequencingAssay
+from imft_desktop.synthetic.demo import (
     DEMO_CASES,
     DEMO_TARGETS,
     DemoCohort,
     DemoTargetError,
 )
-from imft_desktop.io.synthetic.genome import HG38_CHROMOSOMES, _arms
-from imft_desktop.model.vocab import Capability, SequencingAssay
+from imft_desktop.synthetic.genome import HG38_CHROMOSOMES, _arms
 
 
 # --------------------------------------------------------------------------- checks

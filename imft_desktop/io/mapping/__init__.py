@@ -1,4 +1,4 @@
-"""Column mapping of one-row-per-case sheets: the public face of the mapping modules.
+"""Stage 2, mapping: a one-row-per-case sheet under the user's headers -> raw tables.
 
 Pathologists keep one row per case under their own headers.  This package recognises
 those headers (``recognise``), lets the user confirm a ``MappingProfile`` (saved as
@@ -6,18 +6,26 @@ JSON and re-applied to the next export with ``MappingProfile.apply_to``) and tur
 mapped sheet into canonical-shaped ``RawTable`` records (``to_raw_tables``) that the
 importer validates exactly like a filled-in template.
 
-Modules: ``mapping_targets`` (target grammar), ``mapping_vocab`` (words and value
-sniffing), ``mapping_header_rules`` (one header -> target), ``header_recognition``
-(header row, two-level headers, whole sheet), ``mapping_profile``
-(profiles, JSON, re-application), ``mapping_tables`` (records),
-``mapping_canonical`` (template-layout detection).
+Modules: ``targets`` (target grammar), ``vocab`` (words and value sniffing),
+``header_rules`` (one header -> target), ``header_recognition`` (header row,
+two-level headers, whole sheet), ``profile`` (profiles, JSON), ``reapply`` (a saved
+profile on next month's sheet), ``tables`` (records), ``canonical`` (template-layout
+detection).  This ``__init__`` re-exports their public names.
+
+May import: ``imft_desktop.io.read``, ``imft_desktop.io.write`` (atomic saves),
+``imft_desktop.model`` and this package.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from imft_desktop.io.header_recognition import (
+from imft_desktop.io.mapping.canonical import (
+    canonical_header_row,
+    canonical_sheets,
+    is_canonical_workbook,
+)
+from imft_desktop.io.mapping.header_recognition import (
     Guess,
     find_header_row,
     recognise,
@@ -25,19 +33,14 @@ from imft_desktop.io.header_recognition import (
     recognise_header,
     sheet_headers,
 )
-from imft_desktop.io.mapping_canonical import (
-    canonical_header_row,
-    canonical_sheets,
-    is_canonical_workbook,
-)
-from imft_desktop.io.mapping_profile import (
+from imft_desktop.io.mapping.profile import (
     SCHEMA_VERSION,
     ColumnMapping,
     MappingProfile,
     ProfileApplication,
 )
-from imft_desktop.io.mapping_tables import EXTRA_PREFIX, MappingError, to_raw_tables
-from imft_desktop.io.mapping_targets import (
+from imft_desktop.io.mapping.tables import EXTRA_PREFIX, MappingError, to_raw_tables
+from imft_desktop.io.mapping.targets import (
     COMMON_TARGETS,
     EXTRA,
     IGNORE,

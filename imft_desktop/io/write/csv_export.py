@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from imft_desktop.io.atomic import atomic_write_text
+from imft_desktop.io.write.atomic import atomic_write_text
 
 #: First characters that make a spreadsheet evaluate a cell.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")

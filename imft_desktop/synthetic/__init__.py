@@ -33,7 +33,7 @@ drawing the demo's tables), ``demo_checks`` (the published figures, recomputed),
 re-exports their public names.
 """
 
-from imft_desktop.io.synthetic.demo import (
+from imft_desktop.synthetic.demo import (
     DEMO_CASE_SHEET,
     DEMO_SEED,
     DEMO_STUDY_NAME,
@@ -43,12 +43,12 @@ from imft_desktop.io.synthetic.demo import (
     DemoTargetError,
     build_demo_cohort,
 )
-from imft_desktop.io.synthetic.demo_checks import (
+from imft_desktop.synthetic.demo_checks import (
     call_copy_number,
     check_demo_targets,
     demo_figures,
 )
-from imft_desktop.io.synthetic.demo_files import (
+from imft_desktop.synthetic.demo_files import (
     CASE_SHEET_HEADERS,
     demo_case_rows,
     demo_case_sheet_path,
@@ -56,8 +56,8 @@ from imft_desktop.io.synthetic.demo_files import (
     write_demo_case_sheet,
     write_demo_workbook,
 )
-from imft_desktop.io.synthetic.genome import ARMS, HG38_CHROMOSOMES
-from imft_desktop.io.synthetic.large import (
+from imft_desktop.synthetic.genome import ARMS, HG38_CHROMOSOMES
+from imft_desktop.synthetic.large import (
     EXCEL_MAX_ROWS,
     LARGE_SHAPES,
     WIDE_HEADERS,

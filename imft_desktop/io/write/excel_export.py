@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from imft_desktop.io.atomic import atomic_write_bytes
+from imft_desktop.io.write.atomic import atomic_write_bytes
 
 METHODS_SHEET = "Methods and provenance"
 MAX_COLUMN_WIDTH = 60

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from imft_desktop.io.values import (
+from imft_desktop.io.validation.values import (
     WRAPPERS,
     Parsed,
     Parser,

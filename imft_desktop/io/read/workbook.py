@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from imft_desktop.io.raw import RawWorkbook, UnreadableFile
-from imft_desktop.io.sniff import FAMILY_WORDS, ReadLimits, check_file_size, sniff_bytes
-from imft_desktop.io.text_reader import read_text
-from imft_desktop.io.xlsx_reader import read_spreadsheet
+from imft_desktop.io.read.raw import RawWorkbook, UnreadableFile
+from imft_desktop.io.read.sniff import FAMILY_WORDS, ReadLimits, check_file_size, sniff_bytes
+from imft_desktop.io.read.text_reader import read_text
+from imft_desktop.io.read.xlsx_reader import read_spreadsheet
 from imft_desktop.model.cohort import SourceFile
 from imft_desktop.model.findings import Finding
 from imft_desktop.model.progress import Progress

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from imft_desktop.io.mapping_targets import EXTRA
-from imft_desktop.io.mapping_vocab import (
+from imft_desktop.io.mapping.targets import EXTRA
+from imft_desktop.io.mapping.vocab import (
     FUSION_DRIVERS,
     KNOWN_CLONES,
     KNOWN_GENES,

@@ -57,17 +57,17 @@ from typing import Any
 
 import numpy as np
 
-from imft_desktop.io.mapping_header_rules import assay_named_in
-from imft_desktop.io.mapping_profile import ColumnMapping, MappingProfile
-from imft_desktop.io.mapping_targets import EXTRA, TIME_FIELDS, Target, parse_target
-from imft_desktop.io.mapping_vocab import (
+from imft_desktop.io.mapping.header_rules import assay_named_in
+from imft_desktop.io.mapping.profile import ColumnMapping, MappingProfile
+from imft_desktop.io.mapping.targets import EXTRA, TIME_FIELDS, Target, parse_target
+from imft_desktop.io.mapping.vocab import (
     cell_is_blank,
     cell_is_negative,
     cell_is_not_tested,
     split_list_cell,
 )
-from imft_desktop.io.raw import RawSheet, column_index
-from imft_desktop.io.records import RawColumn, RawTable
+from imft_desktop.io.read.raw import RawSheet, column_index
+from imft_desktop.io.read.records import RawColumn, RawTable
 
 EXTRA_PREFIX = "extra:"
 

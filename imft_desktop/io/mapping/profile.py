@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from imft_desktop import __version__
-from imft_desktop.io.atomic import atomic_write_text
-from imft_desktop.io.mapping_targets import EXTRA, IGNORE, parse_target
-from imft_desktop.io.mapping_vocab import match_key
-from imft_desktop.io.raw import RawSheet, column_index
+from imft_desktop.io.mapping.targets import EXTRA, IGNORE, parse_target
+from imft_desktop.io.mapping.vocab import match_key
+from imft_desktop.io.read.raw import RawSheet, column_index
+from imft_desktop.io.write.atomic import atomic_write_text
 
 #: Version of the profile JSON layout written by this code.
 SCHEMA_VERSION = 1
@@ -263,7 +263,7 @@ class MappingProfile:
         into the letter is never taken for the saved one.  Sheet columns left over are new: kept as
         ``extra`` with the recogniser's suggestion in ``new_columns``.
         """
-        from imft_desktop.io.header_recognition import (
+        from imft_desktop.io.mapping.header_recognition import (
             recognise_column,
             sheet_headers,
         )
@@ -339,7 +339,7 @@ class MappingProfile:
 
 
 def _letter(idx: int) -> str:
-    from imft_desktop.io.raw import column_letter
+    from imft_desktop.io.read.raw import column_letter
 
     return column_letter(idx)
 

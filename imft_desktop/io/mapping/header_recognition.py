@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from imft_desktop.io.mapping_header_rules import Guess, assay_named_in, recognise_header
-from imft_desktop.io.mapping_profile import ColumnMapping, MappingProfile
-from imft_desktop.io.mapping_targets import EXTRA, parse_target
-from imft_desktop.io.mapping_vocab import clean_text
-from imft_desktop.io.raw import RawSheet, column_index, column_letter
+from imft_desktop.io.mapping.header_rules import Guess, assay_named_in, recognise_header
+from imft_desktop.io.mapping.profile import ColumnMapping, MappingProfile
+from imft_desktop.io.mapping.targets import EXTRA, parse_target
+from imft_desktop.io.mapping.vocab import clean_text
+from imft_desktop.io.read.raw import RawSheet, column_index, column_letter
 
 __all__ = [
     "Guess",

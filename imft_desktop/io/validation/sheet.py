@@ -9,7 +9,7 @@ Two jobs that sit between the reader and the validator:
   blank rows inside the table and footnotes under it.
 * ``annotate_structure`` replaces the raw values of cells the reader flagged (error
   values, formulas, merged ranges, display text) with the wrappers of
-  ``imft_desktop.io.values`` so the validator reports them with their coordinates.
+  ``imft_desktop.io.validation.values`` so the validator reports them with their coordinates.
   It works on any ``RawTable`` whose columns carry their source letters, so the
   one-row-per-case path gets the same checks.
 """
@@ -22,11 +22,11 @@ from datetime import date, datetime
 from itertools import zip_longest
 from typing import Any
 
-from imft_desktop.io import codes
-from imft_desktop.io.raw import RawSheet, RawWorkbook, column_index, column_letter
-from imft_desktop.io.records import RawColumn, RawTable
-from imft_desktop.io.validate import GERMLINE_FIELD
-from imft_desktop.io.values import (
+from imft_desktop.io.read.raw import RawSheet, RawWorkbook, column_index, column_letter
+from imft_desktop.io.read.records import RawColumn, RawTable
+from imft_desktop.io.validation import codes
+from imft_desktop.io.validation.tables import GERMLINE_FIELD
+from imft_desktop.io.validation.values import (
     DisplayedNumber,
     ErrorCell,
     FormulaResult,

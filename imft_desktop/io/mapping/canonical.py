@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from imft_desktop.io.mapping_vocab import clean_text
-from imft_desktop.io.raw import RawSheet, RawWorkbook
+from imft_desktop.io.mapping.vocab import clean_text
+from imft_desktop.io.read.raw import RawSheet, RawWorkbook
 from imft_desktop.model.schema import TABLES_BY_SHEET, TableSpec
 
 #: Rows searched for the header of a canonical sheet (a note row above it is tolerated).

@@ -24,7 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from imft_desktop import __version__
-from imft_desktop.io.atomic import atomic_write
+from imft_desktop.io.write.atomic import atomic_write
 from imft_desktop.model.schema import STUDY_KEYS, TABLES, FieldSpec, TableSpec
 from imft_desktop.model.vocab import DEFAULT_FISH_THRESHOLD_PERCENT
 

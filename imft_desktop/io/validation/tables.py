@@ -2,14 +2,14 @@
 
 Both input shapes (canonical template sheets and one-row-per-case sheets) arrive here
 as ``RawTable`` objects, so every rule is written once.  The work is column-wise:
-each column's distinct raw values are parsed once (``imft_desktop.io.values``) and the
+each column's distinct raw values are parsed once (``imft_desktop.io.validation.values``) and the
 results are spread back over the rows.  Findings carry the file, sheet, Excel row,
-column letter, header and raw value, with codes from ``imft_desktop.io.codes``.
+column letter, header and raw value, with codes from ``imft_desktop.io.validation.codes``.
 
 An ERROR keeps its record out of the analysis: the record is stored with
 ``_excluded=True`` and the error codes in ``_reason``.  Nothing is dropped.
 Cross-record and cross-table rules (duplicates, orphans, FISH calls, survival,
-sequencing denominators) live in ``imft_desktop.io.validate_cross``.
+sequencing denominators) live in ``imft_desktop.io.validation.cross``.
 
 Besides the schema's fields and the bookkeeping columns, a frame may carry:
 
@@ -36,10 +36,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from imft_desktop.io import codes
-from imft_desktop.io.records import RawColumn, RawTable
-from imft_desktop.io.value_memo import ParsedColumn, ValueMemo, row_groups, spread_sparse
-from imft_desktop.io.values import (
+from imft_desktop.io.read.records import RawColumn, RawTable
+from imft_desktop.io.validation import codes
+from imft_desktop.io.validation.value_memo import ParsedColumn, ValueMemo, row_groups, spread_sparse
+from imft_desktop.io.validation.values import (
     Note,
     NumberRules,
     Parsed,
@@ -684,7 +684,7 @@ def validate_tables(
         extra structured columns, bookkeeping, ``raw:<field>`` and
         ``missing:<field>`` columns) and every finding, in sheet order.
     """
-    from imft_desktop.io.validate_cross import cross_validate
+    from imft_desktop.io.validation.cross import cross_validate
 
     ctx = context or ValidationContext()
     findings: list[Finding] = []

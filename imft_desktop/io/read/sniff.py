@@ -18,7 +18,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from imft_desktop.io.raw import UnreadableFile
+from imft_desktop.io.read.raw import UnreadableFile
 
 MiB = 1024 * 1024
 

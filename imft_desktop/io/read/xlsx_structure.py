@@ -29,12 +29,12 @@ from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree as SafeET
 
-from imft_desktop.io.raw import CellKey, column_index
-from imft_desktop.io.reader_numfmt import (
+from imft_desktop.io.read.number_formats import (
     changes_display,
     display_renderer,
     format_code,
 )
+from imft_desktop.io.read.raw import CellKey, column_index
 
 
 @dataclass(frozen=True)
