@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from imft_desktop.analysis.alterations import parse_fusion
-from imft_desktop.analysis.frequencies import clopper_pearson
+from imft_desktop.analysis.proportions import clopper_pearson
 from imft_desktop.model.cohort import Cohort
 from imft_desktop.model.vocab import AssayCall, Capability
 

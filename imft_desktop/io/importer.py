@@ -25,13 +25,14 @@ from imft_desktop.io.read.memory import paused_gc
 from imft_desktop.io.read.raw import RawSheet, RawWorkbook, UnreadableFile, column_letter
 from imft_desktop.io.read.records import RawTable
 from imft_desktop.io.validation import codes
+from imft_desktop.io.validation.context import ValidationContext
 from imft_desktop.io.validation.sheet import (
     annotate_structure,
     canonical_tables,
     find_header_row,
     sheet_spec,
 )
-from imft_desktop.io.validation.tables import ValidationContext, validate_tables
+from imft_desktop.io.validation.tables import validate_tables
 from imft_desktop.io.validation.values import parse_id, raw_text
 from imft_desktop.model.cohort import Cohort, ColumnOrigin
 from imft_desktop.model.findings import Finding, FindingList
@@ -170,7 +171,7 @@ def _wide_tables(
     if profile is None:
         profile = mapping.recognise(sheet)
     else:
-        applied = profile.apply_to(sheet)
+        applied = mapping.apply_profile(profile, sheet)
         for col in applied.unmatched:
             findings.append(codes.make(
                 "MAPPING_COLUMN_MISSING", file=file, sheet=sheet.name, column=col.column,

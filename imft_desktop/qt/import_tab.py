@@ -762,7 +762,9 @@ class ImportTab(QWidget):
         result, name = self.result, self.current_sheet_name()
         if self.loaded_profile is None or result is None or name is None or result.canonical:
             return False
-        application = self.loaded_profile.apply_to(result.workbook.sheet(name))
+        from imft_desktop.io.mapping import apply_profile
+
+        application = apply_profile(self.loaded_profile, result.workbook.sheet(name))
         self.profiles[name] = application.profile
         self.mapping_model.set_profile(application.profile)
         self._fit_mapping_columns()

@@ -12,8 +12,9 @@ from scipy import stats
 from imft_desktop.analysis.alterations import alteration_matrix
 from imft_desktop.analysis.concordance import assay_concordance, cohen_kappa
 from imft_desktop.analysis.cooccurrence import cooccurrence, fisher_exact_many
-from imft_desktop.analysis.frequencies import clopper_pearson, frequency_table
+from imft_desktop.analysis.frequencies import frequency_table
 from imft_desktop.analysis.partners import fusion_partners
+from imft_desktop.analysis.proportions import clopper_pearson
 from imft_desktop.model.cohort import Cohort
 
 

@@ -10,6 +10,7 @@ from imft_desktop.io.mapping import (
     SCHEMA_VERSION,
     ColumnMapping,
     MappingProfile,
+    apply_profile,
     recognise,
 )
 from imft_desktop.io.mapping import profile as mapping_profile
@@ -117,7 +118,7 @@ def test_reapply_after_columns_moved_matches_by_header():
         [12.0, "A", "IMT-01", 0, "pos"],
         banner=True,  # and the header is now on row 3
     )
-    app = profile.apply_to(moved)
+    app = apply_profile(profile, moved)
     assert app.profile.header_row == 3
     got = {c.header: (c.column, c.target) for c in app.profile.columns}
     assert got == {
@@ -140,7 +141,7 @@ def test_reapply_reports_renamed_missing_and_new_columns():
         ["Case", "ALK IHC D5F3 result", "PFS (months)", "ROS1 IHC"],
         ["IMT-01", "pos", 12.0, "neg"],
     )
-    app = profile.apply_to(changed)
+    app = apply_profile(profile, changed)
     # B was renamed: found by its letter (header text changed), target kept.
     assert app.matched_by_letter == ["B"]
     b = app.profile.column("B")
@@ -158,7 +159,7 @@ def test_reapply_reports_renamed_missing_and_new_columns():
 def test_letter_fallback_never_steals_a_column_claimed_by_header():
     profile = recognise(_sheet(["Case", "Age", "Sex"], ["A", 1, "F"]))
     # "Age" vanished; its letter B now holds "Sex", which the profile knows by header.
-    app = profile.apply_to(_sheet(["Case", "Sex"], ["A", "F"]))
+    app = apply_profile(profile, _sheet(["Case", "Sex"], ["A", "F"]))
     assert [c.header for c in app.unmatched] == ["Age"]
     assert app.profile.column("B").target == "samples.sex"
 
@@ -199,5 +200,5 @@ def test_saved_layout_1_fixture_keeps_loading(messy_sheet):
     assert profile.event_coding == {"progressed": 1, "censored": 0}
     assert profile.column("C").target == "ihc.call[ALK/D5F3]"
     assert profile.check() == []
-    app = profile.apply_to(messy_sheet)
+    app = apply_profile(profile, messy_sheet)
     assert app.unmatched == [] and app.new_columns == []

@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 from mapping_sheets import MESSY_HEADERS, MESSY_ROWS
 
-from imft_desktop.io.mapping import MappingProfile, recognise, to_raw_tables
+from imft_desktop.io.mapping import MappingProfile, apply_profile, recognise, to_raw_tables
 
 read = pytest.importorskip("imft_desktop.io.read.workbook")
 
@@ -57,7 +57,7 @@ def test_saved_profile_reapplied_to_next_export(tmp_path):
     profile = recognise(read.read_workbook(first).sheet("Cases"))
     profile.save(tmp_path / "p.json")
     saved = MappingProfile.load(tmp_path / "p.json")
-    app = saved.apply_to(read.read_workbook(second).sheet("Cases"))
+    app = apply_profile(saved, read.read_workbook(second).sheet("Cases"))
     assert app.unmatched == [] and app.new_columns == []
     assert len(app.moved) == len(MESSY_HEADERS)  # every column shifted by one
     new = {c.header: c for c in app.profile.columns}

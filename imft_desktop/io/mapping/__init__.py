@@ -2,7 +2,7 @@
 
 Pathologists keep one row per case under their own headers.  This package recognises
 those headers (``recognise``), lets the user confirm a ``MappingProfile`` (saved as
-JSON and re-applied to the next export with ``MappingProfile.apply_to``) and turns the
+JSON and re-applied to the next export with ``apply_profile``) and turns the
 mapped sheet into canonical-shaped ``RawTable`` records (``to_raw_tables``) that the
 importer validates exactly like a filled-in template.
 
@@ -39,6 +39,7 @@ from imft_desktop.io.mapping.profile import (
     MappingProfile,
     ProfileApplication,
 )
+from imft_desktop.io.mapping.reapply import apply_profile
 from imft_desktop.io.mapping.tables import EXTRA_PREFIX, MappingError, to_raw_tables
 from imft_desktop.io.mapping.targets import (
     COMMON_TARGETS,
@@ -62,6 +63,7 @@ __all__ = [
     "MappingProfile",
     "ProfileApplication",
     "Target",
+    "apply_profile",
     "available_targets",
     "canonical_header_row",
     "canonical_sheets",

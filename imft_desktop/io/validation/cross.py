@@ -16,6 +16,7 @@ import pandas as pd
 
 from imft_desktop.io.read.records import RawTable
 from imft_desktop.io.validation import codes
+from imft_desktop.io.validation.context import effective_fish_threshold
 from imft_desktop.io.validation.values import NumberRules, near_key, near_keys, parse_number
 from imft_desktop.model.cohort import RAW_PREFIX
 from imft_desktop.model.findings import Finding
@@ -513,8 +514,6 @@ def _check_reversed_fusions(t: _Table) -> None:
 
 def _check_fish(t: _Table, study: dict[str, str], ctx: Any) -> None:
     """Derive blank FISH calls from % split and threshold; flag contradicting calls."""
-    from imft_desktop.io.validation.tables import effective_fish_threshold
-
     df = t.df
     default = effective_fish_threshold(study, ctx)
     pct = pd.to_numeric(df["percent_split"], errors="coerce")

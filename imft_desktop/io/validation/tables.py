@@ -30,7 +30,7 @@ Besides the schema's fields and the bookkeeping columns, a frame may carry:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -38,6 +38,8 @@ import pandas as pd
 
 from imft_desktop.io.read.records import RawColumn, RawTable
 from imft_desktop.io.validation import codes
+from imft_desktop.io.validation.context import ValidationContext
+from imft_desktop.io.validation.cross import cross_validate
 from imft_desktop.io.validation.value_memo import ParsedColumn, ValueMemo, row_groups, spread_sparse
 from imft_desktop.io.validation.values import (
     Note,
@@ -69,9 +71,8 @@ from imft_desktop.io.validation.values import (
 )
 from imft_desktop.model.cohort import BOOKKEEPING, RAW_PREFIX
 from imft_desktop.model.findings import Finding
-from imft_desktop.model.progress import Progress
 from imft_desktop.model.schema import TABLES, TABLES_BY_NAME, FieldSpec, TableSpec
-from imft_desktop.model.vocab import DEFAULT_FISH_THRESHOLD_PERCENT, AssayCall, CnaEvent, Level
+from imft_desktop.model.vocab import AssayCall, CnaEvent, Level
 
 MISSING_PREFIX = "missing:"
 
@@ -108,46 +109,6 @@ SHAREABLE = frozenset(
 
 #: Extra (non-schema) fields a sheet may carry that the validator understands.
 GERMLINE_FIELD = "germline"
-
-
-@dataclass
-class ValidationContext:
-    """Settings of one validation run.
-
-    Attributes
-    ----------
-    fish_threshold:
-        FISH positivity threshold in % chosen by the user; overrides the Study sheet's.
-    event_mapping:
-        Explicit coding of event columns, e.g. ``{"yes": 1, "no": 0}`` or
-        ``{"1": 0, "2": 1}`` (R's Surv coding); keys compare case-insensitively.
-    include_hidden_rows:
-        When False, records on rows hidden in Excel are stored but excluded.
-    decimal_comma:
-        Accept ``7,5`` as 7.5 (declared by the user).
-    date_system:
-        ``"1900"`` or ``"1904"`` (the workbook's epoch) for serial dates.
-    reported_missing:
-        ``(file, sheet, field)`` of required columns already reported missing by the
-        sheet reader, so they are not reported twice.
-    progress:
-        Receives progress per table and is checked for cancellation.
-    memo:
-        Per-parser memo of parsed distinct values, shared by the columns of one run.
-    columns:
-        Per shared parser, the columns parsed last (reused for a column with the same
-        cells).
-    """
-
-    fish_threshold: float | None = None
-    event_mapping: dict[str, int] | None = None
-    include_hidden_rows: bool = True
-    decimal_comma: bool = False
-    date_system: str = "1900"
-    reported_missing: set[tuple[str, str, str]] = field(default_factory=set)
-    progress: Progress | None = None
-    memo: dict[Any, ValueMemo] = field(default_factory=dict)
-    columns: dict[Any, list[ParsedColumn]] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------------------- parsers
@@ -655,16 +616,6 @@ def _study_dict(frame: pd.DataFrame) -> dict[str, str]:
     return out
 
 
-def effective_fish_threshold(study: dict[str, str], ctx: ValidationContext) -> float:
-    """User's threshold, else the Study sheet's, else 15%."""
-    if ctx.fish_threshold is not None:
-        return float(ctx.fish_threshold)
-    try:
-        return float(study.get("fish_threshold", DEFAULT_FISH_THRESHOLD_PERCENT))
-    except ValueError:
-        return DEFAULT_FISH_THRESHOLD_PERCENT
-
-
 def validate_tables(
     tables: list[RawTable], *, context: ValidationContext | None = None
 ) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
@@ -684,8 +635,6 @@ def validate_tables(
         extra structured columns, bookkeeping, ``raw:<field>`` and
         ``missing:<field>`` columns) and every finding, in sheet order.
     """
-    from imft_desktop.io.validation.cross import cross_validate
-
     ctx = context or ValidationContext()
     findings: list[Finding] = []
     parts: dict[str, list[TableResult]] = {}
