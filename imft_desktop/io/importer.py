@@ -3,12 +3,12 @@
 Two input shapes are accepted:
 
 * the canonical template (one sheet per table: Samples, IHC, FISH, ...), read sheet
-  by sheet (``validate_sheet.canonical_tables``);
+  by sheet (``validation.sheet.canonical_tables``);
 * a one-row-per-case sheet under the user's own headers, shaped by a
   ``MappingProfile`` (recognised automatically or given) through
   ``mapping.to_raw_tables``.
 
-Both end in ``validate.validate_tables``, so every rule applies the same way.  The
+Both end in ``validation.tables.validate_tables``, so every rule applies the same way.  The
 source file is never modified; its SHA-256 is in ``Cohort.sources``.
 """
 

@@ -3,7 +3,7 @@
 Pathologists' sheets carry their own headers ("ALK IHC (D5F3)", "PFS days", "22q",
 "Censored").  ``recognise`` proposes a ``MappingProfile``: it finds the header row
 (skipping title and banner rows), flattens two-level headers ("IHC" merged over "ALK" and
-"ROS1"), and maps each header by vocabulary (``mapping_header_rules``), falling back on
+"ROS1"), and maps each header by vocabulary (``header_rules``), falling back on
 the column's values when the header alone is ambiguous (a column "ALK" holding
 'TPM3-ALK' is a fusion column; one holding '80%' is IHC).  Every proposal carries a
 confidence and a reason; unrecognised columns become ``extra`` with confidence 0.

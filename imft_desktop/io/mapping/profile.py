@@ -37,7 +37,7 @@ class ColumnMapping:
     header:
         Header text as found (two-level headers flattened: "IHC ALK").
     target:
-        Target string (see ``mapping_targets``); ``"extra"`` keeps the column as a
+        Target string (see ``targets``); ``"extra"`` keeps the column as a
         clinical column, ``"ignore"`` drops it.
     confidence:
         0..1; 1 for a user's choice, 0 for an unrecognised header.

@@ -1,6 +1,6 @@
 """Rules across records and tables: identifiers, duplicates, calls, survival, denominators.
 
-Runs after every raw table was parsed on its own (``validate.validate_raw_table``) and
+Runs after every raw table was parsed on its own (``tables.validate_raw_table``) and
 the tables were concatenated.  Detection is vectorised with pandas; only the records
 that break a rule are visited one by one to write their findings.
 """
