@@ -251,7 +251,8 @@ for _cat, _tokens in {
 
 def missing_category(text: str) -> str | None:
     """Missing category of a cleaned text token, or ``None`` if it is a value."""
-    return MISSING_TOKENS.get(text.casefold())
+    # Inner runs of spaces ("not  done") are how a cell was typed, not a new word.
+    return MISSING_TOKENS.get(" ".join(text.casefold().split()))
 
 
 def missing_parsed(raw: str, cat: str) -> Parsed:

@@ -129,6 +129,9 @@ _RULES: tuple[Rule, ...] = (
     Rule("DATE_FROM_SERIAL", I, "Excel day number {value} read as the date {normalised}."),
     # ------------------------------------------------------------------ vocabularies
     Rule("VOCAB_NORMALISED", I, '"{value}" read as "{normalised}".'),
+    Rule("CALL_DASH_NEGATIVE", W,
+         'A dash "{value}" was read as negative; if it means the test was not done, say so '
+         "in the value dictionary."),
     Rule("VOCAB_UNKNOWN", E, '"{value}" is not one of the allowed values.', "Allowed: {detail}."),
     Rule("CALL_FROM_INTENSITY", I,
          'Staining intensity "{value}" read as {normalised}; the intensity is kept.'),
@@ -219,6 +222,9 @@ _RULES: tuple[Rule, ...] = (
          "Copy-number cell holds the number {value}; a '+' or '-' (gain or loss) was "
          "probably lost when Excel stored it as a number.",
          "Format the column as Text and retype, e.g. +7 or -19."),
+    Rule("CNA_REGION_OTHER", E,
+         '"{value}" names another region than its column ({detail}); the call was left out.',
+         "Move it to that region's column, or correct the cell."),
     Rule("CNA_EVENT_CONFLICT", E,
          'Region "{value}" says {detail} but the event column says {normalised}.'),
     Rule("SEGMENT_END_BEFORE_START", E, "Segment ends ({value}) before it starts ({detail})."),

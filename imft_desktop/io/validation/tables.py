@@ -39,6 +39,7 @@ import pandas as pd
 from imft_desktop.io.read.records import RawColumn, RawTable
 from imft_desktop.io.validation import codes
 from imft_desktop.io.validation.context import ValidationContext
+from imft_desktop.io.validation.copy_number import cna_event_parser_for
 from imft_desktop.io.validation.cross import cross_validate
 from imft_desktop.io.validation.value_memo import ParsedColumn, ValueMemo, row_groups, spread_sparse
 from imft_desktop.io.validation.values import (
@@ -174,17 +175,21 @@ def field_parser(rt: RawTable, spec: TableSpec, f: FieldSpec, ctx: ValidationCon
         rules = replace(number_rules(spec, f, ctx), source_unit=str(source_unit))
         return lambda raw: parse_number(raw, rules)
     implied = rt.constants.get("_implied_event")
+    region = rt.constants.get("region")
     if implied and f.name == "event" and spec.name == "cn_calls":
-        return _implied_event_parser(str(implied))
+        return _implied_event_parser(str(implied), str(region or ""))
+    if region and f.name == "event" and spec.name == "cn_calls":
+        return cna_event_parser_for(str(region))
     gene = rt.constants.get("_gene")
     if gene and f.kind == "fusion":
         return _gene_fusion_parser(str(gene))
     return parser_for(spec, f, ctx)
 
 
-def _implied_event_parser(event: str) -> Parser:
+def _implied_event_parser(event: str, region: str) -> Parser:
     """Column "22q loss" with yes/no cells: yes means the header's event, no neutral."""
     implied = parse_cna_event(event).value or event
+    by_word = cna_event_parser_for(region) if region else parse_cna_event
 
     def parse(raw: Any) -> Parsed:
         flag = parse_bool(raw)
@@ -192,7 +197,7 @@ def _implied_event_parser(event: str) -> Parser:
             return Parsed(implied, (Note("VOCAB_NORMALISED", implied),))
         if flag.value is False:
             return Parsed(str(CnaEvent.NEUTRAL), (Note("VOCAB_NORMALISED", "neutral"),))
-        return parse_cna_event(raw)
+        return by_word(raw)
 
     return parse
 
