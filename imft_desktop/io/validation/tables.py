@@ -423,14 +423,19 @@ def _column_findings(
     raw_col: Any,
     exclude: Callable[[int, str], None],
 ) -> list[Finding]:
-    """Findings of one column: errors and warnings per cell in row order, then one INFO
-    finding per normalisation listing its rows."""
+    """Findings of one column: errors and warnings in row order, then one INFO finding
+    per normalisation listing its rows.
+
+    What a parser says about a value it says about every cell holding that value, so a
+    value repeated down the column ("no loss" on 5,000 rows, "neg" -> "negative" on
+    9,000) is one finding listing its rows (``Finding.rows``), as cBioPortal's validator
+    collapses identical messages; each of those cells is still excluded on an error.
+    Cells whose text differs only in spacing or case are different values here (the
+    value dictionary groups them for the user).
+    """
     rows = rt.rows
     code = "ID_MISSING" if kind == "id" else "VALUE_REQUIRED_MISSING"
     info_findings: list[Finding] = []
-    # A normalisation repeated down the column ("neg" -> "negative" on 9,000 rows) is one
-    # INFO finding listing its rows, as cBioPortal's validator collapses identical
-    # messages; errors and warnings stay one finding per cell.
     per_cell: list[tuple[int, int, Finding]] = []
     for v, idxs in groups.items():
         if v not in noted and v not in empty:
@@ -441,10 +446,12 @@ def _column_findings(
             level = codes.level_of(note.code)
             if level is Level.INFO:
                 continue
-            for i in idxs:
-                per_cell.append((i, note_no, _finding_from_note(
-                    note, rt, rows[i], col.letter, col.header, raw_col[i])))
-                if level is Level.ERROR:
+            at = [rows[i] for i in idxs]
+            finding = _finding_from_note(note, rt, at[0], col.letter, col.header, raw_col[idxs[0]])
+            per_cell.append((idxs[0], note_no,
+                             replace(finding, rows=tuple(at)) if len(at) > 1 else finding))
+            if level is Level.ERROR:
+                for i in idxs:
                     exclude(i, note.code)
         if v in empty:
             # Required values: an empty identifier or gene leaves the record unusable.
