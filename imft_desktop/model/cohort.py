@@ -26,6 +26,7 @@ import pandas as pd
 
 from imft_desktop.model.findings import FindingList
 from imft_desktop.model.schema import TABLES, TABLES_BY_NAME
+from imft_desktop.model.value_dictionary import ValueDictionary
 from imft_desktop.model.vocab import (
     ASSAY_CAPABILITIES,
     AssayCall,
@@ -87,6 +88,9 @@ class Cohort:
     extra: pd.DataFrame = field(default_factory=pd.DataFrame)
     mapping_profile: str | None = None
     study: dict[str, str] = field(default_factory=dict)
+    #: One-row-per-case sheets: each distinct value of each mapped column and what the
+    #: program read in it (empty for template workbooks and other tools' files).
+    value_dictionary: ValueDictionary = field(default_factory=ValueDictionary)
 
     def __post_init__(self) -> None:
         for spec in TABLES:

@@ -128,6 +128,8 @@ _RULES: tuple[Rule, ...] = (
     Rule("DATE_INVALID", E, '"{value}" is not a date.'),
     Rule("DATE_FROM_SERIAL", I, "Excel day number {value} read as the date {normalised}."),
     # ------------------------------------------------------------------ vocabularies
+    Rule("VALUE_MEANING_CHOSEN", I,
+         '"{value}" read as "{normalised}", as chosen in the value dictionary (mapping profile).'),
     Rule("VOCAB_NORMALISED", I, '"{value}" read as "{normalised}".'),
     Rule("CALL_DASH_NEGATIVE", W,
          'A dash "{value}" was read as negative; if it means the test was not done, say so '

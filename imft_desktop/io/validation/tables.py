@@ -186,6 +186,20 @@ def field_parser(rt: RawTable, spec: TableSpec, f: FieldSpec, ctx: ValidationCon
     return parser_for(spec, f, ctx)
 
 
+def parse_distinct(
+    rt: RawTable, field_name: str, cells: list[Any], ctx: ValidationContext
+) -> dict[Any, Parsed]:
+    """Each distinct cell of ``cells`` parsed exactly as ``validate_raw_table`` parses
+    field ``field_name`` of ``rt`` (same parser, hints and event coding)."""
+    spec = TABLES_BY_NAME[rt.table]
+    f = spec.field(field_name)
+    if f.kind == "event":
+        coding = rt.constants.get(f"_event_coding:{f.name}") or ctx.event_mapping
+        return _event_results(list(cells), coding)
+    parser = field_parser(rt, spec, f, ctx)
+    return {c: parse_cell(c, parser) for c in dict.fromkeys(cells)}
+
+
 def _implied_event_parser(event: str, region: str) -> Parser:
     """Column "22q loss" with yes/no cells: yes means the header's event, no neutral."""
     implied = parse_cna_event(event).value or event
