@@ -106,3 +106,10 @@ def test_profile_layout_1_still_opens_with_no_meanings() -> None:
     fixture = Path(__file__).parent / "fixtures" / "profile_v1.json"
     profile = MappingProfile.load(fixture)
     assert all(c.value_meanings == {} for c in profile.columns)
+
+
+def test_profile_layout_2_fixture_keeps_its_meanings() -> None:
+    fixture = Path(__file__).parent / "fixtures" / "profile_v2.json"
+    profile = MappingProfile.load(fixture)
+    chosen = {c.header: c.value_meanings for c in profile.columns if c.value_meanings}
+    assert list(chosen.values()) == [{"no loss": "neutral", "pending": "not tested"}]
