@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from imft_desktop.model.text import plural
 from imft_desktop.qt.table_models import CellStyle, DataFrameTableModel, make_proxy
 from imft_desktop.qt.workers import TaskHandle, start_task
 
@@ -60,7 +61,7 @@ BUILD_START_DELAY_MS = 40
 
 MESSAGES = {
     "empty": "No cohort loaded.",
-    "count": "{shown} of {total} samples",
+    "count": "{shown} of {total}",
     "filter": "Filter samples (any column)…",
     "loading": "Preparing the sample table…",
 }
@@ -507,5 +508,6 @@ class SamplesTab(QWidget):
             return
         total = self.model.rowCount()
         self.count_label.setText(
-            MESSAGES["count"].format(shown=self.proxy.rowCount(), total=total)
+            MESSAGES["count"].format(shown=self.proxy.rowCount(),
+                                   total=plural(total, "sample"))
         )
