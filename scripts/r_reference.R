@@ -64,8 +64,17 @@ for (i in 1:8) {
   n1 <- sample(30:75, 1); n2 <- sample(30:75, 1)
   cases[[length(cases) + 1]] <- mw_case(rpois(n1, 14), rpois(n2, 16))
 }
+# the synthetic demo cohort (imft response --measure ..., responders vs non-responders)
+demo <- list(
+  age = list(c(68, 31, 20, 48, 57, 57, 55, 71, 66, 49),
+             c(69, 41, 52, 18, 70, 19, 29, 43, 64, 61, 72, 68, 61, 39)),
+  tumour_cells = list(c(71, 71, 89, 60, 75, 61, 75, 68, 70, 70),
+                      c(72, 73, 76, 69, 73, 75, 59, 69, 80, 62, 65, 74, 63, 75)),
+  cna_burden = list(c(12, 13, 12, 7, 8, 12, 13, 10, 12, 17),
+                    c(29, 38, 31, 28, 36, 29, 30, 27, 33, 30, 29, 23, 23, 30)))
+for (d in demo) cases[[length(cases) + 1]] <- mw_case(d[[1]], d[[2]])
 mw <- do.call(rbind, cases)
-mw <- cbind(case = seq_len(nrow(mw)), mw)
+mw <- cbind(case = c(seq_len(nrow(mw) - length(demo)), paste0("demo_", names(demo))), mw)
 write.csv(mw, file.path(out, "mw_exact_ties.csv"), row.names = FALSE, quote = TRUE)
 
 # ---------------------------------------------------------------- Cox, separated level
