@@ -43,12 +43,14 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QSplitter,
     QTableView,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from imft_desktop.model.findings import Finding
+from imft_desktop.model.value_dictionary import ValueDictionary
 from imft_desktop.model.vocab import Level
 from imft_desktop.qt import error_dialog
 from imft_desktop.qt.import_models import (
@@ -62,6 +64,7 @@ from imft_desktop.qt.import_models import (
     read_for_import,
 )
 from imft_desktop.qt.table_models import RawSheetModel
+from imft_desktop.qt.value_dictionary_view import ValueDictionaryPanel
 from imft_desktop.qt.workers import TaskHandle, start_task
 
 if TYPE_CHECKING:
@@ -83,8 +86,9 @@ MESSAGES = {
     "cancelled_read": "Reading was cancelled. The cohort already loaded is unchanged.",
     "cancelled_import": "The import was cancelled. The cohort already loaded is unchanged.",
     "imported": "Imported: {summary}.",
-    "imported_with_errors": "Imported: {summary}. {n} records have errors and are left "
-    "out of the analysis; they are listed below.",
+    "imported_with_errors": "Imported: {summary}. {n} cells have errors and their records "
+    "are left out of the analysis; they are listed below (values not understood can be "
+    "given a meaning on the Values page).",
     "canonical": "This workbook follows the IMFT template: its sheets are read as they "
     "are (no column mapping needed).",
     "not_canonical": "One row per case: check what each column holds, correct it in the "
@@ -103,6 +107,8 @@ MESSAGES = {
     "no_sheet": "This file has no sheet with data.",
     "hidden_sheet": " (hidden)",
     "sheet_item": "{name} — {rows} rows × {columns} columns{hidden}",
+    "meaning_chosen": "“{value}” in column {column} will be read as {meaning}. Press "
+    "<b>Import</b> to apply; <b>Save profile…</b> keeps the choice for the next sheet.",
 }
 
 #: Choices offered for text files; ``None`` means "as detected".
@@ -316,7 +322,15 @@ class ImportTab(QWidget):
         self.preview_view.horizontalHeader().setDefaultSectionSize(110)
         self.preview_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         play.addWidget(self.preview_view)
-        hsplit.addWidget(preview_box)
+        # The source rows and, after an import, the value dictionary share the pane.
+        self.right_tabs = QTabWidget()
+        self.right_tabs.addTab(preview_box, "Source rows")
+        self.values_panel = ValueDictionaryPanel()
+        self.values_panel.meaning_chosen.connect(self._on_meaning_chosen)
+        self.right_tabs.addTab(self.values_panel, "Values")
+        self.right_tabs.setTabToolTip(
+            1, "Each value of each mapped column, its count and what it is read as")
+        hsplit.addWidget(self.right_tabs)
         hsplit.setStretchFactor(0, 1)
         hsplit.setStretchFactor(1, 1)
         vsplit.addWidget(hsplit)
@@ -640,6 +654,9 @@ class ImportTab(QWidget):
 
     def _show_sheet(self, name: str | None) -> None:
         result = self.result
+        # A dictionary describes one import of one sheet: another sheet starts afresh.
+        self.values_panel.set_dictionary(ValueDictionary(), None)
+        self.right_tabs.setTabText(1, "Values")
         if result is None or name is None:
             self.preview_model.set_sheet(None)
             self.mapping_model.set_profile(None)
@@ -871,10 +888,13 @@ class ImportTab(QWidget):
             return
         self.cohort = cohort
         self.summary_line = outcome.summary_line
+        self._show_values(cohort)
         summary = _html(outcome.summary_line)
+        # One finding may cover many cells ("maybe" on 12 rows): count the cells.
+        cells = sum(len(f.rows) or 1 for f in outcome.findings if f.level is Level.ERROR)
         if errors:
             self._show_banner(
-                MESSAGES["imported_with_errors"].format(summary=summary, n=errors), "warning"
+                MESSAGES["imported_with_errors"].format(summary=summary, n=cells), "warning"
             )
         else:
             self._show_banner(MESSAGES["imported"].format(summary=summary), "ok")
@@ -900,6 +920,19 @@ class ImportTab(QWidget):
         self._set_idle()
         self._show_banner(MESSAGES["cancelled_import"], "warning")
         self.import_cancelled.emit()
+
+    # ------------------------------------------------------------ value dictionary
+    def _show_values(self, cohort: Cohort) -> None:
+        dictionary = cohort.value_dictionary
+        self.values_panel.set_dictionary(dictionary, self.mapping_model.profile)
+        unknown = len(dictionary.unknown())
+        label = f"Values ({unknown} not understood)" if unknown else "Values"
+        self.right_tabs.setTabText(1, label)
+
+    def _on_meaning_chosen(self, letter: str, key: str, token: object) -> None:
+        what = "the program's reading" if token is None else f"“{token}”"
+        self._show_banner(MESSAGES["meaning_chosen"].format(
+            value=_html(key), column=_html(letter), meaning=_html(what)), "info")
 
     # ------------------------------------------------------------ findings
     def _update_level_buttons(self) -> None:

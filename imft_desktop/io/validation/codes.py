@@ -134,7 +134,9 @@ _RULES: tuple[Rule, ...] = (
     Rule("CALL_DASH_NEGATIVE", W,
          'A dash "{value}" was read as negative; if it means the test was not done, say so '
          "in the value dictionary."),
-    Rule("VOCAB_UNKNOWN", E, '"{value}" is not one of the allowed values.', "Allowed: {detail}."),
+    Rule("VOCAB_UNKNOWN", E, '"{value}" is not one of the allowed values.',
+         "Allowed: {detail}; or say what it means in the value dictionary (Values page, "
+         "saved in the mapping profile)."),
     Rule("CALL_FROM_INTENSITY", I,
          'Staining intensity "{value}" read as {normalised}; the intensity is kept.'),
     Rule("CALL_FROM_DESCRIPTION", W,
@@ -146,7 +148,7 @@ _RULES: tuple[Rule, ...] = (
          "(never counted as negative)."),
     Rule("RECIST_NORMALISED", I, 'Response "{value}" read as {normalised}{detail}.'),
     Rule("RECIST_UNKNOWN", E, 'Response "{value}" is not a RECIST 1.1 category.',
-         "Use CR, PR, SD, PD or NE."),
+         "Use CR, PR, SD, PD or NE, or say what it means in the value dictionary."),
     # ------------------------------------------------------------------ identifiers
     Rule("ID_MISSING", E, "Identifier is empty; record left out."),
     Rule("ID_FROM_NUMBER", I, "Identifier stored as a number in Excel; read as \"{normalised}\"."),
