@@ -374,6 +374,8 @@ def value_dictionary(
                 sources = {s for _m, s, _n in parts}
                 source = next((s for s in (UNKNOWN, BUILT_IN) if s in sources), AS_WRITTEN)
                 note = next((n for _m, _s, n in parts if n), "")
+                if cv.kind == "value" and meaning.startswith("missing"):
+                    meaning = "not tested"  # an IHC/FISH measurement not done
             entries.append(ValueEntry(
                 column=cv.letter, header=cv.header, target=cv.target, value=v.value,
                 key=v.key, count=v.count, rows=tuple(v.rows), meaning=meaning,

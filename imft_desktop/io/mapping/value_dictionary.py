@@ -12,10 +12,15 @@ as one entry per column (a PFS column has as many distinct values as patients).
 
 from __future__ import annotations
 
+import itertools
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
+
+import numpy as np
+import pandas as pd
 
 from imft_desktop.io.mapping.meanings import column_kind, meaning_label, value_key
 from imft_desktop.io.mapping.profile import MappingProfile
@@ -77,6 +82,8 @@ def collect_values(sheet: RawSheet, profile: MappingProfile) -> list[ColumnValue
     """Distinct values of every mapped column (identifiers, extra and ignored columns
     are left out), with counts and rows, in sheet column order."""
     excel_rows, data, _blank = data_rows(sheet, profile.header_row)
+    # One C-level transpose of the (ragged) rows, as ``to_raw_tables`` does.
+    by_column = list(itertools.zip_longest(*data)) if data else []
     out: list[ColumnValues] = []
     for m in profile.columns:
         if m.target in (EXTRA, IGNORE):
@@ -97,18 +104,28 @@ def collect_values(sheet: RawSheet, profile: MappingProfile) -> list[ColumnValue
         # Measurements (FISH %, PFS, age) are summarised; in a call, copy-number, event
         # or response column each number is a code ("0", "1") and listed on its own.
         summarise = kind in ("value", "clinical")
-        cells = [row[idx] if idx < len(row) else None for row in data]
-        by_cell: dict[Any, list[int]] = {}
-        for offset, cell in enumerate(cells):
-            try:
-                by_cell.setdefault(cell, []).append(offset)
-            except TypeError:  # an unhashable cell (never produced by the readers)
-                by_cell.setdefault(repr(cell), []).append(offset)
+        cells = by_column[idx] if idx < len(by_column) else (None,) * len(data)
+        codes, uniques = _factorize(cells)
+        skip = None
+        if summarise:
+            # A PFS column has as many distinct numbers as patients: summarise them with
+            # numpy and list only the few texts among them ("6-8", "n.d."); the type test
+            # runs once per distinct value.
+            numeric = np.fromiter(
+                (type(u) in _NUMBER_TYPES or (type(u) is str and bool(_PLAIN_NUMBER.match(u)))
+                 for u in uniques), dtype=bool, count=len(uniques))
+            if numeric.any():
+                skip = np.zeros(len(cells), dtype=bool)
+                known = codes >= 0
+                skip[known] = numeric[codes[known]]
+                at = np.flatnonzero(skip)
+                nums = np.asarray([float(str(u).strip().rstrip("%")) for u in uniques[numeric]])
+                numbers.count = len(at)
+                numbers.rows = [excel_rows[i] for i in at[:MAX_ROWS_KEPT]]
+                low, high = float(nums.min()), float(nums.max())
+        by_cell = _positions(codes, uniques, skip)
         for cell, offsets in by_cell.items():
-            if summarise and _is_number(cell):
-                entry = numbers
-                low, high = min(low, float(cell)), max(high, float(cell))
-            elif summarise and isinstance(cell, (datetime, date, time, timedelta)):
+            if summarise and isinstance(cell, (datetime, date, time, timedelta)):
                 entry = dates
             else:
                 blank = cell_is_blank(cell)
@@ -117,10 +134,10 @@ def collect_values(sheet: RawSheet, profile: MappingProfile) -> list[ColumnValue
                 if entry is None:
                     text = "(blank)" if blank else _display(cell)
                     entry = by_key[key] = DistinctValue(text, key, None if blank else cell)
-            entry.count += len(offsets)
+            entry.count += offsets.count
             room = MAX_ROWS_KEPT - len(entry.rows)
             if room > 0:
-                entry.rows.extend(excel_rows[o] for o in offsets[:room])
+                entry.rows.extend(excel_rows[o] for o in offsets.positions[:room])
         if numbers.count:
             numbers.meaning = (f"numbers from {_num(low)} to {_num(high)}" if low != high
                                else f"the number {_num(low)}")
@@ -167,10 +184,49 @@ def _decide(entry: DistinctValue, chosen: dict[str, str], target: str, kind: str
         entry.parts = [cell]
 
 
-def _is_number(cell: Any) -> bool:
-    if isinstance(cell, bool) or not isinstance(cell, (int, float)):
-        return False
-    return not (isinstance(cell, float) and math.isnan(cell))
+#: Text that is just a number, as typed in a measurement column ("42", "5 %").
+_PLAIN_NUMBER = re.compile(r"^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)\s*%?\s*$")
+#: Cell types summarised as "numbers" in measurement columns (bool is a yes/no).
+_NUMBER_TYPES = frozenset({int, float, np.int64, np.float64})
+
+
+def _factorize(cells: tuple[Any, ...] | list[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (-1 for blank: None/NaN) and distinct values of ``cells``."""
+    values = np.empty(len(cells), dtype=object)
+    values[:] = cells
+    try:
+        return pd.factorize(values, use_na_sentinel=True)
+    except TypeError:  # an unhashable cell (never produced by the readers)
+        return pd.factorize(np.array([repr(c) for c in cells], dtype=object))
+
+
+def _positions(codes: np.ndarray, uniques: np.ndarray,
+               skip: np.ndarray | None = None) -> dict[Any, _Hits]:
+    """Distinct cell (``None`` for blank) -> its positions (the first ``MAX_ROWS_KEPT``)
+    and count, from one stable sort instead of a Python loop over the cells; cells
+    where ``skip`` is true are left out."""
+    shifted = codes + 1  # 0: blank, k: uniques[k - 1]
+    if skip is not None:
+        keep = ~skip
+        order = np.flatnonzero(keep)[np.argsort(shifted[keep], kind="stable")]
+        shifted = shifted[keep]
+    else:
+        order = np.argsort(shifted, kind="stable")
+    counts = np.bincount(shifted, minlength=len(uniques) + 1)
+    starts = np.concatenate(([0], np.cumsum(counts)))
+    out: dict[Any, _Hits] = {}
+    for code in np.flatnonzero(counts).tolist():
+        n = int(counts[code])
+        lo = int(starts[code])
+        kept = order[lo:lo + min(n, MAX_ROWS_KEPT)].tolist()
+        out[None if code == 0 else uniques[code - 1]] = _Hits(kept, n)
+    return out
+
+
+@dataclass
+class _Hits:
+    positions: list[int]
+    count: int
 
 
 def _display(cell: Any) -> str:
