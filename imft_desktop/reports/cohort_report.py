@@ -520,7 +520,40 @@ def _title_page(a: CohortAnalyses, title: str) -> list[Section]:
                             f"{_n(counts.get('info', 0), 'note')}"),
         ("Records kept out of the analysis", f"{excluded} (errors; listed in the program)"),
     ), title="Data checks"))
+    readings = _readings_table(cohort)
+    if readings is not None:
+        out.append(readings)
     return out
+
+
+#: Rows of the "how the sheet was read" table before it is cut (the program lists all).
+_MAX_READINGS = 40
+
+
+def _readings_table(cohort: Any) -> Table | None:
+    """Every warning of the import (an interpretation beyond the literal value, or a
+    value to check) and every meaning chosen in the value dictionary, one row per
+    finding with the cells it covers: a printed result can be traced to how its sheet
+    was read."""
+    from imft_desktop.model.vocab import Level
+
+    shown = [f for f in cohort.findings.sorted()
+             if f.level is Level.WARNING or f.code == "VALUE_MEANING_CHOSEN"]
+    if not shown:
+        return None
+    rows = []
+    for f in shown[:_MAX_READINGS]:
+        rows.append((f.location, f.message, str(len(f.rows) or 1)))
+    notes = ["Warnings are interpretations beyond the literal cell value (a range read as "
+             "its midpoint, a unit assumed, a row read as not a case ...) or values to "
+             "check; chosen meanings come from the value dictionary (mapping profile)."]
+    if len(shown) > _MAX_READINGS:
+        notes.append(f"{len(shown) - _MAX_READINGS} more are listed in the program "
+                     "(Import tab) and in imft validate.")
+    return Table(header=(("Where", "How it was read", "Cells"),), rows=tuple(rows),
+                 align=("left", "left", "right"),
+                 caption="How the sheet was read: warnings and chosen meanings",
+                 notes=tuple(notes))
 
 
 def _frequency_chapter(a: CohortAnalyses) -> list[Section]:

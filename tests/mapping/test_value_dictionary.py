@@ -113,3 +113,19 @@ def test_profile_layout_2_fixture_keeps_its_meanings() -> None:
     profile = MappingProfile.load(fixture)
     chosen = {c.header: c.value_meanings for c in profile.columns if c.value_meanings}
     assert list(chosen.values()) == [{"no loss": "neutral", "pending": "not tested"}]
+
+
+def test_the_report_lists_warnings_and_chosen_meanings(lab_sheet: Path) -> None:
+    from imft_desktop.reports.cohort_report import _readings_table
+
+    sheet = read_workbook(lab_sheet).sheet("Cases")
+    profile = recognise(sheet)
+    cn = next(c for c in profile.columns if c.header == "22q")
+    profile.set_value_meaning(cn.column, "partial", "loss")
+    c = import_file(lab_sheet, ImportOptions(mapping=profile))
+    table = _readings_table(c)
+    assert table is not None
+    texts = [" ".join(r) for r in table.rows]
+    assert any("partial" in t and "value dictionary" in t for t in texts)
+    warnings = [f for f in c.findings if f.level.name == "WARNING"]
+    assert len(table.rows) == len(warnings) + 1
