@@ -152,6 +152,8 @@ class ImportTab(QWidget):
         The user cancelled a read or an import; nothing changed.
     import_failed(str):
         An import failed (exception type name); nothing changed.
+    help_requested(str):
+        The user asked for the guide at an anchor (a finding code's explanation).
     """
 
     title = "Import"
@@ -161,6 +163,7 @@ class ImportTab(QWidget):
     busy_changed = Signal(bool)
     import_cancelled = Signal()
     import_failed = Signal(str)
+    help_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -354,6 +357,13 @@ class ImportTab(QWidget):
         self.findings_filter.setClearButtonEnabled(True)
         self.findings_filter.textChanged.connect(self._on_findings_filter_changed)
         frow.addWidget(self.findings_filter, 1)
+        self.explain_button = QToolButton()
+        self.explain_button.setText("What does this mean?")
+        self.explain_button.setToolTip("Open the user guide at the explanation of the "
+                                       "selected finding's code")
+        self.explain_button.setEnabled(False)
+        self.explain_button.clicked.connect(self._on_explain_clicked)
+        frow.addWidget(self.explain_button)
         flay.addLayout(frow)
         self.findings_model = FindingsModel(self)
         self.findings_view = QTableView()
@@ -953,9 +963,15 @@ class ImportTab(QWidget):
 
     @Slot(QModelIndex, QModelIndex)
     def _on_findings_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.explain_button.setEnabled(current.isValid())
         if not current.isValid():
             return
         self.show_finding(self.findings_model.findings[current.row()])
+
+    def _on_explain_clicked(self) -> None:
+        current = self.findings_view.currentIndex()
+        if current.isValid():
+            self.help_requested.emit(f"code-{self.findings_model.findings[current.row()].code}")
 
     def show_finding(self, finding: Finding) -> bool:
         """Select and scroll to the finding's cell in the preview (switching sheet)."""

@@ -170,6 +170,7 @@ class MainWindow(QMainWindow):
         self.cohort_path: str | None = None
         self._opening: str | None = None
         self._opening_is_demo = False
+        self._help_window: Any = None  # HelpWindow, made on first use
         #: False in batch runs (``--screenshot``): no recent files, no saved geometry.
         self.remember = True
         self.setWindowTitle(APP_NAME)
@@ -192,6 +193,7 @@ class MainWindow(QMainWindow):
 
         self.import_tab.cohort_imported.connect(self._on_import_tab_cohort_imported)
         self.import_tab.file_read.connect(self._on_import_tab_file_read)
+        self.import_tab.help_requested.connect(self.show_help)
         self.import_tab.file_failed.connect(self._on_import_tab_file_failed)
         self.import_tab.import_cancelled.connect(self._on_import_tab_import_ended)
         self.import_tab.import_failed.connect(self._on_import_tab_import_ended)
@@ -251,6 +253,13 @@ class MainWindow(QMainWindow):
         menu.setToolTipsVisible(True)
 
         help_menu = self.menuBar().addMenu("&Help")
+        self.guide_action = QAction("&User Guide", self)
+        self.guide_action.setShortcut(QKeySequence.StandardKey.HelpContents)
+        self.guide_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.guide_action.setToolTip("The manual, offline, with search (F1)")
+        self.guide_action.triggered.connect(lambda: self.show_help())
+        help_menu.addAction(self.guide_action)
+        help_menu.addSeparator()
         self.about_action = QAction("&About IMFT Desktop", self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self._on_about_action)
@@ -512,6 +521,18 @@ class MainWindow(QMainWindow):
             return False
         self.statusBar().showMessage(MESSAGES["template_saved"].format(path=path), 8000)
         return True
+
+    def show_help(self, anchor: str | None = None) -> None:
+        """Open the user guide (one window, raised again when open), at ``anchor``."""
+        from imft_desktop.qt.help_window import HelpWindow
+
+        if self._help_window is None:
+            self._help_window = HelpWindow(self)
+        self._help_window.show()
+        self._help_window.raise_()
+        self._help_window.activateWindow()
+        if anchor:
+            self._help_window.show_anchor(anchor)
 
     @Slot()
     def _on_about_action(self) -> None:
