@@ -171,6 +171,7 @@ class MainWindow(QMainWindow):
         self._opening: str | None = None
         self._opening_is_demo = False
         self._help_window: Any = None  # HelpWindow, made on first use
+        self._tour: Any = None  # the welcome tour while it is open
         #: False in batch runs (``--screenshot``): no recent files, no saved geometry.
         self.remember = True
         self.setWindowTitle(APP_NAME)
@@ -259,6 +260,10 @@ class MainWindow(QMainWindow):
         self.guide_action.setToolTip("The manual, offline, with search (F1)")
         self.guide_action.triggered.connect(lambda: self.show_help())
         help_menu.addAction(self.guide_action)
+        self.tour_action = QAction("&Welcome Tour", self)
+        self.tour_action.setToolTip("Five short pages on how the window works")
+        self.tour_action.triggered.connect(lambda: self.show_tour())
+        help_menu.addAction(self.tour_action)
         help_menu.addSeparator()
         self.about_action = QAction("&About IMFT Desktop", self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
@@ -533,6 +538,21 @@ class MainWindow(QMainWindow):
         self._help_window.activateWindow()
         if anchor:
             self._help_window.show_anchor(anchor)
+
+    def show_tour(self, first_run: bool = False) -> None:
+        """Show the welcome tour; at first run only if the user has not dismissed it."""
+        from imft_desktop.qt.welcome_tour import WelcomeTour
+
+        settings = self.settings
+        if first_run and settings.tour_dismissed():
+            return
+        tour = WelcomeTour(self)
+        tour.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        tour.dont_show.setChecked(settings.tour_dismissed())
+        tour.page_shown.connect(self.tabs.setCurrentIndex)
+        tour.dismissed_for_good.connect(settings.set_tour_dismissed)
+        tour.show()
+        self._tour = tour
 
     @Slot()
     def _on_about_action(self) -> None:

@@ -106,6 +106,14 @@ class AppSettings:
     def set_last_directory(self, path: str) -> None:
         self.qsettings.setValue("recent/directory", path)
 
+    # ------------------------------------------------------------ first-run tour
+    def tour_dismissed(self) -> bool:
+        """True once the user said "Don't show this again" in the welcome tour."""
+        return str(self.qsettings.value("tour/dismissed", "false")).lower() == "true"
+
+    def set_tour_dismissed(self, dismissed: bool) -> None:
+        self.qsettings.setValue("tour/dismissed", "true" if dismissed else "false")
+
     # ------------------------------------------------------------ window
     def window_geometry(self) -> QByteArray | None:
         value = self.qsettings.value("window/geometry")

@@ -57,3 +57,23 @@ def test_f1_opens_the_guide_and_a_finding_opens_its_code(window, qtbot):
     assert window._help_window is not None and window._help_window.isVisible()
     window.import_tab.help_requested.emit("code-VOCAB_UNKNOWN")
     assert window._help_window.isVisible()
+
+
+def test_welcome_tour_pages_show_tabs_and_can_be_dismissed_for_good(window, qtbot):
+    window.show_tour(first_run=True)
+    tour = window._tour
+    assert tour is not None and tour.isVisible()
+    assert tour.position.text() == "1 of 5"
+    tour.next_button.click()
+    assert window.tabs.currentIndex() == 0  # the Import page shows the Import tab
+    tour.next_button.click()
+    assert window.tabs.currentIndex() == 2
+    tour.dont_show.setChecked(True)
+    tour.close()
+    assert window.settings.tour_dismissed()
+    window._tour = None
+    window.show_tour(first_run=True)  # dismissed: not shown again at start-up
+    assert window._tour is None
+    window.tour_action.trigger()  # but Help > Welcome Tour still shows it
+    assert window._tour is not None and window._tour.dont_show.isChecked()
+    window._tour.close()
