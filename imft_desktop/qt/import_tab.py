@@ -63,6 +63,7 @@ from imft_desktop.qt.import_models import (
     import_cohort,
     read_for_import,
 )
+from imft_desktop.qt.settings import AppSettings
 from imft_desktop.qt.table_models import RawSheetModel
 from imft_desktop.qt.value_dictionary_view import ValueDictionaryPanel
 from imft_desktop.qt.workers import TaskHandle, start_task
@@ -766,10 +767,13 @@ class ImportTab(QWidget):
 
     @Slot()
     def _on_load_profile_clicked(self) -> None:
+        settings = AppSettings()
         path, _ = QFileDialog.getOpenFileName(
-            self, "Load mapping profile", "", "Mapping profiles (*.json);;All files (*)"
+            self, "Load mapping profile", settings.last_directory(),
+            "Mapping profiles (*.json);;All files (*)"
         )
         if path:
+            settings.remember_file(path)
             self.load_profile(path)
 
     def load_profile(self, path: str) -> bool:
@@ -814,11 +818,13 @@ class ImportTab(QWidget):
         profile = self.mapping_model.profile
         if profile is None:
             return
+        settings = AppSettings()
         path, _ = QFileDialog.getSaveFileName(
-            self, "Save mapping profile", f"{profile.sheet}-mapping.json",
+            self, "Save mapping profile", settings.beside_last(f"{profile.sheet}-mapping.json"),
             "Mapping profiles (*.json)",
         )
         if path:
+            settings.remember_file(path)
             self.save_profile(path)
 
     def save_profile(self, path: str) -> bool:

@@ -509,9 +509,11 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_template_action(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, "Save a new template", "imft-template.xlsx", "Excel workbook (*.xlsx)"
+            self, "Save a new template", self.settings.beside_last("imft-template.xlsx"),
+            "Excel workbook (*.xlsx)"
         )
         if path:
+            self.settings.remember_file(path)
             self.write_template(path)
 
     def write_template(self, path: str) -> bool:

@@ -94,3 +94,13 @@ def test_a_figure_saves_as_png_300_dpi_svg_and_pdf(qtbot, tmp_path: Path):
     assert pdf.read_bytes()[:5] == b"%PDF-"
     canvas.copy_image()
     assert not QGuiApplication.clipboard().image().isNull()
+
+
+def test_file_dialogs_start_beside_the_last_file(window, tmp_path: Path):
+    folder = tmp_path / "cohorts"
+    folder.mkdir()
+    assert window.settings.beside_last("imft-template.xlsx") == "imft-template.xlsx"
+    window.settings.remember_file(str(folder / "batch1.xlsx"))
+    assert window.settings.beside_last("report.pdf") == str(folder / "report.pdf")
+    window.settings.remember_file(str(tmp_path / "gone" / "x.xlsx"))  # folder since deleted
+    assert window.settings.beside_last("report.pdf") == "report.pdf"
