@@ -198,6 +198,13 @@ class MappingTableModel(QAbstractTableModel):
             and col.confidence < 0.5
         ):
             return QBrush(QColor("#fbefc0"))  # a guess worth checking
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and c == 3
+            and col.is_mapped
+            and col.confidence < 0.5
+        ):
+            return QBrush(QColor("#1a1a1a"))  # dark text on the light cell, any palette
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:

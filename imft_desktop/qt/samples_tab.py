@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from imft_desktop.model.text import plural
-from imft_desktop.qt.table_models import CellStyle, DataFrameTableModel, make_proxy
+from imft_desktop.qt.table_models import DARK_TEXT, CellStyle, DataFrameTableModel, make_proxy
 from imft_desktop.qt.workers import TaskHandle, start_task
 
 if TYPE_CHECKING:
@@ -332,8 +332,7 @@ class SamplesTab(QWidget):
                 f"background:{style.background}; padding:2px 6px; border-radius:3px;"
                 " border:1px solid #c8c8c8;"
             )
-            if style.foreground:
-                css += f"color:{style.foreground};"
+            css += f"color:{style.foreground or DARK_TEXT};"  # readable on any palette
             if style.italic:
                 css += "font-style:italic;"
             if style.bold:

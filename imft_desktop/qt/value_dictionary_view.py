@@ -38,6 +38,7 @@ _SOURCE_WORDS = {"built-in": "vocabulary", CHOSEN: "chosen by you", UNKNOWN: "no
                  "as written": "as written"}
 _UNKNOWN_BRUSH = QBrush(QColor("#fde2e1"))
 _CHOSEN_BRUSH = QBrush(QColor("#e3f0fb"))
+_DARK_TEXT = QBrush(QColor("#1a1a1a"))
 
 
 class ValueDictionaryModel(QAbstractTableModel):
@@ -124,6 +125,8 @@ class ValueDictionaryModel(QAbstractTableModel):
                 return _CHOSEN_BRUSH
             if e.source == UNKNOWN:
                 return _UNKNOWN_BRUSH
+        if role == Qt.ItemDataRole.ForegroundRole and (pending or e.source in (CHOSEN, UNKNOWN)):
+            return _DARK_TEXT  # light background: dark text under any palette
         return None
 
     def _saved_token(self, e: ValueEntry) -> str | None:

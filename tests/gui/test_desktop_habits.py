@@ -104,3 +104,22 @@ def test_file_dialogs_start_beside_the_last_file(window, tmp_path: Path):
     assert window.settings.beside_last("report.pdf") == str(folder / "report.pdf")
     window.settings.remember_file(str(tmp_path / "gone" / "x.xlsx"))  # folder since deleted
     assert window.settings.beside_last("report.pdf") == "report.pdf"
+
+
+def test_styled_cells_keep_dark_text_under_a_dark_palette(demo_window, qtbot):
+    """Call cells have light backgrounds: their text must stay dark whatever the palette."""
+    tab = demo_window.samples_tab
+    qtbot.waitUntil(lambda: tab.is_ready)
+    model = tab.model
+    checked = 0
+    for r in range(min(model.rowCount(), 24)):
+        for c in range(model.columnCount()):
+            index = model.index(r, c)
+            bg = index.data(Qt.ItemDataRole.BackgroundRole)
+            if bg is None:
+                continue
+            fg = index.data(Qt.ItemDataRole.ForegroundRole)
+            assert fg is not None, index.data()
+            assert bg.color().lightness() - fg.color().lightness() > 100
+            checked += 1
+    assert checked > 20
