@@ -61,7 +61,7 @@ from imft_desktop.qt.import_models import (
     ReadResult,
     TargetComboDelegate,
     import_cohort,
-    read_for_import,
+    read_or_import,
 )
 from imft_desktop.qt.settings import AppSettings
 from imft_desktop.qt.table_models import RawSheetModel
@@ -108,6 +108,8 @@ MESSAGES = {
     "no_sheet": "This file has no sheet with data.",
     "hidden_sheet": " (hidden)",
     "sheet_item": "{name} — {rows} rows × {columns} columns{hidden}",
+    "interop": "Read as {kind}: a layout of its own, imported as the command line does "
+    "(no column mapping).",
     "meaning_chosen": "“{value}” in column {column} will be read as {meaning}. Press "
     "<b>Import</b> to apply; <b>Save profile…</b> keeps the choice for the next sheet.",
 }
@@ -563,7 +565,7 @@ class ImportTab(QWidget):
             self.delimiter_combo.setCurrentIndex(0)
         self._set_busy(MESSAGES["reading"].format(name=name))
         self._start(
-            read_for_import,
+            read_or_import,
             path,
             encoding=encoding,
             delimiter=delimiter,
@@ -583,7 +585,10 @@ class ImportTab(QWidget):
             delimiter=self.delimiter_combo.currentData(),
         )
 
-    def _on_read_finished(self, result: ReadResult) -> None:
+    def _on_read_finished(self, result: ReadResult | ImportOutcome) -> None:
+        if isinstance(result, ImportOutcome):
+            self._on_interop_imported(result)
+            return
         self._set_idle()
         self.result = result
         self.profiles = {}
@@ -633,6 +638,31 @@ class ImportTab(QWidget):
         self.file_read.emit(result.path)
         if self._auto_import and result.first_sheet is not None:
             self.start_import()
+
+    def _on_interop_imported(self, outcome: ImportOutcome) -> None:
+        """A MAF, SEG or cBioPortal study: imported as the command line imports it; the
+        mapping pane lists what was read instead of columns to map."""
+        self.result = None
+        self.profiles = {}
+        path = self.last_path or ""
+        self.file_label.setText(path)
+        self.file_label.setToolTip(path)
+        self.text_options.setVisible(False)
+        self.sheet_combo.blockSignals(True)
+        self.sheet_combo.clear()
+        self.sheet_combo.blockSignals(False)
+        self.preview_model.set_sheet(None)
+        cohort = outcome.cohort
+        rows = [(table, len(cohort.table(table, include_excluded=True)), "read as is")
+                for table in cohort.tables if len(cohort.table(table, include_excluded=True))]
+        self.mapping_model.set_canonical(rows)
+        self.header_row_label.setVisible(False)
+        self.header_row_spin.setVisible(False)
+        self.mapping_note.setText(MESSAGES["interop"].format(kind=_html(_interop_kind(path))))
+        self.unmapped_label.setText("")
+        self.file_read.emit(path)
+        self._on_import_finished(outcome)
+        self._update_buttons()
 
     def _on_read_failed(self, path: str, exc: BaseException) -> None:
         from imft_desktop.io.read.raw import UnreadableFile
@@ -1017,6 +1047,13 @@ class ImportTab(QWidget):
 
     def preview_sheet(self) -> RawSheet | None:
         return self.preview_model.sheet
+
+
+def _interop_kind(path: str) -> str:
+    from imft_desktop.io.interop import detect
+
+    kinds = {"maf": "a MAF file", "seg": "a SEG file", "cbioportal": "a cBioPortal study folder"}
+    return kinds.get(detect(path) or "", "another tool's file")
 
 
 def _copy_profile(profile: MappingProfile) -> MappingProfile:

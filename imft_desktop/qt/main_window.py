@@ -48,7 +48,11 @@ TEMPLATE_MODULE = "imft_desktop.io.write.template"
 DEMO_FILE = "demo_cohort_synthetic.xlsx"
 
 OPEN_FILTER = (
+    "Cohort files (*.xlsx *.xlsm *.xlsb *.xls *.ods *.csv *.tsv *.txt *.maf *.maf.gz *.seg "
+    "*.seg.txt *.seg.gz *.cbs);;"
     "Spreadsheets and text tables (*.xlsx *.xlsm *.xlsb *.xls *.ods *.csv *.tsv *.txt);;"
+    "Mutations (MAF) (*.maf *.maf.gz *.maf.txt);;"
+    "Copy-number segments (SEG) (*.seg *.seg.txt *.seg.gz *.cbs *.cbs.gz);;"
     "All files (*)"
 )
 
@@ -211,6 +215,10 @@ class MainWindow(QMainWindow):
         self.open_action.setShortcut(QKeySequence.StandardKey.Open)
         self.open_action.triggered.connect(self._on_open_action)
         menu.addAction(self.open_action)
+        self.open_folder_action = QAction("Open &Folder…", self)
+        self.open_folder_action.setToolTip("Open a cBioPortal study folder")
+        self.open_folder_action.triggered.connect(self._on_open_folder_action)
+        menu.addAction(self.open_folder_action)
         self.recent_menu = QMenu("Open &Recent", self)
         self.recent_menu.aboutToShow.connect(self._rebuild_recent_menu)
         menu.addMenu(self.recent_menu)
@@ -388,9 +396,17 @@ class MainWindow(QMainWindow):
             self.settings.set_last_directory(str(Path(path).parent))
             self.open_path(path)
 
+    @Slot()
+    def _on_open_folder_action(self) -> None:
+        start = self.settings.last_directory()
+        path = QFileDialog.getExistingDirectory(self, "Open a cBioPortal study folder", start)
+        if path:
+            self.settings.set_last_directory(str(Path(path).parent))
+            self.open_path(path)
+
     @Slot(str)
     def _on_import_tab_file_read(self, path: str) -> None:
-        if self.remember and not self._opening_is_demo and Path(path).is_file():
+        if self.remember and not self._opening_is_demo and Path(path).exists():
             self.settings.add_recent_file(path)
         if self.import_tab.result is not None and self.import_tab.result.first_sheet is None:
             self.statusBar().clearMessage()
@@ -501,7 +517,8 @@ class MainWindow(QMainWindow):
         if not mime.hasUrls():
             return None
         for url in mime.urls():
-            if url.isLocalFile() and Path(url.toLocalFile()).is_file():
+            # a file, or a folder (a cBioPortal study is a folder of files)
+            if url.isLocalFile() and Path(url.toLocalFile()).exists():
                 return url.toLocalFile()
         return None
 
