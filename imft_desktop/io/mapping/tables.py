@@ -64,10 +64,12 @@ from imft_desktop.io.mapping.vocab import (
     cell_is_blank,
     cell_is_negative,
     cell_is_not_tested,
+    not_tested_status,
     split_list_cell,
 )
 from imft_desktop.io.read.raw import RawSheet, column_index
 from imft_desktop.io.read.records import RawColumn, RawTable
+from imft_desktop.model.vocab import ASSAY_CAPABILITIES, Capability, SequencingAssay
 
 EXTRA_PREFIX = "extra:"
 
@@ -151,6 +153,7 @@ def to_raw_tables(sheet: RawSheet, profile: MappingProfile, file: str) -> list[R
     sample_col, patient_col = _id_columns(cols)
     out: list[RawTable] = []
     all_rows = list(range(len(rows)))
+    unknown = _unknown_cells(sheet, rows, cols)
 
     # ---- samples
     samples = table("samples", all_rows)
@@ -220,6 +223,9 @@ def to_raw_tables(sheet: RawSheet, profile: MappingProfile, file: str) -> list[R
                 groups.setdefault(c.target.params, []).append(c)
         for params, members in groups.items():
             keep = _rows_with_any(members, all_rows)
+            hidden_unknown = [i for c in members for i in unknown.get(c.letter, ())]
+            if hidden_unknown:  # a formula never calculated reads as blank: report it
+                keep = sorted(set(keep).union(hidden_unknown))
             t = table(table_name, keep)
             t.columns["sample_id"] = _column("sample_id", sample_col, keep)
             for c in members:
@@ -233,16 +239,16 @@ def to_raw_tables(sheet: RawSheet, profile: MappingProfile, file: str) -> list[R
     # ---- fusions, variants, cn_calls (one table per column)
     for c in cols:
         if c.target.table == "fusions":
-            out.append(_result_table(table, sample_col, c, all_rows, "fusion"))
+            out.append(_result_table(table, sample_col, c, unknown, "fusion"))
         elif c.target.table == "variants":
-            out.append(_result_table(table, sample_col, c, all_rows, "protein_change"))
+            out.append(_result_table(table, sample_col, c, unknown, "protein_change"))
     for c in cols:
         if c.target.table != "cn_calls":
             continue
         if c.target.field == "list":
-            out.append(_cn_list_table(table, sample_col, c, all_rows))
+            out.append(_cn_list_table(table, sample_col, c, unknown))
             continue
-        keep = _rows_where([c], _tested_cell, len(all_rows))
+        keep = _without(_rows_where([c], _tested_cell, len(all_rows)), unknown.get(c.letter))
         t = table("cn_calls", keep)
         t.columns["sample_id"] = _column("sample_id", sample_col, keep)
         t.columns["event"] = _column("event", c, keep)
@@ -254,7 +260,7 @@ def to_raw_tables(sheet: RawSheet, profile: MappingProfile, file: str) -> list[R
         out.append(t)
 
     # ---- sequencing
-    out.extend(_sequencing_tables(table, sample_col, cols, all_rows))
+    out.extend(_sequencing_tables(table, sample_col, cols, all_rows, unknown))
     return out
 
 
@@ -280,6 +286,31 @@ def _data_rows(sheet: RawSheet, header_row: int) -> tuple[list[int], list[list[A
         else:
             pending_blank += 1
     return rows, data, blank
+
+
+def _unknown_cells(sheet: RawSheet, rows: list[int], cols: list[_Col]) -> dict[str, list[int]]:
+    """Per column letter, the data rows (indices) whose cell is an error ("#N/A") or a
+    formula never calculated: their value is unknown, so the case is not tested for
+    that column and the cell is reported (the reader's small dictionaries are walked,
+    never every cell)."""
+    cells = [*sheet.error_cells, *sheet.formula_without_value]
+    if not cells:
+        return {}
+    pos = {r: i for i, r in enumerate(rows)}
+    # an uncalculated formula reads as blank, so its row may not be a data row yet
+    by_idx: dict[int, list[int]] = {}
+    for r, j in cells:
+        if r in pos:
+            by_idx.setdefault(j, []).append(pos[r])
+    return {c.letter: sorted(by_idx[c.idx]) for c in cols if c.idx in by_idx}
+
+
+def _without(keep: list[int], skip: list[int] | None) -> list[int]:
+    """``keep`` without the indices in ``skip`` (order kept)."""
+    if not skip:
+        return keep
+    drop = set(skip)
+    return [i for i in keep if i not in drop]
 
 
 def _id_columns(cols: list[_Col]) -> tuple[_Col, _Col | None]:
@@ -376,10 +407,12 @@ def _parts(value: Any) -> list[Any]:
     return [value]
 
 
-def _result_table(table: Any, sample_col: _Col, c: _Col, all_rows: list[int],
+def _result_table(table: Any, sample_col: _Col, c: _Col, unknown: dict[str, list[int]],
                   field: str) -> RawTable:
-    """fusions / variants: one record per finding in each cell of column ``c``."""
-    keep, found = _split_results(c.values)
+    """fusions / variants: one record per finding in each cell of column ``c``
+    (error cells and uncalculated formulas are reported through the column's test scope
+    instead, see ``_scope_table``)."""
+    keep, found = _split_results(c.values, unknown.get(c.letter))
     t: RawTable = table(c.target.table, keep)
     t.columns["sample_id"] = _column("sample_id", sample_col, keep)
     t.columns[field] = RawColumn(field=field, letter=c.letter, header=c.header, values=found)
@@ -395,10 +428,11 @@ def _result_table(table: Any, sample_col: _Col, c: _Col, all_rows: list[int],
     return t
 
 
-def _split_results(values: list[Any]) -> tuple[list[int], list[Any]]:
+def _split_results(values: list[Any], skip: list[int] | None = None
+                   ) -> tuple[list[int], list[Any]]:
     """Rows holding findings and the findings, one per item of a list cell; decided and
-    split once per distinct value, rows found with numpy."""
-    rows = np.flatnonzero(_flags(values, _is_result)).tolist()
+    split once per distinct value, rows found with numpy; rows in ``skip`` left out."""
+    rows = _without(np.flatnonzero(_flags(values, _is_result)).tolist(), skip)
     parts: dict[Any, list[Any]] = {}
     keep: list[int] = []
     found: list[Any] = []
@@ -416,8 +450,9 @@ def _split_results(values: list[Any]) -> tuple[list[int], list[Any]]:
     return keep, found
 
 
-def _cn_list_table(table: Any, sample_col: _Col, c: _Col, all_rows: list[int]) -> RawTable:
-    keep, tokens = _split_results(c.values)
+def _cn_list_table(table: Any, sample_col: _Col, c: _Col,
+                   unknown: dict[str, list[int]]) -> RawTable:
+    keep, tokens = _split_results(c.values, unknown.get(c.letter))
     t: RawTable = table("cn_calls", keep)
     t.columns["sample_id"] = _column("sample_id", sample_col, keep)
     t.columns["region"] = RawColumn("region", c.letter, c.header, list(tokens))
@@ -429,13 +464,15 @@ def _cn_list_table(table: Any, sample_col: _Col, c: _Col, all_rows: list[int]) -
 
 
 def _sequencing_tables(table: Any, sample_col: _Col, cols: list[_Col],
-                       all_rows: list[int]) -> list[RawTable]:
+                       all_rows: list[int], unknown: dict[str, list[int]]) -> list[RawTable]:
+    """Sequencing rows: from each mapped status column, then *scoped* rows for each
+    fusion, mutation and copy-number column (see ``_scope_table``)."""
     out: list[RawTable] = []
-    status_assays = set()
+    status_cols: list[tuple[str, _Col]] = []
     for c in cols:
         if c.target.table == "sequencing":
             assay = c.target.params[0]
-            status_assays.add(assay)
+            status_cols.append((assay, c))
             keep = _rows_with_any([c], all_rows)
             t: RawTable = table("sequencing", keep)
             t.columns["sample_id"] = _column("sample_id", sample_col, keep)
@@ -444,41 +481,109 @@ def _sequencing_tables(table: Any, sample_col: _Col, cols: list[_Col],
             t.record_column = c.letter
             t.constant_origin = c.origin()
             out.append(t)
-
-    derived = [c for c in cols if c.target.table in ("fusions", "variants", "cn_calls")]
-    if not derived:
-        return out
-    named: dict[str, list[_Col]] = {}
-    unnamed: list[_Col] = []
-    for c in derived:
-        named_assay = assay_named_in(c.header)
-        if named_assay:
-            named.setdefault(named_assay, []).append(c)
-        else:
-            unnamed.append(c)
-    if status_assays:
-        # A mapped status column covers the columns that name no assay (and its own).
-        groups = {a: cs for a, cs in named.items() if a not in status_assays}
-        assumed = ""
-    else:
-        groups = dict(named)
-        if unnamed:
-            main = max(groups, key=lambda a: len(groups[a])) if groups else "WGS"
-            groups.setdefault(main, []).extend(unnamed)
-            assumed = main
-        else:
-            assumed = ""
-    for assay, members in groups.items():
-        keep = _rows_where(members, _tested_cell, len(all_rows))
-        t = table("sequencing", keep)
-        t.columns["sample_id"] = _column("sample_id", sample_col, keep)
-        t.constants.update({"assay": assay, "status": "done", "_inferred": True})
-        letters = ", ".join(f"{c.letter} ({c.header})" for c in members)
-        why = (f"inferred: a sample counts as sequenced ({assay}) when any of columns "
-               f"{letters} holds a result or a tested-negative word; no 'sequencing done' "
-               "column was mapped")
-        if assay == assumed and not any(assay_named_in(c.header) for c in members):
-            why += f"; assay {assay} assumed (no header names one)"
-        t.constant_origin = why
-        out.append(t)
+    for c in cols:
+        if c.target.table not in _SCOPE_CAPABILITY:
+            continue
+        named = assay_named_in(c.header)
+        capability = _SCOPE_CAPABILITY[c.target.table]
+        covering: list[tuple[str | None, _Col | None]] = [
+            (a, sc) for a, sc in status_cols
+            if (a == named if named else _assay_detects(a, capability))]
+        for scope_assay, status_col in covering or [(named, None)]:
+            t = _scope_table(table, sample_col, c, scope_assay, status_col,
+                             unknown.get(c.letter, []))
+            if t.rows or status_col is None:  # no exceptions to a status column: no rows
+                out.append(t)
     return out
+
+
+#: What a result column reports, by the table it feeds.
+_SCOPE_CAPABILITY = {"fusions": "fusion", "variants": "mutation", "cn_calls": "copy number"}
+
+
+def _assay_detects(assay: str, capability: str) -> bool:
+    """Whether ``assay`` (a name of ``SequencingAssay``) can detect ``capability``."""
+    try:
+        return Capability(capability) in ASSAY_CAPABILITIES[SequencingAssay(assay)]
+    except ValueError:
+        return False
+
+
+def _scope_table(table: Any, sample_col: _Col, c: _Col, assay: str | None,
+                 status_col: _Col | None, unknown_rows: list[int]) -> RawTable:
+    """Who column ``c`` tested, as sequencing rows scoped by ``capability`` and
+    ``target`` (the gene or region of the column; blank for a "Fusion" column of any
+    gene), from which ``Cohort.tested_for`` takes this column's denominator.
+
+    Without a status column: one row per case with a cell: a readable cell (a result or
+    a tested-negative word) is ``done``; blank cells make no row (not tested).  Under
+    the sheet's status column of the assay (``status_col``, "WGS done"), which says who
+    was tested (a blank result cell there means nothing found): rows for the exceptions
+    only.  Either way a not-tested word ("not done", "QNS", "failed") makes a ``not
+    done`` / ``failed`` row, and an error cell or an uncalculated formula a row with its
+    raw value, which the validator reports and leaves out.
+    """
+    codes = _status_codes(c.values)
+    # Under a status column only the exceptions are rows: the status column's own rows
+    # say who was tested (a 10k-case sheet with 20 result columns stays 10k rows).
+    rows_mask = codes > 0 if status_col is None else codes >= 2
+    if unknown_rows:
+        rows_mask[unknown_rows] = True
+    statuses = _STATUS_NAMES[codes]  # object array: "", done, not done, failed
+    if unknown_rows:  # the raw error / formula, reported by the validator
+        raw = np.empty(len(unknown_rows), dtype=object)
+        raw[:] = [c.values[i] for i in unknown_rows]
+        statuses[unknown_rows] = raw
+    keep = np.flatnonzero(rows_mask).tolist()
+    statuses = statuses[rows_mask].tolist()
+    t: RawTable = table("sequencing", keep)
+    t.columns["sample_id"] = _column("sample_id", sample_col, keep)
+    t.columns["status"] = RawColumn("status", c.letter, c.header, statuses)
+    capability = _SCOPE_CAPABILITY[c.target.table]
+    target = c.target.params[0] if c.target.params and c.target.field != "list" else ""
+    t.constants.update({"assay": assay or str(SequencingAssay.NOT_STATED),
+                        "capability": capability, "target": target})
+    t.record_column = c.letter
+    t.constant_origin = c.origin()
+    what = f"{_target_text(target)} {capability}" if target else capability
+    if status_col is not None:
+        rule = (f"the {assay} column {status_col.letter} ({status_col.header}) says who was "
+                "tested, except where this column's cell says not done, failed, ... or is "
+                "unreadable")
+    else:
+        rule = ("the cases whose cell holds a result or a tested-negative word; blank, "
+                "not-tested (not done, failed, ...) and unreadable cells are not tested; "
+                + (f"assay {assay}, named in the header" if assay
+                   else "assay not stated in the sheet (none assumed)"))
+    # The validator notes the rule once per column (SEQUENCING_INFERRED).
+    t.constants["_inferred"] = (
+        f"from column {c.letter} ({c.header}), tested for {what}: {rule}")
+    return t
+
+
+#: Status by code: 0 blank (no row), 1 done, 2 not done, 3 failed.
+_STATUS_NAMES = np.array(["", "done", "not done", "failed"], dtype=object)
+_STATUS_CODE = {"": 0, "done": 1, "not done": 2, "failed": 3}
+
+
+def _status_codes(values: list[Any]) -> np.ndarray:
+    """Per cell, the code of the status it implies (``_STATUS_NAMES``), decided once
+    per distinct value and spread with a C-level map."""
+    try:
+        per_value = {v: _STATUS_CODE[_cell_status(v)] for v in dict.fromkeys(values)}
+        found = map(per_value.__getitem__, values)
+    except TypeError:  # an unhashable cell (never produced by the readers)
+        found = (_STATUS_CODE[_cell_status(v)] for v in values)
+    return np.fromiter(found, dtype=np.int8, count=len(values))
+
+
+def _target_text(target: str) -> str:
+    """A gene in upper case, a region as written."""
+    return target if target[:1].isdigit() else target.upper()
+
+
+def _cell_status(value: Any) -> str:
+    """Sequencing status a result cell implies: "" (blank), done, not done or failed."""
+    if cell_is_blank(value):
+        return ""
+    return not_tested_status(value) or "done"
