@@ -571,7 +571,7 @@ def _status_codes(values: list[Any]) -> np.ndarray:
     per distinct value and spread with a C-level map."""
     try:
         per_value = {v: _STATUS_CODE[_cell_status(v)] for v in dict.fromkeys(values)}
-        found = map(per_value.__getitem__, values)
+        found: Iterable[int] = map(per_value.__getitem__, values)
     except TypeError:  # an unhashable cell (never produced by the readers)
         found = (_STATUS_CODE[_cell_status(v)] for v in values)
     return np.fromiter(found, dtype=np.int8, count=len(values))
