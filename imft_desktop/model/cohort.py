@@ -34,6 +34,14 @@ from imft_desktop.model.vocab import (
     SequencingAssay,
 )
 
+#: The result table of each capability and its gene / region field (fusions: the
+#: driver is known only after parsing, so any unreadable fusion counts).
+_RESULT_TABLES: dict[Capability, tuple[str, str | None]] = {
+    Capability.FUSION: ("fusions", None),
+    Capability.MUTATION: ("variants", "gene"),
+    Capability.COPY_NUMBER: ("cn_calls", "region"),
+}
+
 BOOKKEEPING = ("_source", "_sheet", "_row", "_column", "_excluded", "_reason")
 RAW_PREFIX = "raw:"
 
@@ -250,6 +258,28 @@ class Cohort:
         return set(cache[key])
 
     def _tested_for(self, cap: Capability, target: str | None) -> set[str]:
+        tested = self._tested_by_rows(cap, target)
+        return tested - self._unreadable(cap, target) if tested else tested
+
+    def _unreadable(self, cap: Capability, target: str | None) -> set[str]:
+        """Samples whose only result records for ``cap`` (of ``target``) were left out by
+        an error (an unknown value): what they hold is not known, so they are not in
+        the denominator either (never counted as negative)."""
+        table, key = _RESULT_TABLES[cap]
+        df = self.tables[table]
+        if df.empty or not df["_excluded"].astype(bool).any():
+            return set()
+        if key is not None and target is not None and key in df.columns:
+            wanted = {target}
+            if cap is Capability.COPY_NUMBER:
+                wanted |= _related_regions(target)
+            names = df[key].astype(object).where(df[key].notna(), "").astype(str)
+            df = df.loc[names.str.strip().str.casefold().isin(wanted).to_numpy()]
+        bad = df["_excluded"].astype(bool).to_numpy()
+        ids = df["sample_id"].astype(str).to_numpy()
+        return set(ids[bad]) - set(ids[~bad])
+
+    def _tested_by_rows(self, cap: Capability, target: str | None) -> set[str]:
         seq = self._sequencing_scope()
         if seq.empty:
             return set()
@@ -278,6 +308,22 @@ class Cohort:
         if seq.empty or not self._covers(seq, cap, target).any():
             return None
         return self.tested_for(cap, target)
+
+    def scoped_targets(self, capability: Capability | str) -> list[str]:
+        """Genes or regions that scoped sequencing rows name for ``capability`` (the
+        "PIK3CA" and "TP53" columns of a sheet), as written in the sheet, sorted."""
+        seq = self._sequencing_scope()
+        if seq.empty:
+            return []
+        rows = seq.loc[seq["capability"].eq(str(Capability(capability)))
+                       & seq["target"].ne(""), "target"]
+        return sorted({_target_text(t) for t in rows})
+
+    def untested_targets(self, capability: Capability | str, sample_id: str) -> list[str]:
+        """Of ``scoped_targets(capability)``, those ``sample_id`` was not tested for
+        (a case whose PIK3CA cell says "failed" but whose TP53 cell is readable)."""
+        return [t for t in self.scoped_targets(capability)
+                if sample_id not in self.tested_for(capability, t)]
 
     @staticmethod
     def _covers(seq: pd.DataFrame, cap: Capability, target: str | None) -> pd.Series:
