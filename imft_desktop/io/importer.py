@@ -142,6 +142,50 @@ def _choose_sheet(workbook: RawWorkbook, name: str | None) -> RawSheet:
     raise UnreadableFile("SHEET_NO_DATA", "No sheet with data was found in this file.")
 
 
+def _case_sheet(workbook: RawWorkbook) -> tuple[RawSheet, MappingProfile, list[str]]:
+    """The sheet that holds the cases, its recognised mapping and the sheets with data
+    before it that were passed over (a README or notes sheet first).
+
+    The first visible sheet with data wins when its headers give a case ID column and at
+    least one result or outcome column; otherwise the sheet scoring best on (ID column,
+    recognised columns, data rows).  One sheet: no choice, nothing recognised twice.
+    """
+    from imft_desktop.io import mapping
+
+    candidates = [s for s in workbook.sheets if not s.hidden and _has_data(s)]
+    if len(candidates) <= 1:
+        sheet = _choose_sheet(workbook, None)
+        return sheet, mapping.recognise(sheet), []
+    best: tuple[tuple[int, int, int], int, RawSheet, MappingProfile] | None = None
+    for i, sheet in enumerate(candidates):
+        profile = mapping.recognise(sheet)
+        score = _case_sheet_score(sheet, profile)
+        if i == 0 and score[0] and score[1] >= 1:
+            return sheet, profile, []
+        if best is None or score > best[0]:
+            best = (score, i, sheet, profile)
+    assert best is not None
+    _score, i, sheet, profile = best
+    return sheet, profile, [s.name for s in candidates[:i]]
+
+
+def _case_sheet_score(sheet: RawSheet, profile: MappingProfile) -> tuple[int, int, int]:
+    """(has an ID column, columns recognised as results or outcomes, data rows)."""
+    has_id = int(not profile.check())
+    results = sum(1 for c in profile.columns if c.is_mapped and c.target.split(".")[0]
+                  not in ("samples", "extra", "ignore"))
+    return has_id, results, sheet.data_row_count(profile.header_row)
+
+
+def _case_sheet_reason(profile: MappingProfile) -> str:
+    """Why a sheet was taken as the cases, in words."""
+    ids = [c.header for c in profile.columns if c.target in (
+        "samples.sample_id", "samples.patient_id", "outcomes.patient_id")]
+    n = sum(1 for c in profile.columns if c.is_mapped)
+    return (f'case ID column "{ids[0]}" and {n} recognised columns' if ids
+            else f"{n} recognised columns")
+
+
 def _is_canonical(workbook: RawWorkbook) -> bool:
     """Template layout: the mapping module's test, or (more lenient, so a template
     sheet with a missing column is reported rather than re-read as one row per case)
@@ -165,9 +209,17 @@ def _wide_tables(
     from imft_desktop.io import mapping
 
     file = workbook.source.name
-    sheet = _choose_sheet(workbook, options.sheet)
     findings: list[Finding] = []
     profile = options.mapping
+    if options.sheet is None and profile is None:
+        sheet, profile, skipped = _case_sheet(workbook)
+        if skipped:
+            findings.append(codes.make(
+                "SHEET_CHOSEN", file=file, sheet=sheet.name, row=profile.header_row,
+                value=", ".join(f'"{s}"' for s in skipped),
+                detail=_case_sheet_reason(profile)))
+    else:
+        sheet = _choose_sheet(workbook, options.sheet)
     if profile is None:
         profile = mapping.recognise(sheet)
     else:
@@ -183,6 +235,7 @@ def _wide_tables(
         findings.append(codes.make(
             "MAPPING_UNUSABLE", file=file, sheet=sheet.name, detail="; ".join(exc.problems)))
         return [], findings, getattr(profile, "name", None)
+    findings.extend(_non_case_findings(tables, file, sheet.name))
     marked = _synthetic_title(sheet, profile.header_row)
     if marked is not None:
         findings.append(codes.make("SHEET_MARKED_SYNTHETIC", file=file, sheet=sheet.name,
@@ -192,6 +245,21 @@ def _wide_tables(
     for rt in tables:
         findings.extend(annotate_structure(rt, sheet))
     return tables, findings, getattr(profile, "name", None)
+
+
+def _non_case_findings(tables: list[RawTable], file: str, sheet: str) -> list[Finding]:
+    """WARNINGs for the rows of a one-row-per-case sheet that were not read as cases:
+    blank rows inside the table, summary rows ("Total", "n=24") and notes under it."""
+    samples = next((t for t in tables if t.table == "samples"), None)
+    if samples is None:
+        return []
+    out = [codes.make("ROW_BLANK_INSIDE", file=file, sheet=sheet, row=row)
+           for row in samples.constants.get("_blank_rows_inside", ())]
+    for row, column, value, kind in samples.constants.get("_non_case_rows", ()):
+        code = "ROW_SUMMARY" if kind == "summary" else "ROW_FOOTNOTE"
+        out.append(codes.make(code, file=file, sheet=sheet, row=row, column=column,
+                              value=value))
+    return sorted(out, key=lambda f: f.row or 0)
 
 
 _SYNTHETIC_WORD = re.compile(r"\bsynthetic\b", re.IGNORECASE)

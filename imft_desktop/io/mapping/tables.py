@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import itertools
 import operator
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -67,7 +68,7 @@ from imft_desktop.io.mapping.vocab import (
     not_tested_status,
     split_list_cell,
 )
-from imft_desktop.io.read.raw import RawSheet, column_index
+from imft_desktop.io.read.raw import RawSheet, column_index, column_letter
 from imft_desktop.io.read.records import RawColumn, RawTable
 from imft_desktop.model.vocab import ASSAY_CAPABILITIES, Capability, SequencingAssay
 
@@ -131,7 +132,8 @@ def to_raw_tables(sheet: RawSheet, profile: MappingProfile, file: str) -> list[R
     if problems:
         raise MappingError(problems)
 
-    rows, data, blank_skipped = _data_rows(sheet, profile.header_row)
+    rows, data, blank_inside = _data_rows(sheet, profile.header_row)
+    rows, data, non_case = _drop_non_case_rows(rows, data, _id_index(profile))
     hidden = {r for r in rows if r in sheet.hidden_rows}
     # One C-level transpose of the (ragged) grid instead of a Python loop per column.
     by_column = list(itertools.zip_longest(*data)) if data else []
@@ -157,7 +159,11 @@ def to_raw_tables(sheet: RawSheet, profile: MappingProfile, file: str) -> list[R
 
     # ---- samples
     samples = table("samples", all_rows)
-    samples.constants["_blank_rows_skipped"] = blank_skipped
+    samples.constants["_blank_rows_skipped"] = sum(n for _r, n in blank_inside)
+    if blank_inside:
+        samples.constants["_blank_rows_inside"] = [r for r, _n in blank_inside]
+    if non_case:
+        samples.constants["_non_case_rows"] = non_case
     samples.columns["sample_id"] = _column("sample_id", sample_col, all_rows)
     samples.columns["patient_id"] = _column("patient_id", patient_col or sample_col, all_rows)
     origins = []
@@ -267,12 +273,14 @@ def to_raw_tables(sheet: RawSheet, profile: MappingProfile, file: str) -> list[R
 # ---------------------------------------------------------------------------- helpers
 
 
-def _data_rows(sheet: RawSheet, header_row: int) -> tuple[list[int], list[list[Any]], int]:
-    """Excel row numbers and cells of the non-blank rows below the header, and the
-    number of fully blank rows skipped between them (trailing blank rows not counted)."""
+def _data_rows(sheet: RawSheet, header_row: int
+               ) -> tuple[list[int], list[list[Any]], list[tuple[int, int]]]:
+    """Excel row numbers and cells of the non-blank rows below the header, and the runs
+    of fully blank rows between them as (first Excel row, length) (trailing blank rows
+    not counted)."""
     rows: list[int] = []
     data: list[list[Any]] = []
-    blank = 0
+    runs: list[tuple[int, int]] = []
     pending_blank = 0
     start = max(header_row - sheet.first_row + 1, 0)
     for i, r in enumerate(sheet.rows[start:], start=start):
@@ -281,11 +289,68 @@ def _data_rows(sheet: RawSheet, header_row: int) -> tuple[list[int], list[list[A
                 not cell_is_blank(v) for v in r):
             rows.append(sheet.first_row + i)
             data.append(r)
-            blank += pending_blank
+            if pending_blank and len(rows) > 1:
+                runs.append((sheet.first_row + i - pending_blank, pending_blank))
             pending_blank = 0
         else:
             pending_blank += 1
-    return rows, data, blank
+    return rows, data, runs
+
+
+def _id_index(profile: MappingProfile) -> int | None:
+    """0-based column of the sample ID (else the patient ID), if mapped."""
+    for wanted in (("samples.sample_id",), ("samples.patient_id", "outcomes.patient_id")):
+        for m in profile.columns:
+            if m.target in wanted:
+                return column_index(m.column)
+    return None
+
+
+#: An ID cell that labels a summary, not a case: "Total", "n=24", "Mean", "%".
+_SUMMARY_ID = re.compile(
+    r"^(?:totals?|sum|subtotal|grand total|mean|median|average|avg|overall|count|"
+    r"percent(?:age)?|%|n|n\s*[=:]\s*\d+.*|\(?n\s*=\s*\d+\)?|all (?:cases|patients|samples))"
+    r"\s*:?$", re.IGNORECASE)
+#: The start of a note under the table ("* pending review", "Note: ...", "ND = not done").
+_NOTE_START = re.compile(
+    r"^(?:[*†‡§#¹²³]|notes?\b|source\b|abbreviations?\b|legend\b|key\b|footnote|"
+    r"data (?:as of|cut-?off)|\w{1,5}\s*=\s*\S)", re.IGNORECASE)
+
+
+def _drop_non_case_rows(rows: list[int], data: list[list[Any]], id_idx: int | None
+                        ) -> tuple[list[int], list[list[Any]], list[tuple[int, str, str, str]]]:
+    """Rows that are not cases, left out with what they look like: a summary ("Total",
+    "n=24" in the ID column), a note (one text cell: "* ND = not done"), or the header
+    repeated.  Returns the kept rows and cells, and (Excel row, column letter, value,
+    kind) of each row left out, for the importer to report."""
+    if id_idx is None or not rows:
+        return rows, data, []
+    out: list[tuple[int, str, str, str]] = []
+    keep: list[int] = []
+    for k, r in enumerate(data):
+        kind, j = _non_case_kind(r, id_idx)
+        if kind:
+            out.append((rows[k], column_letter(j), str(r[j]).strip(), kind))
+        else:
+            keep.append(k)
+    if not out:
+        return rows, data, []
+    return [rows[k] for k in keep], [data[k] for k in keep], out
+
+
+def _non_case_kind(r: list[Any], id_idx: int) -> tuple[str, int]:
+    """("summary" | "note" | "", column index) for one data row."""
+    cell = r[id_idx] if id_idx < len(r) else None
+    if isinstance(cell, str) and len(cell) <= 40 and _SUMMARY_ID.match(cell.strip()):
+        return "summary", id_idx
+    # one filled cell holding text with words, or a note marker: a note, not a case
+    if len(r) - r.count(None) - r.count("") == 1:
+        j, v = next((j, v) for j, v in enumerate(r) if v is not None and v != "")
+        if isinstance(v, str) and not cell_is_blank(v):
+            t = v.strip()
+            if _NOTE_START.match(t) or len(t.split()) >= 3:
+                return "note", j
+    return "", id_idx
 
 
 def _unknown_cells(sheet: RawSheet, rows: list[int], cols: list[_Col]) -> dict[str, list[int]]:

@@ -37,6 +37,10 @@ _RULES: tuple[Rule, ...] = (
     # ------------------------------------------------------------------ sheets and layout
     Rule("SHEET_UNKNOWN", W, 'Sheet "{sheet}" is not part of the template; it was ignored.',
          "Rename it to one of: {detail}."),
+    Rule("SHEET_CHOSEN", W,
+         'Sheet "{sheet}" was read as the cases ({detail}); sheet(s) {value} before it hold '
+         "no case table and were not read.",
+         "Choose another sheet in the Import tab (or with --sheet) if this is wrong."),
     Rule("SHEET_EMPTY", I, 'Sheet "{sheet}" has a header but no data rows.'),
     Rule("SHEET_HIDDEN", W, 'Sheet "{sheet}" is hidden in the workbook; its rows were {detail}.'),
     Rule("SHEET_NO_DATA", E, "No sheet with data was found in this file."),
@@ -83,6 +87,10 @@ _RULES: tuple[Rule, ...] = (
          "Delete the empty row, or move notes to another sheet."),
     Rule("ROW_FOOTNOTE", W,
          'Row {row} looks like a note ("{value}") rather than a record; it was not read.'),
+    Rule("ROW_SUMMARY", W,
+         'Row {row} looks like a summary ("{value}" in column {column}), not a case; it was '
+         "not read.", "Keep totals and counts below the table out of the case rows, or on "
+         "another sheet."),
     Rule("ROWS_HIDDEN", W, "Rows hidden in Excel: {value} ({detail}); they were {normalised}.",
          "Unhide them in Excel to check them, or choose to leave hidden rows out."),
     Rule("COLUMN_HIDDEN", W,
