@@ -236,6 +236,7 @@ def _wide_tables(
             "MAPPING_UNUSABLE", file=file, sheet=sheet.name, detail="; ".join(exc.problems)))
         return [], findings, getattr(profile, "name", None)
     findings.extend(_non_case_findings(tables, file, sheet.name))
+    findings.extend(_column_findings(sheet, profile, file, guessed=options.mapping is None))
     marked = _synthetic_title(sheet, profile.header_row)
     if marked is not None:
         findings.append(codes.make("SHEET_MARKED_SYNTHETIC", file=file, sheet=sheet.name,
@@ -245,6 +246,66 @@ def _wide_tables(
     for rt in tables:
         findings.extend(annotate_structure(rt, sheet))
     return tables, findings, getattr(profile, "name", None)
+
+
+#: Below this confidence a recognised header is a guess the user must see (the Import
+#: tab marks the same columns).
+LOW_CONFIDENCE = 0.5
+
+
+def _column_findings(sheet: RawSheet, profile: MappingProfile, file: str, *,
+                     guessed: bool) -> list[Finding]:
+    """A finding for every column with data that is not analysed (kept as a clinical
+    column: INFO; demoted from a result, such as a second "Fusion" column: WARNING;
+    ignored: WARNING), and, for a mapping the program guessed, every header mapped with
+    low confidence (WARNING).  Never silence on a column."""
+    from imft_desktop.io.mapping.targets import EXTRA, IGNORE, parse_target
+
+    out: list[Finding] = []
+    for c in profile.columns:
+        if c.target in (EXTRA, IGNORE):
+            sample = _column_sample(sheet, profile.header_row, c.column)
+            if not sample:
+                continue
+            if c.target == IGNORE:
+                code = "COLUMN_IGNORED"
+            elif c.confidence > 0 or "already maps" in c.reason:
+                code = "COLUMN_NOT_ANALYSED"  # recognised as something, then set aside
+            else:
+                code = "COLUMN_EXTRA"
+            why = re.sub(r"[;:]?\s*kept as a clinical column\s*$", "", c.reason)
+            out.append(codes.make(
+                code, file=file, sheet=sheet.name, row=profile.header_row, column=c.column,
+                header=c.header, value=sample, detail=f"{why}; it holds {sample}"))
+        elif guessed and c.confidence < LOW_CONFIDENCE:
+            try:
+                label = parse_target(c.target).label
+            except ValueError:
+                label = c.target
+            out.append(codes.make(
+                "MAPPING_LOW_CONFIDENCE", file=file, sheet=sheet.name, row=profile.header_row,
+                column=c.column, header=c.header, normalised=label,
+                detail=f"{c.reason} ({round(c.confidence * 100)}%)"))
+    return out
+
+
+def _column_sample(sheet: RawSheet, header_row: int, letter: str, n: int = 3) -> str:
+    """The first ``n`` distinct non-blank values of a column below the header, quoted;
+    "" when the column holds no data."""
+    from imft_desktop.io.read.raw import column_index
+
+    j = column_index(letter)
+    seen: list[str] = []
+    for r in sheet.rows[max(header_row - sheet.first_row + 1, 0):]:
+        v = r[j] if j < len(r) else None
+        if v is None or (isinstance(v, str) and not v.strip()):
+            continue
+        text = str(v).strip()
+        if text not in seen:
+            seen.append(text)
+            if len(seen) >= n:
+                break
+    return ", ".join(f'"{t}"' for t in seen)
 
 
 def _non_case_findings(tables: list[RawTable], file: str, sheet: str) -> list[Finding]:

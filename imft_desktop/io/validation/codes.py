@@ -77,6 +77,18 @@ _RULES: tuple[Rule, ...] = (
     Rule("HEADER_KEPT_AS_EXTRA", I,
          'Column "{header}" is not a template column; it was kept as it is, as an extra '
          "clinical column (usable as a grouping)."),
+    Rule("COLUMN_EXTRA", I,
+         'Column {column} ("{header}") was not recognised as a result ({detail}); it is kept '
+         "as a clinical column, usable as a grouping, and not counted in any frequency."),
+    Rule("COLUMN_NOT_ANALYSED", W,
+         'Column {column} ("{header}") was not mapped: {detail}. '
+         "It is kept as a clinical column and not counted in any frequency.",
+         "Choose what the column holds in the Import tab if it is a result."),
+    Rule("COLUMN_IGNORED", W,
+         'Column {column} ("{header}") is set to be ignored; its values ({value}) were not read.'),
+    Rule("MAPPING_LOW_CONFIDENCE", W,
+         'Column {column} ("{header}") was read as {normalised} with low confidence: {detail}.',
+         "Check the column in the Import tab and choose what it holds."),
     Rule("HEADER_UNKNOWN", W, 'Column "{header}" is not part of the template; it was not read.',
          "{detail}"),
     Rule("COLUMN_REQUIRED_MISSING", E,
