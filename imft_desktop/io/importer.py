@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -245,7 +245,66 @@ def _wide_tables(
         findings.append(codes.make("STRUCTURE_NOT_CHECKED", file=file, sheet=sheet.name))
     for rt in tables:
         findings.extend(annotate_structure(rt, sheet))
+    findings.extend(_percent_fractions(tables))
     return tables, findings, getattr(profile, "name", None)
+
+
+#: Fields holding a percentage 0-100.
+_PERCENT_FIELDS = ("percent_positive", "percent_split", "tumour_cells", "threshold")
+_FRACTION_TEXT = re.compile(r"^\s*(?:0?\.\d+|[01](?:\.0+)?)\s*$")
+
+
+def _percent_fractions(tables: list[RawTable]) -> list[Finding]:
+    """A percent column of a one-row-per-case sheet whose numbers are all fractions
+    (0.35, 0.8, 1) means 35%, 80%, 100%: scaled by 100 in place, with one WARNING per
+    column naming its rows and values (cells formatted as % in Excel were already
+    scaled by ``annotate_structure`` and are not fractions any more)."""
+    out: list[Finding] = []
+    for rt in tables:
+        for col in rt.columns.values():
+            if col.field not in _PERCENT_FIELDS:
+                continue
+            idx = [i for i, v in enumerate(col.values) if _fraction_of(v) is not None]
+            numbers = [v for v in col.values if isinstance(v, (int, float, str))
+                       and not isinstance(v, bool) and _number_of(v) is not None]
+            fractions = [_fraction_of(col.values[i]) for i in idx]
+            if len(idx) < 2 or len(idx) != len(numbers) or not any(
+                    0 < f < 1 for f in fractions if f is not None):
+                continue
+            shown = ", ".join(dict.fromkeys(str(col.values[i]) for i in idx[:4]))
+            for i in idx:
+                col.values[i] = round(float(_fraction_of(col.values[i]) or 0) * 100, 10)
+            rows = tuple(rt.rows[i] for i in idx)
+            finding = codes.make(
+                "PERCENT_AS_FRACTION", file=rt.file, sheet=rt.sheet, row=rows[0],
+                column=col.letter, header=col.header, value=shown,
+                detail=f"{len(idx)} values: 0.35 read as 35%")
+            out.append(replace(finding, rows=rows))
+    return out
+
+
+def _number_of(value: Any) -> float | None:
+    """A plain number in a cell (int, float or numeric text), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _fraction_of(value: Any) -> float | None:
+    """The number in a cell when it lies in 0-1 (0.35, "0.35", 1), else None."""
+    n = _number_of(value)
+    if n is None or not 0 <= n <= 1:
+        return None
+    if isinstance(value, str) and not _FRACTION_TEXT.match(value):
+        return None
+    return n
 
 
 #: Below this confidence a recognised header is a guess the user must see (the Import

@@ -139,7 +139,18 @@ _RULES: tuple[Rule, ...] = (
          '"{value}" uses a comma; it could be a decimal comma or a thousands separator.',
          "Type the number with a decimal point (7.5), or declare the decimal comma on import."),
     Rule("NUMBER_NOT_INTEGER", E, '"{value}" should be a whole number.'),
-    Rule("NUMBER_QUALIFIED", I, '"{value}" read as {normalised} ({detail}); the raw text is kept.'),
+    Rule("NUMBER_QUALIFIED", W,
+         '"{value}" read as {normalised} ({detail}): an approximate value used as a number; '
+         "the raw text is kept."),
+    Rule("NUMBER_RANGE", W,
+         '"{value}" read as {normalised} ({detail}): a number the sheet does not hold; the '
+         "raw text is kept.", "Type one value if the midpoint is not what you mean."),
+    Rule("NUMBER_DECIMAL_COMMA_READ", I,
+         '"{value}" read as {normalised} (decimal comma); the raw text is kept.'),
+    Rule("PERCENT_AS_FRACTION", W,
+         'Column {column} ("{header}") holds fractions ({value}) where a percentage is '
+         "expected; every value was multiplied by 100 ({detail}).",
+         "Type percentages (35, not 0.35) if these are not fractions."),
     Rule("UNIT_CONVERTED", I, '"{value}" converted to {normalised} ({detail}).'),
     Rule("UNIT_UNKNOWN", E, 'Unit in "{value}" is not understood for this column ({detail}).'),
     Rule("VALUE_OUT_OF_RANGE", E, "{value} is outside the possible range {detail}."),
