@@ -367,6 +367,17 @@ def _column_sample(sheet: RawSheet, header_row: int, letter: str, n: int = 3) ->
     return ", ".join(f'"{t}"' for t in seen)
 
 
+def _without_explained_rows(findings: list[Finding], ours: list[Finding]) -> list[Finding]:
+    """The reader's ragged-row errors on rows found to be notes or summaries (a note
+    under a CSV table has one field): the WARNING that says what the row is explains
+    it, and an error would fail ``imft validate`` for a row that is not data."""
+    explained = {(f.sheet, f.row) for f in ours if f.code in ("ROW_FOOTNOTE", "ROW_SUMMARY")}
+    if not explained:
+        return findings
+    return [f for f in findings
+            if not (f.code == "TEXT_RAGGED_ROW" and (f.sheet, f.row) in explained)]
+
+
 def _non_case_findings(tables: list[RawTable], file: str, sheet: str) -> list[Finding]:
     """WARNINGs for the rows of a one-row-per-case sheet that were not read as cases:
     blank rows inside the table, summary rows ("Total", "n=24") and notes under it."""
@@ -479,6 +490,7 @@ def _build_cohort(
     else:
         tables, fs, profile_name = _wide_tables(workbook, options)
     findings.extend(fs)
+    findings = _without_explained_rows(findings, fs)
     if progress is not None:
         progress.check()
         progress.report(0.1, "Checking values")

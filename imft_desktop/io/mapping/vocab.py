@@ -135,7 +135,10 @@ NEGATIVE_TOKENS = frozenset(
     {"neg", "negative", "-", "−", "–", "none", "no", "wt", "wild type", "wildtype",
      "wild-type", "not detected", "absent", "normal", "no fusion", "no mutation",
      "no alteration", "no cna", "nil", "n", "0", "no rearrangement", "not rearranged",
-     "neutral", "balanced", "no loss", "no gain"}
+     "neutral", "balanced", "no loss", "no gain",
+     # phrases of lab reports: tested, nothing found
+     "none detected", "no fusion detected", "no mutation detected", "no variant detected",
+     "no alteration detected", "not mutated", "no rearrangement detected"}
 )
 POSITIVE_TOKENS = frozenset(
     {"pos", "positive", "+", "yes", "y", "present", "detected", "mut", "mutated",
