@@ -15,7 +15,7 @@ import pytest
 from importer_helpers import findings, one, workbook
 
 from imft_desktop.analysis.alterations import alteration_matrix
-from imft_desktop.io.importer import ImportOptions, build_cohort, import_file
+from imft_desktop.io.importer import ImportOptions, build_cohort
 from imft_desktop.io.mapping.vocab import cell_is_not_tested, not_tested_status
 from imft_desktop.io.read.raw import RawSheet
 from imft_desktop.model.vocab import Capability, Level
