@@ -246,7 +246,8 @@ def _rule_outcomes(h: _Header, values: Sequence[Any] | None) -> Guess | None:
         return g
     if h.has("censor", "censored", "censoring", "cens") or (
         h.has("event", "status") and len(h.words) <= 2 and not _genes(h)
-    ):  # "DNMT3A status" is the gene's status, not an event
+        and _region(h) is None
+    ):  # "DNMT3A status", "22q status": the gene's or region's status, not an event
         g = _event_guess(h, "outcomes.pfs_event", values, "an event/censoring status")
         g.confidence = min(g.confidence, 0.6)
         return g
