@@ -453,6 +453,10 @@ class Cohort:
                               done["sample_id"]):
             if sid in known:
                 per_label[label].add(sid)
+        # A scoped column's unreadable results are not tested either (as in tested_for).
+        for a, c, t in set(zip(seq["assay"], seq["capability"], seq["target"])):
+            if c:
+                per_label[scope_label(a, c, t)] -= self._unreadable(Capability(c), t or None)
         counts.update({k: len(v) for k, v in per_label.items()})
         return counts
 
