@@ -1,14 +1,20 @@
 """Turn a mapped one-row-per-case sheet into canonical-shaped ``RawTable`` records.
 
 Structure only: which cells become which records of which table.  Values stay raw (the
-importer's validator parses them and records findings), with three structural decisions
-made here because they decide *whether* a record exists:
+importer's validator parses them and records findings), with structural decisions made
+here because they decide *whether* a record exists:
 
 * blank cells are "not tested" and make no record;
 * in fusion and mutation columns, cells saying none / neg / wt make no record (tested,
-  nothing found) and cells saying not done / n/a / failed make none either (not tested);
+  nothing found) and cells saying not done / n/a / failed / QNS make none either (not
+  tested; ``vocab.not_tested_status``, any case and spacing);
+* error cells and formulas never calculated make no result record (their value is
+  unknown): they are rows of the column's test scope instead, which the validator
+  reports;
 * cells listing several items ('H1047R; E545K', '22q loss, -19') give one record each
-  (split on ';', ',', newline, ' and ').
+  (split on ';', ',', newline, ' and ');
+* rows that are not cases (a "Total" or "n=24" row, a note under the table) are left
+  out and listed for the importer to report, as are blank rows inside the table.
 
 Conventions the importer relies on (constants whose names start with ``_`` are hints,
 not fields):
@@ -18,7 +24,10 @@ not fields):
     is mapped: ``constants["_patient_id_from"] = "sample_id"``; the other way round
     ``constants["_sample_id_from"] = "patient_id"``), mapped sample fields,
     and every ``extra`` column as field ``"extra:<header>"`` (raw text kept verbatim for
-    ``Cohort.extra``).  ``constants["_blank_rows_skipped"]`` counts fully blank rows.
+    ``Cohort.extra``).  ``constants["_blank_rows_skipped"]`` counts fully blank rows
+    inside the table, ``["_blank_rows_inside"]`` gives the first Excel row of each run,
+    ``["_non_case_rows"]`` lists (Excel row, column letter, value, "summary" | "note")
+    of the rows left out as not cases.
 ``outcomes``
     ``patient_id`` + outcome fields, rows with at least one outcome cell; a row repeating
     an earlier row's patient and outcome cells exactly is left out (its Excel row is in
@@ -40,11 +49,15 @@ not fields):
     with the token in both ``region`` and ``event`` and ``constants["_combined"] = True``:
     parse region and event from the one text.
 ``sequencing``
-    From each mapped status column (raw ``status``, constant ``assay``).  Without one,
-    inferred: a sample counts as sequenced (``constants["status"] = "done"``) when any
-    fusion, mutation or copy-number cell holds a result or a tested-negative word;
-    ``constants["_inferred"] = True`` and ``constant_origin`` names the columns, so the
-    importer can say so in an INFO finding.
+    From each mapped status column (raw ``status``, constant ``assay``).  Then the *test
+    scope* of every fusion, mutation and copy-number column: rows with constants
+    ``capability`` ("fusion", "mutation", "copy number") and ``target`` (the column's
+    gene or region; "" for a "Fusion" column of any gene) and ``assay`` (named in the
+    header, else the sheet's status column's assay, else "assay not stated": never
+    guessed).  Without a status column one row per case with a cell: ``done`` for a
+    readable cell, ``not done`` / ``failed`` for a not-tested word, the raw value for an
+    error or formula cell.  Under a status column only those exceptions.
+    ``constants["_inferred"]`` holds the rule in words (an INFO finding per column).
 """
 
 from __future__ import annotations
