@@ -142,6 +142,45 @@ def _choose_sheet(workbook: RawWorkbook, name: str | None) -> RawSheet:
     raise UnreadableFile("SHEET_NO_DATA", "No sheet with data was found in this file.")
 
 
+#: Words of a Study key that say which result kind an assay was used for.
+_STUDY_CAPABILITY_WORDS = {
+    "fusion": ("fusion", "rearrangement", "translocation", "rna"),
+    "mutation": ("mutation", "variant", "snv", "dna"),
+    "copy number": ("copy", "cna", "cnv", "karyotype"),
+}
+
+
+def _study_assays(workbook: RawWorkbook, cases: RawSheet) -> dict[str, str]:
+    """Assay by capability from a key/value Study sheet beside the cases ("assay:
+    WGS", "fusion assay: Archer RNA panel"), for columns whose header names none.  A
+    key naming no result kind gives the assay to every kind it can detect."""
+    from imft_desktop.io.mapping.header_rules import assay_named_in
+    from imft_desktop.model.vocab import ASSAY_CAPABILITIES, SequencingAssay
+
+    study = next((s for s in workbook.sheets if s is not cases
+                  and s.name.strip().casefold() in ("study", "study information", "about")),
+                 None)
+    out: dict[str, str] = {}
+    if study is None:
+        return out
+    for row in study.rows:
+        if len(row) < 2 or not isinstance(row[0], str) or row[1] is None:
+            continue
+        key = row[0].strip().casefold()
+        if not any(w in key for w in ("assay", "sequencing", "platform", "method", "panel")):
+            continue
+        assay = assay_named_in(str(row[1]))
+        if assay is None:
+            continue
+        kinds = [k for k, words in _STUDY_CAPABILITY_WORDS.items()
+                 if any(w in key for w in words)]
+        detects = {str(c) for c in ASSAY_CAPABILITIES.get(SequencingAssay(assay), ())}
+        for kind in kinds or sorted(detects):
+            if kind in detects:
+                out.setdefault(kind, assay)
+    return out
+
+
 def _case_sheet(workbook: RawWorkbook) -> tuple[RawSheet, MappingProfile, list[str]]:
     """The sheet that holds the cases, its recognised mapping and the sheets with data
     before it that were passed over (a README or notes sheet first).
@@ -152,9 +191,10 @@ def _case_sheet(workbook: RawWorkbook) -> tuple[RawSheet, MappingProfile, list[s
     """
     from imft_desktop.io import mapping
 
-    candidates = [s for s in workbook.sheets if not s.hidden and _has_data(s)]
+    candidates = [s for s in workbook.sheets if not s.hidden and _has_data(s)
+                  and s.name.strip().casefold() != "study"]  # key/value facts, not cases
     if len(candidates) <= 1:
-        sheet = _choose_sheet(workbook, None)
+        sheet = candidates[0] if candidates else _choose_sheet(workbook, None)
         return sheet, mapping.recognise(sheet), []
     best: tuple[tuple[int, int, int], int, RawSheet, MappingProfile] | None = None
     for i, sheet in enumerate(candidates):
@@ -230,7 +270,7 @@ def _wide_tables(
                 header=col.header))
         profile = applied.profile
     try:
-        tables = mapping.to_raw_tables(sheet, profile, file)
+        tables = mapping.to_raw_tables(sheet, profile, file, _study_assays(workbook, sheet))
     except mapping.MappingError as exc:
         findings.append(codes.make(
             "MAPPING_UNUSABLE", file=file, sheet=sheet.name, detail="; ".join(exc.problems)))

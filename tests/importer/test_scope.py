@@ -253,3 +253,18 @@ def test_an_unreadable_result_is_not_a_negative() -> None:
     rows = [["Case", "22q"], ["A", "loss"], ["B", "normal"], ["C", "blurb"]]
     c = wide(rows)
     assert c.tested_for(Capability.COPY_NUMBER, "22q") == {"A", "B"}
+
+
+def test_a_study_sheet_names_the_assay_of_columns_whose_header_names_none() -> None:
+    study = RawSheet("Study", [["key", "value"], ["study_name", "IMT series"],
+                               ["fusion assay", "Archer FusionPlex RNA panel"],
+                               ["sequencing", "WGS"]])
+    cases = RawSheet("Cases", [["Case", "Fusion", "PIK3CA", "22q"],
+                               ["A", "EML4::ALK", "wt", "loss"], ["B", "none", "not done", None]])
+    c = build_cohort(workbook(study, cases))
+    assert c.n_samples == 2 and not findings(c, "SHEET_CHOSEN")  # Study is not a case sheet
+    counts = c.tested_counts()
+    assert counts["RNA fusion panel (fusion)"] == 2
+    assert counts["WGS (PIK3CA mutation)"] == 1 and counts["WGS (22q copy number)"] == 1
+    notes = {f.column: f.message for f in findings(c, "SEQUENCING_INFERRED")}
+    assert "named on the Study sheet" in notes["B"]

@@ -118,7 +118,8 @@ class _Col:
         return f'header "{self.header}" ({self.letter})'
 
 
-def to_raw_tables(sheet: RawSheet, profile: MappingProfile, file: str) -> list[RawTable]:
+def to_raw_tables(sheet: RawSheet, profile: MappingProfile, file: str,
+                  study_assays: dict[str, str] | None = None) -> list[RawTable]:
     """Records for every canonical table fed by a mapped one-row-per-case sheet.
 
     Parameters
@@ -129,6 +130,9 @@ def to_raw_tables(sheet: RawSheet, profile: MappingProfile, file: str) -> list[R
         The confirmed mapping (``recognise`` or a saved profile applied to this sheet).
     file:
         File name recorded in every table.
+    study_assays:
+        Assay by capability ("fusion" -> "RNA fusion panel") as the workbook's Study
+        sheet names it, for result columns whose header names none.
 
     Returns
     -------
@@ -279,7 +283,8 @@ def to_raw_tables(sheet: RawSheet, profile: MappingProfile, file: str) -> list[R
         out.append(t)
 
     # ---- sequencing
-    out.extend(_sequencing_tables(table, sample_col, cols, all_rows, unknown))
+    out.extend(_sequencing_tables(table, sample_col, cols, all_rows, unknown,
+                                  study_assays or {}))
     return out
 
 
@@ -542,7 +547,8 @@ def _cn_list_table(table: Any, sample_col: _Col, c: _Col,
 
 
 def _sequencing_tables(table: Any, sample_col: _Col, cols: list[_Col],
-                       all_rows: list[int], unknown: dict[str, list[int]]) -> list[RawTable]:
+                       all_rows: list[int], unknown: dict[str, list[int]],
+                       study_assays: dict[str, str]) -> list[RawTable]:
     """Sequencing rows: from each mapped status column, then *scoped* rows for each
     fusion, mutation and copy-number column (see ``_scope_table``)."""
     out: list[RawTable] = []
@@ -567,9 +573,10 @@ def _sequencing_tables(table: Any, sample_col: _Col, cols: list[_Col],
         covering: list[tuple[str | None, _Col | None]] = [
             (a, sc) for a, sc in status_cols
             if (a == named if named else _assay_detects(a, capability))]
-        for scope_assay, status_col in covering or [(named, None)]:
+        from_study = None if named else study_assays.get(capability)
+        for scope_assay, status_col in covering or [(named or from_study, None)]:
             t = _scope_table(table, sample_col, c, scope_assay, status_col,
-                             unknown.get(c.letter, []))
+                             unknown.get(c.letter, []), on_study=bool(from_study))
             if t.rows or status_col is None:  # no exceptions to a status column: no rows
                 out.append(t)
     return out
@@ -588,7 +595,8 @@ def _assay_detects(assay: str, capability: str) -> bool:
 
 
 def _scope_table(table: Any, sample_col: _Col, c: _Col, assay: str | None,
-                 status_col: _Col | None, unknown_rows: list[int]) -> RawTable:
+                 status_col: _Col | None, unknown_rows: list[int],
+                 on_study: bool = False) -> RawTable:
     """Who column ``c`` tested, as sequencing rows scoped by ``capability`` and
     ``target`` (the gene or region of the column; blank for a "Fusion" column of any
     gene), from which ``Cohort.tested_for`` takes this column's denominator.
@@ -631,7 +639,8 @@ def _scope_table(table: Any, sample_col: _Col, c: _Col, assay: str | None,
     else:
         rule = ("the cases whose cell holds a result or a tested-negative word; blank, "
                 "not-tested (not done, failed, ...) and unreadable cells are not tested; "
-                + (f"assay {assay}, named in the header" if assay
+                + (f"assay {assay}, named on the Study sheet" if assay and on_study
+                   else f"assay {assay}, named in the header" if assay
                    else "assay not stated in the sheet (none assumed)"))
     # The validator notes the rule once per column (SEQUENCING_INFERRED).
     t.constants["_inferred"] = (
