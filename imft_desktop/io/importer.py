@@ -142,6 +142,28 @@ def _choose_sheet(workbook: RawWorkbook, name: str | None) -> RawSheet:
     raise UnreadableFile("SHEET_NO_DATA", "No sheet with data was found in this file.")
 
 
+#: Excel's error values as text: a CSV saved from Excel keeps them ("#N/A").
+_EXCEL_ERROR_TEXT = re.compile(
+    r"^#(?:N/A|VALUE!|REF!|DIV/0!|NAME\?|NULL!|NUM!|SPILL!|CALC!|GETTING_DATA)$",
+    re.IGNORECASE)
+
+
+def _mark_error_texts(sheet: RawSheet, profile: MappingProfile) -> None:
+    """In a text file, an Excel error value written as text ("#N/A", "#VALUE!") in a
+    mapped column is an error cell, as in the workbook it came from: its value is
+    unknown, so it is reported and the case is not tested for that column (never read
+    as a missing token that leaves a record saying "mutated")."""
+    from imft_desktop.io.read.raw import column_index
+
+    cols = [column_index(c.column) for c in profile.columns if c.is_mapped]
+    start = max(profile.header_row - sheet.first_row + 1, 0)
+    for i, row in enumerate(sheet.rows[start:], start=start):
+        for j in cols:
+            v = row[j] if j < len(row) else None
+            if isinstance(v, str) and v[:1] == "#" and _EXCEL_ERROR_TEXT.match(v.strip()):
+                sheet.error_cells.setdefault((sheet.first_row + i, j), v.strip())
+
+
 #: Words of a Study key that say which result kind an assay was used for.
 _STUDY_CAPABILITY_WORDS = {
     "fusion": ("fusion", "rearrangement", "translocation", "rna"),
@@ -269,6 +291,8 @@ def _wide_tables(
                 "MAPPING_COLUMN_MISSING", file=file, sheet=sheet.name, column=col.column,
                 header=col.header))
         profile = applied.profile
+    if workbook.source.kind in ("csv", "tsv"):
+        _mark_error_texts(sheet, profile)
     try:
         tables = mapping.to_raw_tables(sheet, profile, file, _study_assays(workbook, sheet))
     except mapping.MappingError as exc:

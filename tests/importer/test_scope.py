@@ -268,3 +268,17 @@ def test_a_study_sheet_names_the_assay_of_columns_whose_header_names_none() -> N
     assert counts["WGS (PIK3CA mutation)"] == 1 and counts["WGS (22q copy number)"] == 1
     notes = {f.column: f.message for f in findings(c, "SEQUENCING_INFERRED")}
     assert "named on the Study sheet" in notes["B"]
+
+
+def test_excel_error_text_in_a_csv_is_an_error_cell_not_a_result() -> None:
+    from imft_desktop.io.read.raw import RawWorkbook
+    from imft_desktop.model.cohort import SourceFile
+
+    src = SourceFile("lab.csv", "/tmp/lab.csv", "ab" * 32, 1, "csv", "2026-01-01")
+    rows = [["Case", "PIK3CA", "Fusion"], ["A", "#N/A", "#N/A"], ["B", "H1047R", "none"],
+            ["C", "#VALUE!", "unclear"]]
+    c = build_cohort(RawWorkbook(src, [RawSheet("lab", rows)]))
+    assert c.tested_for(Capability.MUTATION, "PIK3CA") == {"B"}  # "#N/A" is not "mutated"
+    assert c.tested_for(Capability.FUSION) == {"B"}  # "unclear" is no UNCLEA fusion
+    assert sorted((f.row, f.column) for f in findings(c, "CELL_ERROR")) == [
+        (2, "B"), (2, "C"), (4, "B")]
