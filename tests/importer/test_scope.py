@@ -282,3 +282,11 @@ def test_excel_error_text_in_a_csv_is_an_error_cell_not_a_result() -> None:
     assert c.tested_for(Capability.FUSION) == {"B"}  # "unclear" is no UNCLEA fusion
     assert sorted((f.row, f.column) for f in findings(c, "CELL_ERROR")) == [
         (2, "B"), (2, "C"), (4, "B")]
+
+
+def test_a_total_row_labelled_beside_a_blank_id_is_not_a_case() -> None:
+    rows = readme_rows(3) + [[None, "Total", 2, "2/3"]]
+    c = wide(rows)
+    assert c.n_samples == 3
+    f = one(c, "ROW_SUMMARY")
+    assert (f.row, f.column, f.value) == (5, "B", "Total")

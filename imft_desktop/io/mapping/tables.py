@@ -361,6 +361,11 @@ def _non_case_kind(r: list[Any], id_idx: int) -> tuple[str, int]:
     cell = r[id_idx] if id_idx < len(r) else None
     if isinstance(cell, str) and len(cell) <= 40 and _SUMMARY_ID.match(cell.strip()):
         return "summary", id_idx
+    if cell_is_blank(cell):  # no ID: a "Total" label may sit in another column
+        j, first = next(((j, v) for j, v in enumerate(r) if not cell_is_blank(v)),
+                        (id_idx, None))
+        if isinstance(first, str) and len(first) <= 40 and _SUMMARY_ID.match(first.strip()):
+            return "summary", j
     # one filled cell holding text with words, or a note marker: a note, not a case
     if len(r) - r.count(None) - r.count("") == 1:
         j, v = next((j, v) for j, v in enumerate(r) if v is not None and v != "")
