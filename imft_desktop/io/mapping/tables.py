@@ -356,12 +356,24 @@ def _drop_non_case_rows(rows: list[int], data: list[list[Any]], id_idx: int | No
     return [rows[k] for k in keep], [data[k] for k in keep], out
 
 
+#: First letters of the words ``_SUMMARY_ID`` knows (a cheap test before the regex).
+_SUMMARY_START = frozenset("tsmaocpgn%(")
+
+
 def _non_case_kind(r: list[Any], id_idx: int) -> tuple[str, int]:
-    """("summary" | "note" | "", column index) for one data row."""
+    """("summary" | "note" | "", column index) for one data row.  Most rows have a
+    plain ID ("IMT-01", 17) and are decided without counting their cells."""
     cell = r[id_idx] if id_idx < len(r) else None
-    if isinstance(cell, str) and len(cell) <= 40 and _SUMMARY_ID.match(cell.strip()):
-        return "summary", id_idx
-    if cell_is_blank(cell):  # no ID: a "Total" label may sit in another column
+    if isinstance(cell, str) and cell:
+        text = cell.strip()
+        if text[:1].casefold() in _SUMMARY_START and len(text) <= 40 and _SUMMARY_ID.match(
+                text):
+            return "summary", id_idx
+        if text[:1].isalnum() and " " not in text:
+            return "", id_idx  # an ID-shaped word: a case (a note has words or a marker)
+    elif cell is not None and not (isinstance(cell, float) and cell != cell):
+        return "", id_idx  # a number or date ID
+    else:  # no ID: a "Total" label may sit in another column
         j, first = next(((j, v) for j, v in enumerate(r) if not cell_is_blank(v)),
                         (id_idx, None))
         if isinstance(first, str) and len(first) <= 40 and _SUMMARY_ID.match(first.strip()):
