@@ -326,8 +326,8 @@ def _percent_fractions(tables: list[RawTable]) -> list[Finding]:
     out: list[Finding] = []
     for rt in tables:
         for col in rt.columns.values():
-            if col.field not in _PERCENT_FIELDS:
-                continue
+            if col.field not in _PERCENT_FIELDS or _has_percent_above_one(col.values):
+                continue  # usually decided on the first few cells
             idx = [i for i, v in enumerate(col.values) if _fraction_of(v) is not None]
             numbers = [v for v in col.values if isinstance(v, (int, float, str))
                        and not isinstance(v, bool) and _number_of(v) is not None]
@@ -345,6 +345,23 @@ def _percent_fractions(tables: list[RawTable]) -> list[Finding]:
                 detail=f"{len(idx)} values: 0.35 read as 35%")
             out.append(replace(finding, rows=rows))
     return out
+
+
+def _has_percent_above_one(values: list[Any]) -> bool:
+    """True as soon as a cell shows the column holds percentages: a plain number above
+    1, or text written with "%" ("80%", "<1%").  Then no cell is read as a fraction."""
+    for v in values:
+        if type(v) is float or type(v) is int:
+            if v > 1:
+                return True
+        elif isinstance(v, str):
+            if "%" in v:
+                return True
+            if v[:1].isdigit():
+                n = _number_of(v)
+                if n is not None and n > 1:
+                    return True
+    return False
 
 
 def _number_of(value: Any) -> float | None:
