@@ -290,3 +290,20 @@ def test_a_total_row_labelled_beside_a_blank_id_is_not_a_case() -> None:
     assert c.n_samples == 3
     f = one(c, "ROW_SUMMARY")
     assert (f.row, f.column, f.value) == (5, "B", "Total")
+
+
+def test_a_duplicate_header_and_an_ignored_column_are_warnings() -> None:
+    from dataclasses import replace
+
+    from imft_desktop.io import mapping
+
+    sheet = RawSheet("Cases", [["Case", "PIK3CA", "PIK3CA", "Ward"],
+                               ["A", "H1047R", "H1047R", "3B"], ["B", "wt", "wt", "4A"]])
+    dup = one(build_cohort(workbook(sheet)), "COLUMN_NOT_ANALYSED")
+    assert dup.column == "C" and dup.level is Level.WARNING and "already maps" in dup.message
+    profile = mapping.recognise(sheet)
+    profile.columns = [replace(c, target="ignore") if c.column == "D" else c
+                       for c in profile.columns]
+    c = build_cohort(workbook(sheet), ImportOptions(mapping=profile))
+    ignored = one(c, "COLUMN_IGNORED")
+    assert ignored.column == "D" and ignored.level is Level.WARNING and '"3B"' in ignored.message
