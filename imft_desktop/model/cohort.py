@@ -295,9 +295,22 @@ class Cohort:
         governed = covers & seq["assay"].isin(set(seq.loc[general, "assay"]))
         out = self._known(seq.loc[covers & ~governed & done, "sample_id"])
         if governed.any():
-            out |= self._known(seq.loc[covered, "sample_id"]) - self._known(
-                seq.loc[governed & ~done, "sample_id"])
+            out |= self._known(seq.loc[covered, "sample_id"]) - self._not_tested_on_all(
+                seq.loc[governed & ~done, ["sample_id", "target"]])
         return out
+
+    def _not_tested_on_all(self, exceptions: pd.DataFrame) -> set[str]:
+        """Samples whose not-tested exceptions cover every target among ``exceptions``
+        (for one target: every sample listed).  Asked for a capability as a whole
+        ("tested for any mutation?"), a case whose PIK3CA cell says "not done" but whose
+        TP53 cell was read is still tested."""
+        per_target = exceptions.groupby("target")["sample_id"].agg(lambda x: set(map(str, x)))
+        sets = list(per_target)
+        if not sets:
+            return set()
+        out = set.intersection(*sets) if "" not in per_target.index else set().union(
+            per_target[""])
+        return self._known(out)
 
     def scoped_tested(self, capability: Capability | str, target: str | None = None
                       ) -> set[str] | None:

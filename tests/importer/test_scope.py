@@ -239,6 +239,8 @@ def test_status_column_decides_and_not_tested_cells_are_its_exceptions() -> None
     assert c.tested_for(Capability.MUTATION, "PIK3CA") == {"A", "B"}
     assert c.tested_for(Capability.MUTATION, "TP53") == {"A", "C"}
     assert c.untested_targets(Capability.MUTATION, "B") == ["TP53"]
+    # tested for some mutation: each of A, B, C had one gene column read
+    assert c.tested_for(Capability.MUTATION) == {"A", "B", "C"}
 
 
 def test_assay_named_in_a_header_is_used() -> None:
