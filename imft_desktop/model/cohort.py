@@ -352,20 +352,26 @@ class Cohort:
         return covers
 
     def _sequencing_scope(self) -> pd.DataFrame:
-        """Included sequencing rows as text: sample_id, assay, status, capability and
-        target (case-folded; "" when blank), computed once per cohort."""
+        """Sequencing rows as text: sample_id, assay, status, capability and target
+        (case-folded; "" when blank), computed once per cohort.  Included rows, and the
+        excluded scoped ones as "not done": a result cell the validator could not read
+        (an error cell) is an exception to a "WGS done" column, never a done test."""
         if "_scope" not in self._tested_cache:
             df = self.tables["sequencing"]
             cols = ["sample_id", "assay", "status", "capability", "target"]
             if df.empty:
                 frame = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
             else:
-                keep = ~df["_excluded"].astype(bool)
+                excluded = df["_excluded"].astype(bool)
+                scoped = (_text_or_blank(df["capability"]).ne("") if "capability" in df
+                          else pd.Series(False, index=df.index))
+                keep = ~excluded | scoped
                 frame = pd.DataFrame({
                     c: (_text_or_blank(df[c][keep]) if c in df.columns
                         else pd.Series("", index=df.index[keep], dtype=object))
                     for c in cols
                 })
+                frame.loc[excluded[keep], "status"] = str(AssayStatus.NOT_DONE)
                 frame["capability"] = frame["capability"].str.casefold()
                 frame["target"] = frame["target"].str.casefold()
             self._tested_cache["_scope"] = frame

@@ -209,3 +209,50 @@ def _letter_of(c: Cohort, table: str, fld: str) -> str | None:
 
 def test_letters_are_excel_letters() -> None:
     assert column_letter(0) == "A"  # the helper the invariants rely on
+
+
+@st.composite
+def status_sheets(draw: Any) -> tuple[list[list[Any]], dict[str, int], dict[Any, str]]:
+    """Sheets with a "WGS done" column: it says who was sequenced; a result cell that
+    says not tested (or is an error) is the exception; a blank cell under "yes" is
+    nothing found."""
+    kinds = draw(st.lists(st.sampled_from(["fusion", "pik3ca", "tp53", "22q"]),
+                          min_size=1, max_size=3, unique=True))
+    n = draw(st.integers(min_value=1, max_value=15))
+    rows: list[list[Any]] = [["Case", "WGS done"] + [KINDS[k].headers[0] for k in kinds]]
+    tested = dict.fromkeys(kinds, 0)
+    errors: dict[Any, str] = {}
+    for i in range(n):
+        done = draw(st.sampled_from(["yes", "no", "Yes", "done", "not done"]))
+        row: list[Any] = [f"S{i + 1:03d}", done]
+        for j, k in enumerate(kinds, start=2):
+            cat = draw(st.sampled_from(["positive", "negative", "blank", "not tested",
+                                        "error"]))
+            if done.casefold() in ("yes", "done") and cat in ("positive", "negative",
+                                                              "blank"):
+                tested[k] += 1
+            if cat == "positive" and done.casefold() in ("yes", "done"):
+                row.append(draw(st.sampled_from(KINDS[k].positive)))
+            elif cat in ("positive", "negative"):
+                row.append(_spell(draw, draw(st.sampled_from(KINDS[k].negative))))
+            elif cat == "blank":
+                row.append(None)
+            elif cat == "not tested":
+                row.append(_spell(draw, draw(st.sampled_from(NOT_TESTED))))
+            else:
+                row.append("#N/A")
+                errors[(len(rows) + 1, j)] = "#N/A"
+        rows.append(row)
+    return rows, tested, errors
+
+
+@settings(max_examples=EXAMPLES, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(status_sheets())
+def test_a_status_column_decides_and_result_cells_are_its_exceptions(sheet: Any) -> None:
+    rows, tested, errors = sheet
+    header = rows[0]
+    c = build_cohort(workbook(RawSheet("Cases", rows, error_cells=errors)))
+    for k, n in tested.items():
+        kind = KINDS[k]
+        assert _denominator(c, kind) == n, (k, header, rows)
