@@ -309,3 +309,11 @@ def test_a_duplicate_header_and_an_ignored_column_are_warnings() -> None:
     c = build_cohort(workbook(sheet), ImportOptions(mapping=profile))
     ignored = one(c, "COLUMN_IGNORED")
     assert ignored.column == "D" and ignored.level is Level.WARNING and '"3B"' in ignored.message
+
+
+def test_a_legend_under_the_table_is_a_note_even_across_columns() -> None:
+    rows = readme_rows(3) + [[], ["Legend:", "pos = positive", "neg = negative"],
+                             ["ND = not done", "QNS = quantity not sufficient"]]
+    c = wide(rows)
+    assert c.n_samples == 3
+    assert [(f.row, f.column) for f in findings(c, "ROW_FOOTNOTE")] == [(6, "A"), (7, "A")]

@@ -335,6 +335,13 @@ _NOTE_START = re.compile(
     r"data (?:as of|cut-?off)|\w{1,5}\s*=\s*\S)", re.IGNORECASE)
 
 
+#: An ID cell that heads a note even with other cells filled: a label ("Legend:",
+#: "Notes"), a footnote marker, or an abbreviation being explained ("ND = not done").
+_NOTE_LABEL = re.compile(
+    r"^(?:(?:notes?|source|abbreviations?|legend|key|footnotes?)\s*[:.]?$|[*†‡§¹²³]"
+    r"|\w{1,6}\s+=\s+\S)", re.IGNORECASE)
+
+
 def _drop_non_case_rows(rows: list[int], data: list[list[Any]], id_idx: int | None
                         ) -> tuple[list[int], list[list[Any]], list[tuple[int, str, str, str]]]:
     """Rows that are not cases, left out with what they look like: a summary ("Total",
@@ -369,6 +376,8 @@ def _non_case_kind(r: list[Any], id_idx: int) -> tuple[str, int]:
         if text[:1].casefold() in _SUMMARY_START and len(text) <= 40 and _SUMMARY_ID.match(
                 text):
             return "summary", id_idx
+        if _NOTE_LABEL.match(text):
+            return "note", id_idx  # "Legend:", "* ...", "ND = not done" beside other cells
         if text[:1].isalnum() and " " not in text:
             return "", id_idx  # an ID-shaped word: a case (a note has words or a marker)
     elif cell is not None and not (isinstance(cell, float) and cell != cell):
