@@ -409,6 +409,9 @@ def alteration_matrix(cohort: Cohort, cna: CnaParams | None = None) -> Alteratio
     for col in cn_columns(cn):
         full = np.full(b.n, np.nan)
         full[rows_cn] = col.values
+        region_scope = cohort.scoped_tested(Capability.COPY_NUMBER, col.region)
+        if region_scope is not None:  # a "22q" column tested 22q only
+            full[~b.mask(region_scope)] = np.nan
         kind = {
             "gain": AlterationKind.GAIN,
             "loss": AlterationKind.LOSS,
@@ -492,6 +495,15 @@ def _add_fusions(cohort: Cohort, b: _Builder) -> None:
     tested = cohort.tested_for(Capability.FUSION)
     fus = cohort.table("fusions")
     tmask = b.mask(tested)
+    masks: dict[str, np.ndarray] = {}
+
+    def driver_mask(driver: str) -> np.ndarray:
+        """Samples tested for fusions of ``driver``: a column reporting only one gene's
+        fusions ("ALK partner") is no test of another gene's."""
+        if driver not in masks:
+            masks[driver] = b.mask(cohort.tested_for(Capability.FUSION, driver))
+        return masks[driver]
+
     by_driver: dict[str, set[int]] = {}
     # Kinase genes probed by IHC or FISH get a driver-level row even without a fusion
     # ("ROS1 fusion 0/24"): a negative result of the sequencing is a result.
@@ -500,7 +512,7 @@ def _add_fusions(cohort: Cohort, b: _Builder) -> None:
             df = cohort.table(table)
             if not df.empty:
                 for gene in pd.unique(df[key].dropna().astype(str).str.strip().str.upper()):
-                    if gene in KINASE_DRIVERS:
+                    if gene in KINASE_DRIVERS and driver_mask(gene).any():
                         by_driver.setdefault(gene, set())
     if fus.empty:
         fus = pd.DataFrame({"sample_id": pd.Series(dtype=object), "fusion": []})
@@ -517,6 +529,9 @@ def _add_fusions(cohort: Cohort, b: _Builder) -> None:
         if call is None:
             unreadable += 1
             continue
+        if not driver_mask(call.driver)[row]:
+            untested.add(b.ids[row])
+            continue
         by_driver.setdefault(call.driver, set()).add(row)
         if call.exact:
             by_exact.setdefault(call.exact, (set(), call.driver))[0].add(row)
@@ -528,11 +543,11 @@ def _add_fusions(cohort: Cohort, b: _Builder) -> None:
     if unreadable:
         b.warnings.append(f"{unreadable} fusion text(s) could not be read and were left out.")
     for driver, rows in by_driver.items():
-        b.add(f"{driver} fusion", tmask, np.fromiter(rows, int, len(rows)),
+        b.add(f"{driver} fusion", driver_mask(driver), np.fromiter(rows, int, len(rows)),
               (driver, AlterationKind.FUSION, "driver gene (partner-unknown included)",
                "fusion", "driver gene", f"gene:{driver}"))
     for exact, (rows, driver) in by_exact.items():
-        b.add(exact, tmask, np.fromiter(rows, int),
+        b.add(exact, driver_mask(driver), np.fromiter(rows, int),
               (driver, AlterationKind.FUSION, exact, "fusion", "exact fusion",
                f"gene:{driver}"))
 
@@ -570,6 +585,17 @@ def _add_mutations(cohort: Cohort, b: _Builder) -> None:
                 "mutations."
             )
         keep = keep & ~non_coding
+    # A column reporting one gene ("PIK3CA") is no test of another: per-gene scope.
+    gene_text = var["gene"].astype(str).str.strip().str.upper().to_numpy()
+    for gene in pd.unique(gene_text[keep]):
+        gmask = b.mask(cohort.tested_for(Capability.MUTATION, str(gene)))
+        in_gene = keep & (gene_text == gene)
+        off = in_gene & ~gmask[np.where(known, rows, 0)]
+        if off.any():
+            b.warnings.append(
+                f"{gene} variants of {len(np.unique(rows[off]))} sample(s) not tested "
+                f"for {gene} were left out.")
+            keep = keep & ~off
     genes = var["gene"].to_numpy()[keep]
     # None, not NaN, for a missing protein change: NaN objects do not match as dict keys.
     proteins = var["protein_change"].astype(object).where(var["protein_change"].notna(), None)
@@ -587,14 +613,16 @@ def _add_mutations(cohort: Cohort, b: _Builder) -> None:
     row_arr = v["row"].to_numpy()
     for gene, idx in sorted(v.groupby("gene").indices.items()):
         g = str(gene)
-        b.add(f"{g} mutation", tmask, np.unique(row_arr[idx]),
+        gmask = b.mask(cohort.tested_for(Capability.MUTATION, g))
+        b.add(f"{g} mutation", gmask, np.unique(row_arr[idx]),
               (g, AlterationKind.MUTATION, "any variant in the gene", "mutation", "gene",
                f"mutation:{g}"))
     with_protein = v.dropna(subset=["protein"])
     prow = with_protein["row"].to_numpy()
     for (gene, prot), idx in sorted(with_protein.groupby(["gene", "protein"]).indices.items()):
         g = str(gene)
-        b.add(f"{g} {prot}", tmask, np.unique(prow[idx]),
+        b.add(f"{g} {prot}", b.mask(cohort.tested_for(Capability.MUTATION, g)),
+              np.unique(prow[idx]),
               (g, AlterationKind.MUTATION, str(prot), "mutation", "protein change",
                f"mutation:{g}"))
 

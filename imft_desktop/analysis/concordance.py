@@ -196,10 +196,10 @@ def _assay_calls(cohort: Cohort, gene: str, assay: str) -> tuple[pd.Series, int]
         return out, len(unclear)
     # sequencing (any fusion-capable assay) or one named assay
     if kind in ("sequencing", "seq", "fusion", "fusions"):
-        tested = cohort.tested_for(Capability.FUSION)
+        tested = cohort.tested_for(Capability.FUSION, gene)
         only = None
     else:
-        tested = cohort.sequenced_by(name.strip()) & cohort.tested_for(Capability.FUSION)
+        tested = cohort.sequenced_by(name.strip()) & cohort.tested_for(Capability.FUSION, gene)
         only = name.strip().casefold()
     out[out.index.isin(tested)] = 0.0
     fus = cohort.table("fusions")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -149,6 +149,112 @@ def _choose_sheet(workbook: RawWorkbook, name: str | None) -> RawSheet:
     raise UnreadableFile("SHEET_NO_DATA", "No sheet with data was found in this file.")
 
 
+#: Excel's error values as text: a CSV saved from Excel keeps them ("#N/A").
+_EXCEL_ERROR_TEXT = re.compile(
+    r"^#(?:N/A|VALUE!|REF!|DIV/0!|NAME\?|NULL!|NUM!|SPILL!|CALC!|GETTING_DATA)$",
+    re.IGNORECASE)
+
+
+def _mark_error_texts(sheet: RawSheet, profile: MappingProfile) -> None:
+    """In a text file, an Excel error value written as text ("#N/A", "#VALUE!") in a
+    mapped column is an error cell, as in the workbook it came from: its value is
+    unknown, so it is reported and the case is not tested for that column (never read
+    as a missing token that leaves a record saying "mutated")."""
+    from imft_desktop.io.read.raw import column_index
+
+    cols = [column_index(c.column) for c in profile.columns if c.is_mapped]
+    start = max(profile.header_row - sheet.first_row + 1, 0)
+    for i, row in enumerate(sheet.rows[start:], start=start):
+        for j in cols:
+            v = row[j] if j < len(row) else None
+            if isinstance(v, str) and v[:1] == "#" and _EXCEL_ERROR_TEXT.match(v.strip()):
+                sheet.error_cells.setdefault((sheet.first_row + i, j), v.strip())
+
+
+#: Words of a Study key that say which result kind an assay was used for.
+_STUDY_CAPABILITY_WORDS = {
+    "fusion": ("fusion", "rearrangement", "translocation", "rna"),
+    "mutation": ("mutation", "variant", "snv", "dna"),
+    "copy number": ("copy", "cna", "cnv", "karyotype"),
+}
+
+
+def _study_assays(workbook: RawWorkbook, cases: RawSheet) -> dict[str, str]:
+    """Assay by capability from a key/value Study sheet beside the cases ("assay:
+    WGS", "fusion assay: Archer RNA panel"), for columns whose header names none.  A
+    key naming no result kind gives the assay to every kind it can detect."""
+    from imft_desktop.io.mapping.header_rules import assay_named_in
+    from imft_desktop.model.vocab import ASSAY_CAPABILITIES, SequencingAssay
+
+    study = next((s for s in workbook.sheets if s is not cases
+                  and s.name.strip().casefold() in ("study", "study information", "about")),
+                 None)
+    out: dict[str, str] = {}
+    if study is None:
+        return out
+    for row in study.rows:
+        if len(row) < 2 or not isinstance(row[0], str) or row[1] is None:
+            continue
+        key = row[0].strip().casefold()
+        if not any(w in key for w in ("assay", "sequencing", "platform", "method", "panel")):
+            continue
+        assay = assay_named_in(str(row[1]))
+        if assay is None:
+            continue
+        kinds = [k for k, words in _STUDY_CAPABILITY_WORDS.items()
+                 if any(w in key for w in words)]
+        detects = {str(c) for c in ASSAY_CAPABILITIES.get(SequencingAssay(assay), ())}
+        for kind in kinds or sorted(detects):
+            if kind in detects:
+                out.setdefault(kind, assay)
+    return out
+
+
+def _case_sheet(workbook: RawWorkbook) -> tuple[RawSheet, MappingProfile, list[str]]:
+    """The sheet that holds the cases, its recognised mapping and the sheets with data
+    before it that were passed over (a README or notes sheet first).
+
+    The first visible sheet with data wins when its headers give a case ID column and at
+    least one result or outcome column; otherwise the sheet scoring best on (ID column,
+    recognised columns, data rows).  One sheet: no choice, nothing recognised twice.
+    """
+    from imft_desktop.io import mapping
+
+    candidates = [s for s in workbook.sheets if not s.hidden and _has_data(s)
+                  and s.name.strip().casefold() != "study"]  # key/value facts, not cases
+    if len(candidates) <= 1:
+        sheet = candidates[0] if candidates else _choose_sheet(workbook, None)
+        return sheet, mapping.recognise(sheet), []
+    best: tuple[tuple[int, int, int], int, RawSheet, MappingProfile] | None = None
+    for i, sheet in enumerate(candidates):
+        profile = mapping.recognise(sheet)
+        score = _case_sheet_score(sheet, profile)
+        if i == 0 and score[0] and score[1] >= 1:
+            return sheet, profile, []
+        if best is None or score > best[0]:
+            best = (score, i, sheet, profile)
+    assert best is not None
+    _score, i, sheet, profile = best
+    return sheet, profile, [s.name for s in candidates[:i]]
+
+
+def _case_sheet_score(sheet: RawSheet, profile: MappingProfile) -> tuple[int, int, int]:
+    """(has an ID column, columns recognised as results or outcomes, data rows)."""
+    has_id = int(not profile.check())
+    results = sum(1 for c in profile.columns if c.is_mapped and c.target.split(".")[0]
+                  not in ("samples", "extra", "ignore"))
+    return has_id, results, sheet.data_row_count(profile.header_row)
+
+
+def _case_sheet_reason(profile: MappingProfile) -> str:
+    """Why a sheet was taken as the cases, in words."""
+    ids = [c.header for c in profile.columns if c.target in (
+        "samples.sample_id", "samples.patient_id", "outcomes.patient_id")]
+    n = sum(1 for c in profile.columns if c.is_mapped)
+    return (f'case ID column "{ids[0]}" and {n} recognised columns' if ids
+            else f"{n} recognised columns")
+
+
 def _is_canonical(workbook: RawWorkbook) -> bool:
     """Template layout: the mapping module's test, or (more lenient, so a template
     sheet with a missing column is reported rather than re-read as one row per case)
@@ -180,9 +286,17 @@ def _wide_tables(
     from imft_desktop.io import mapping
 
     file = workbook.source.name
-    sheet = _choose_sheet(workbook, options.sheet)
     findings: list[Finding] = []
     profile = options.mapping
+    if options.sheet is None and profile is None:
+        sheet, profile, skipped = _case_sheet(workbook)
+        if skipped:
+            findings.append(codes.make(
+                "SHEET_CHOSEN", file=file, sheet=sheet.name, row=profile.header_row,
+                value=", ".join(f'"{s}"' for s in skipped),
+                detail=_case_sheet_reason(profile)))
+    else:
+        sheet = _choose_sheet(workbook, options.sheet)
     if profile is None:
         profile = mapping.recognise(sheet)
     else:
@@ -192,12 +306,16 @@ def _wide_tables(
                 "MAPPING_COLUMN_MISSING", file=file, sheet=sheet.name, column=col.column,
                 header=col.header))
         profile = applied.profile
+    if workbook.source.kind in ("csv", "tsv"):
+        _mark_error_texts(sheet, profile)
     try:
-        tables = mapping.to_raw_tables(sheet, profile, file)
+        tables = mapping.to_raw_tables(sheet, profile, file, _study_assays(workbook, sheet))
     except mapping.MappingError as exc:
         findings.append(codes.make(
             "MAPPING_UNUSABLE", file=file, sheet=sheet.name, detail="; ".join(exc.problems)))
         return [], findings, getattr(profile, "name", None), None
+    findings.extend(_non_case_findings(tables, file, sheet.name))
+    findings.extend(_column_findings(sheet, profile, file, guessed=options.mapping is None))
     marked = _synthetic_title(sheet, profile.header_row)
     if marked is not None:
         findings.append(codes.make("SHEET_MARKED_SYNTHETIC", file=file, sheet=sheet.name,
@@ -206,7 +324,169 @@ def _wide_tables(
         findings.append(codes.make("STRUCTURE_NOT_CHECKED", file=file, sheet=sheet.name))
     for rt in tables:
         findings.extend(annotate_structure(rt, sheet))
+    findings.extend(_percent_fractions(tables))
     return tables, findings, getattr(profile, "name", None), _Mapped(sheet, profile)
+
+
+#: Fields holding a percentage 0-100.
+_PERCENT_FIELDS = ("percent_positive", "percent_split", "tumour_cells", "threshold")
+_FRACTION_TEXT = re.compile(r"^\s*(?:0?\.\d+|[01](?:\.0+)?)\s*$")
+
+
+def _percent_fractions(tables: list[RawTable]) -> list[Finding]:
+    """A percent column of a one-row-per-case sheet whose numbers are all fractions
+    (0.35, 0.8, 1) means 35%, 80%, 100%: scaled by 100 in place, with one WARNING per
+    column naming its rows and values (cells formatted as % in Excel were already
+    scaled by ``annotate_structure`` and are not fractions any more)."""
+    out: list[Finding] = []
+    for rt in tables:
+        for col in rt.columns.values():
+            if col.field not in _PERCENT_FIELDS or _has_percent_above_one(col.values):
+                continue  # usually decided on the first few cells
+            idx = [i for i, v in enumerate(col.values) if _fraction_of(v) is not None]
+            numbers = [v for v in col.values if isinstance(v, (int, float, str))
+                       and not isinstance(v, bool) and _number_of(v) is not None]
+            fractions = [_fraction_of(col.values[i]) for i in idx]
+            if len(idx) < 2 or len(idx) != len(numbers) or not any(
+                    0 < f < 1 for f in fractions if f is not None):
+                continue
+            shown = ", ".join(dict.fromkeys(str(col.values[i]) for i in idx[:4]))
+            for i in idx:
+                col.values[i] = round(float(_fraction_of(col.values[i]) or 0) * 100, 10)
+            rows = tuple(rt.rows[i] for i in idx)
+            finding = codes.make(
+                "PERCENT_AS_FRACTION", file=rt.file, sheet=rt.sheet, row=rows[0],
+                column=col.letter, header=col.header, value=shown,
+                detail=f"{len(idx)} values: 0.35 read as 35%")
+            out.append(replace(finding, rows=rows))
+    return out
+
+
+def _has_percent_above_one(values: list[Any]) -> bool:
+    """True as soon as a cell shows the column holds percentages: a plain number above
+    1, or text written with "%" ("80%", "<1%").  Then no cell is read as a fraction."""
+    for v in values:
+        if type(v) is float or type(v) is int:
+            if v > 1:
+                return True
+        elif isinstance(v, str):
+            if "%" in v:
+                return True
+            if v[:1].isdigit():
+                n = _number_of(v)
+                if n is not None and n > 1:
+                    return True
+    return False
+
+
+def _number_of(value: Any) -> float | None:
+    """A plain number in a cell (int, float or numeric text), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _fraction_of(value: Any) -> float | None:
+    """The number in a cell when it lies in 0-1 (0.35, "0.35", 1), else None."""
+    n = _number_of(value)
+    if n is None or not 0 <= n <= 1:
+        return None
+    if isinstance(value, str) and not _FRACTION_TEXT.match(value):
+        return None
+    return n
+
+
+#: Below this confidence a recognised header is a guess the user must see (the Import
+#: tab marks the same columns).
+LOW_CONFIDENCE = 0.5
+
+
+def _column_findings(sheet: RawSheet, profile: MappingProfile, file: str, *,
+                     guessed: bool) -> list[Finding]:
+    """A finding for every column with data that is not analysed (kept as a clinical
+    column: INFO; demoted from a result, such as a second "Fusion" column: WARNING;
+    ignored: WARNING), and, for a mapping the program guessed, every header mapped with
+    low confidence (WARNING).  Never silence on a column."""
+    from imft_desktop.io.mapping.targets import EXTRA, IGNORE, parse_target
+
+    out: list[Finding] = []
+    for c in profile.columns:
+        if c.target in (EXTRA, IGNORE):
+            sample = _column_sample(sheet, profile.header_row, c.column)
+            if not sample:
+                continue
+            if c.target == IGNORE:
+                code = "COLUMN_IGNORED"
+            elif c.confidence > 0 or "already maps" in c.reason:
+                code = "COLUMN_NOT_ANALYSED"  # recognised as something, then set aside
+            else:
+                code = "COLUMN_EXTRA"
+            why = re.sub(r"[;:]?\s*kept as a clinical column\s*$", "", c.reason)
+            out.append(codes.make(
+                code, file=file, sheet=sheet.name, row=profile.header_row, column=c.column,
+                header=c.header, value=sample, detail=f"{why}; it holds {sample}"))
+        elif guessed and c.confidence < LOW_CONFIDENCE:
+            try:
+                label = parse_target(c.target).label
+            except ValueError:
+                label = c.target
+            out.append(codes.make(
+                "MAPPING_LOW_CONFIDENCE", file=file, sheet=sheet.name, row=profile.header_row,
+                column=c.column, header=c.header, normalised=label,
+                detail=f"{c.reason} ({round(c.confidence * 100)}%)"))
+    return out
+
+
+def _column_sample(sheet: RawSheet, header_row: int, letter: str, n: int = 3) -> str:
+    """The first ``n`` distinct non-blank values of a column below the header, quoted;
+    "" when the column holds no data."""
+    from imft_desktop.io.read.raw import column_index
+
+    j = column_index(letter)
+    seen: list[str] = []
+    for r in sheet.rows[max(header_row - sheet.first_row + 1, 0):]:
+        v = r[j] if j < len(r) else None
+        if v is None or (isinstance(v, str) and not v.strip()):
+            continue
+        text = str(v).strip()
+        if text not in seen:
+            seen.append(text)
+            if len(seen) >= n:
+                break
+    return ", ".join(f'"{t}"' for t in seen)
+
+
+def _without_explained_rows(findings: list[Finding], ours: list[Finding]) -> list[Finding]:
+    """The reader's ragged-row errors on rows found to be notes or summaries (a note
+    under a CSV table has one field): the WARNING that says what the row is explains
+    it, and an error would fail ``imft validate`` for a row that is not data."""
+    explained = {(f.sheet, f.row) for f in ours if f.code in ("ROW_FOOTNOTE", "ROW_SUMMARY")}
+    if not explained:
+        return findings
+    return [f for f in findings
+            if not (f.code == "TEXT_RAGGED_ROW" and (f.sheet, f.row) in explained)]
+
+
+def _non_case_findings(tables: list[RawTable], file: str, sheet: str) -> list[Finding]:
+    """WARNINGs for the rows of a one-row-per-case sheet that were not read as cases:
+    blank rows inside the table, summary rows ("Total", "n=24") and notes under it."""
+    samples = next((t for t in tables if t.table == "samples"), None)
+    if samples is None:
+        return []
+    out = [codes.make("ROW_BLANK_INSIDE", file=file, sheet=sheet, row=row)
+           for row in samples.constants.get("_blank_rows_inside", ())]
+    for row, column, value, kind in samples.constants.get("_non_case_rows", ()):
+        code = "ROW_SUMMARY" if kind == "summary" else "ROW_FOOTNOTE"
+        out.append(codes.make(code, file=file, sheet=sheet, row=row, column=column,
+                              value=value))
+    return sorted(out, key=lambda f: f.row or 0)
 
 
 _SYNTHETIC_WORD = re.compile(r"\bsynthetic\b", re.IGNORECASE)
@@ -307,6 +587,7 @@ def _build_cohort(
     else:
         tables, fs, profile_name, mapped = _wide_tables(workbook, options)
     findings.extend(fs)
+    findings = _without_explained_rows(findings, fs)
     if progress is not None:
         progress.check()
         progress.report(0.1, "Checking values")

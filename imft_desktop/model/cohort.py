@@ -36,6 +36,14 @@ from imft_desktop.model.vocab import (
     SequencingAssay,
 )
 
+#: The result table of each capability and its gene / region field (fusions: the
+#: driver is known only after parsing, so any unreadable fusion counts).
+_RESULT_TABLES: dict[Capability, tuple[str, str | None]] = {
+    Capability.FUSION: ("fusions", None),
+    Capability.MUTATION: ("variants", "gene"),
+    Capability.COPY_NUMBER: ("cn_calls", "region"),
+}
+
 BOOKKEEPING = ("_source", "_sheet", "_row", "_column", "_excluded", "_reason")
 RAW_PREFIX = "raw:"
 
@@ -61,6 +69,39 @@ class ColumnOrigin:
     sheet: str
     column: str
     header: str
+
+
+def _text_or_blank(values: pd.Series) -> pd.Series:
+    """Stripped text of ``values``, "" for missing ones (None, NaN)."""
+    return values.astype(object).where(values.notna(), "").astype(str).str.strip()
+
+
+def scope_label(assay: str, capability: str = "", target: str = "") -> str:
+    """What a sequencing row says was tested, in words: the assay alone for a general
+    row ("WGS"); for a scoped one the result it tested, and the assay only when the
+    sheet named one ("fusion testing, assay not stated", "WGS (PIK3CA mutation)")."""
+    if not capability:
+        return assay
+    what = f"{_target_text(target)} {capability}" if target else capability
+    if not assay or assay == str(SequencingAssay.NOT_STATED):
+        return f"{what} testing, assay not stated"
+    return f"{assay} ({what})"
+
+
+def _related_regions(region: str) -> set[str]:
+    """A chromosome's arms ("19" -> 19p, 19q) or an arm's chromosome ("19q" -> 19)."""
+    r = region.strip().casefold().removeprefix("chr")
+    if r[-1:] in ("p", "q") and r[:-1].isalnum():
+        return {r[:-1]}
+    if r.isdigit() or r in ("x", "y"):
+        return {f"{r}p", f"{r}q"}
+    return set()
+
+
+def _target_text(target: str) -> str:
+    """Gene symbols upper case, arms and bands as written (``22q``, ``9p21.3``)."""
+    t = str(target).strip()
+    return t if t[:1].isdigit() else t.upper()
 
 
 def empty_table(name: str) -> pd.DataFrame:
@@ -92,6 +133,8 @@ class Cohort:
     #: One-row-per-case sheets: each distinct value of each mapped column and what the
     #: program read in it (empty for template workbooks and other tools' files).
     value_dictionary: ValueDictionary = field(default_factory=ValueDictionary)
+    #: Denominators already computed (the cohort is not changed once built).
+    _tested_cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for spec in TABLES:
@@ -200,17 +243,144 @@ class Cohort:
         keep = ~df["_excluded"].astype(bool)
         return df.loc[keep, list(columns)] if len(columns) > 1 else df[columns[0]][keep]
 
-    def tested_for(self, capability: Capability | str) -> set[str]:
-        """Samples with at least one successful sequencing assay covering ``capability``."""
+    def tested_for(self, capability: Capability | str, target: str | None = None) -> set[str]:
+        """Samples tested for ``capability`` (of ``target``, a gene or region, if given).
+
+        A sample counts when a done assay covering ``capability`` is on record
+        (``ASSAY_CAPABILITIES``), unless rows with a ``capability`` (*scoped* rows: what
+        one column of a one-row-per-case sheet tested; ``target`` blank = any gene, as a
+        "Fusion" column) answer the question.  Then, for an assay named only there (or
+        "assay not stated"), the scoped rows decide alone; for an assay with rows of its
+        own (the sheet's "WGS done" column) the scoped rows are the exceptions, so a case
+        whose PIK3CA cell says "not done" is out of the PIK3CA denominator although WGS
+        was done.
+        """
         cap = Capability(capability)
-        seq = self._columns("sequencing", "sample_id", "assay", "status")
+        key = (str(cap), None if target is None else str(target).strip().casefold())
+        cache = self._tested_cache
+        if key not in cache:
+            cache[key] = self._tested_for(cap, key[1])
+        return set(cache[key])
+
+    def _tested_for(self, cap: Capability, target: str | None) -> set[str]:
+        tested = self._tested_by_rows(cap, target)
+        return tested - self._unreadable(cap, target) if tested else tested
+
+    def _unreadable(self, cap: Capability, target: str | None) -> set[str]:
+        """Samples whose only result records for ``cap`` (of ``target``) were left out by
+        an error (an unknown value): what they hold is not known, so they are not in
+        the denominator either (never counted as negative)."""
+        table, key = _RESULT_TABLES[cap]
+        df = self.tables[table]
+        if df.empty or not df["_excluded"].astype(bool).any():
+            return set()
+        if key is not None and target is not None and key in df.columns:
+            wanted = {target}
+            if cap is Capability.COPY_NUMBER:
+                wanted |= _related_regions(target)
+            names = df[key].astype(object).where(df[key].notna(), "").astype(str)
+            df = df.loc[names.str.strip().str.casefold().isin(wanted).to_numpy()]
+        bad = df["_excluded"].astype(bool).to_numpy()
+        ids = df["sample_id"].astype(str).to_numpy()
+        return set(ids[bad]) - set(ids[~bad])
+
+    def _tested_by_rows(self, cap: Capability, target: str | None) -> set[str]:
+        seq = self._sequencing_scope()
         if seq.empty:
             return set()
-        assays = {a for a, caps in ASSAY_CAPABILITIES.items() if cap in caps}
-        ok = seq["status"].astype(str).eq(str(AssayStatus.DONE)) & seq["assay"].isin(
-            [str(a) for a in assays]
-        )
-        return self._known(seq.loc[ok, "sample_id"])
+        done = seq["status"].eq(str(AssayStatus.DONE))
+        general = seq["capability"].eq("")
+        assays = [str(a) for a, caps in ASSAY_CAPABILITIES.items() if cap in caps]
+        covered = general & done & seq["assay"].isin(assays)
+        covers = self._covers(seq, cap, target)
+        if not covers.any():
+            return self._known(seq.loc[covered, "sample_id"])
+        # Scoped rows of an assay with rows of its own (a "WGS done" column) are that
+        # column's exceptions ("not done" in the PIK3CA cell); the others decide alone.
+        governed = covers & seq["assay"].isin(set(seq.loc[general, "assay"]))
+        out = self._known(seq.loc[covers & ~governed & done, "sample_id"])
+        if governed.any():
+            out |= self._known(seq.loc[covered, "sample_id"]) - self._not_tested_on_all(
+                seq.loc[governed & ~done, ["sample_id", "target"]])
+        return out
+
+    def _not_tested_on_all(self, exceptions: pd.DataFrame) -> set[str]:
+        """Samples whose not-tested exceptions cover every target among ``exceptions``
+        (for one target: every sample listed).  Asked for a capability as a whole
+        ("tested for any mutation?"), a case whose PIK3CA cell says "not done" but whose
+        TP53 cell was read is still tested."""
+        per_target = exceptions.groupby("target")["sample_id"].agg(lambda x: set(map(str, x)))
+        sets = list(per_target)
+        if not sets:
+            return set()
+        out = set.intersection(*sets) if "" not in per_target.index else set().union(
+            per_target[""])
+        return self._known(out)
+
+    def scoped_tested(self, capability: Capability | str, target: str | None = None
+                      ) -> set[str] | None:
+        """``tested_for(capability, target)`` when scoped sequencing rows cover the
+        question, else ``None`` (no column of a one-row-per-case sheet reports it)."""
+        cap = Capability(capability)
+        seq = self._sequencing_scope()
+        if seq.empty or not self._covers(seq, cap, target).any():
+            return None
+        return self.tested_for(cap, target)
+
+    def scoped_targets(self, capability: Capability | str) -> list[str]:
+        """Genes or regions that scoped sequencing rows name for ``capability`` (the
+        "PIK3CA" and "TP53" columns of a sheet), as written in the sheet, sorted."""
+        seq = self._sequencing_scope()
+        if seq.empty:
+            return []
+        rows = seq.loc[seq["capability"].eq(str(Capability(capability)))
+                       & seq["target"].ne(""), "target"]
+        return sorted({_target_text(t) for t in rows})
+
+    def untested_targets(self, capability: Capability | str, sample_id: str) -> list[str]:
+        """Of ``scoped_targets(capability)``, those ``sample_id`` was not tested for
+        (a case whose PIK3CA cell says "failed" but whose TP53 cell is readable)."""
+        return [t for t in self.scoped_targets(capability)
+                if sample_id not in self.tested_for(capability, t)]
+
+    @staticmethod
+    def _covers(seq: pd.DataFrame, cap: Capability, target: str | None) -> pd.Series:
+        """Scoped rows answering for ``cap`` (of ``target``): a blank target covers every
+        gene or region; for copy number a chromosome covers its arms and an arm its
+        chromosome ("19" and "19q")."""
+        covers = seq["capability"].eq(str(cap))
+        if target is not None:
+            wanted = {str(target).strip().casefold()}
+            if cap is Capability.COPY_NUMBER:
+                wanted |= _related_regions(next(iter(wanted)))
+            covers &= seq["target"].eq("") | seq["target"].isin(wanted)
+        return covers
+
+    def _sequencing_scope(self) -> pd.DataFrame:
+        """Sequencing rows as text: sample_id, assay, status, capability and target
+        (case-folded; "" when blank), computed once per cohort.  Included rows, and the
+        excluded scoped ones as "not done": a result cell the validator could not read
+        (an error cell) is an exception to a "WGS done" column, never a done test."""
+        if "_scope" not in self._tested_cache:
+            df = self.tables["sequencing"]
+            cols = ["sample_id", "assay", "status", "capability", "target"]
+            if df.empty:
+                frame = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+            else:
+                excluded = df["_excluded"].astype(bool)
+                scoped = (_text_or_blank(df["capability"]).ne("") if "capability" in df
+                          else pd.Series(False, index=df.index))
+                keep = ~excluded | scoped
+                frame = pd.DataFrame({
+                    c: (_text_or_blank(df[c][keep]) if c in df.columns
+                        else pd.Series("", index=df.index[keep], dtype=object))
+                    for c in cols
+                })
+                frame.loc[excluded[keep], "status"] = str(AssayStatus.NOT_DONE)
+                frame["capability"] = frame["capability"].str.casefold()
+                frame["target"] = frame["target"].str.casefold()
+            self._tested_cache["_scope"] = frame
+        return self._tested_cache["_scope"]  # type: ignore[no-any-return]
 
     def sequenced_by(self, assay: SequencingAssay | str) -> set[str]:
         """Samples on which ``assay`` was successfully done."""
@@ -281,15 +451,37 @@ class Cohort:
 
     # ------------------------------------------------------------------ summaries
     def tested_counts(self) -> dict[str, int]:
-        """Per-assay tested counts, e.g. ``{"IHC": 24, "FISH": 23, "WGS": 22}``."""
+        """Per-assay tested counts, e.g. ``{"IHC": 24, "FISH": 23, "WGS": 22}``.
+
+        Scoped sequencing rows count under what they tested, with the assay only when
+        the sheet names one: ``"fusion testing, assay not stated": 27``,
+        ``"RNA fusion panel (fusion)": 20``.
+        """
         counts: dict[str, int] = {
             "IHC": len(self.ihc_tested()),
             "FISH": len(self.fish_tested()),
         }
-        seq = self._columns("sequencing", "assay")
-        if not seq.empty:
-            for assay in sorted(seq.dropna().astype(str).unique()):
-                counts[assay] = len(self.sequenced_by(assay))
+        seq = self._sequencing_scope()
+        if seq.empty:
+            return counts
+        known = set(map(str, self._columns("samples", "sample_id")))
+        # Scoped rows of an assay that has its own rows (a "WGS done" column) are
+        # counted under that assay's rows, not listed again per column.
+        general = set(seq.loc[seq["capability"].eq(""), "assay"])
+        seq = seq.loc[seq["capability"].eq("") | ~seq["assay"].isin(general)]
+        done = seq.loc[seq["status"].eq(str(AssayStatus.DONE))]
+        labels = [scope_label(a, c, t) for a, c, t in
+                  zip(seq["assay"], seq["capability"], seq["target"])]
+        per_label: dict[str, set[str]] = {label: set() for label in sorted(set(labels))}
+        for label, sid in zip((labels[i] for i in seq.index.get_indexer(done.index)),
+                              done["sample_id"]):
+            if sid in known:
+                per_label[label].add(sid)
+        # A scoped column's unreadable results are not tested either (as in tested_for).
+        for a, c, t in set(zip(seq["assay"], seq["capability"], seq["target"])):
+            if c:
+                per_label[scope_label(a, c, t)] -= self._unreadable(Capability(c), t or None)
+        counts.update({k: len(v) for k, v in per_label.items()})
         return counts
 
     def summary_line(self) -> str:

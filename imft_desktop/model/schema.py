@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from imft_desktop.model.vocab import (
     AssayCall,
     AssayStatus,
+    Capability,
     CnaEvent,
     Recist,
     SequencingAssay,
@@ -68,6 +69,9 @@ class TableSpec:
 def _choices(enum_cls: type) -> tuple[str, ...]:
     return tuple(str(m) for m in enum_cls)  # type: ignore[attr-defined]
 
+
+#: Assays a fusion or variant record can name ("assay not stated" is left blank there).
+_NAMED_ASSAYS = tuple(str(a) for a in SequencingAssay if a is not SequencingAssay.NOT_STATED)
 
 CALL_CHOICES = tuple(str(c) for c in AssayCall if c is not AssayCall.NOT_TESTED) + (
     "not done",
@@ -159,9 +163,11 @@ SEQUENCING = TableSpec(
     sheet="Sequencing",
     description=(
         "Which sequencing assays were done on which sample.  A sample counts as tested "
-        "for fusions, mutations or copy number only through a row here with status done."
+        "for fusions, mutations or copy number only through a row here with status done.  "
+        "capability and target narrow a row to what was tested (one column of a "
+        "one-row-per-case sheet: 'mutation' of PIK3CA); blank: all the assay covers."
     ),
-    key=("sample_id", "assay"),
+    key=("sample_id", "assay", "capability", "target"),
     fields=(
         FieldSpec("sample_id", "id", True, "Sample identifier", example="IMT-01"),
         FieldSpec(
@@ -176,6 +182,15 @@ SEQUENCING = TableSpec(
             example="hg38",
         ),
         FieldSpec("purity", "percent", False, "Estimated tumour purity", unit="%", example=55),
+        FieldSpec(
+            "capability", "text", False,
+            "Only this kind of result was tested (blank: all the assay detects)",
+            choices=_choices(Capability),
+        ),
+        FieldSpec(
+            "target", "text", False,
+            "Only this gene or region was tested, e.g. PIK3CA, 22q (blank: all)",
+        ),
     ),
 )
 
@@ -190,7 +205,7 @@ FUSIONS = TableSpec(
     fields=(
         FieldSpec("sample_id", "id", True, "Sample identifier", example="IMT-01"),
         FieldSpec("fusion", "fusion", True, "Fusion, e.g. TPM3::ALK", example="TPM3::ALK"),
-        FieldSpec("assay", "assay", False, "Detecting assay", choices=_choices(SequencingAssay),
+        FieldSpec("assay", "assay", False, "Detecting assay", choices=_NAMED_ASSAYS,
                   example="WGS"),
         FieldSpec("breakpoint_5", "text", False, "5' breakpoint", example="chr1:154170400"),
         FieldSpec("breakpoint_3", "text", False, "3' breakpoint", example="chr2:29223580"),
@@ -211,7 +226,7 @@ VARIANTS = TableSpec(
         FieldSpec("cdna_change", "text", False, "cDNA change", example="c.3140A>G"),
         FieldSpec("variant_class", "text", False, "Class", example="Missense_Mutation"),
         FieldSpec("vaf", "number", False, "Variant allele fraction 0-1", example=0.31),
-        FieldSpec("assay", "assay", False, "Detecting assay", choices=_choices(SequencingAssay),
+        FieldSpec("assay", "assay", False, "Detecting assay", choices=_NAMED_ASSAYS,
                   example="WGS"),
     ),
 )

@@ -102,6 +102,9 @@ class SequencingAssay(StrEnum):
     DNA_PANEL = "DNA panel"
     RNA_SEQ = "RNA-seq"
     SNP_ARRAY = "SNP array"  # copy number only (also stands for low-pass WGS / methylation CN)
+    #: The sheet reports a result but names no assay (a one-row-per-case "Fusion" column):
+    #: what was tested comes from the record's ``capability`` / ``target``, never invented.
+    NOT_STATED = "assay not stated"
 
 
 #: Which capabilities each sequencing assay covers.  A sample counts as tested for a
@@ -115,6 +118,8 @@ ASSAY_CAPABILITIES: dict[SequencingAssay, frozenset[Capability]] = {
     SequencingAssay.DNA_PANEL: frozenset({Capability.MUTATION}),
     SequencingAssay.RNA_SEQ: frozenset({Capability.FUSION}),
     SequencingAssay.SNP_ARRAY: frozenset({Capability.COPY_NUMBER}),
+    # Covers nothing by itself: a record of it says what it covers (capability, target).
+    SequencingAssay.NOT_STATED: frozenset(),
 }
 
 

@@ -107,18 +107,40 @@ def _details_by_sample(df: pd.DataFrame, fields: tuple[tuple[str, str], ...]) ->
 
 
 def _column_for_calls(
-    sample_ids: list[str], calls: dict[str, str], tested: set[str] | None
+    sample_ids: list[str], calls: dict[str, str], tested: set[str] | None,
+    untested: dict[str, list[str]] | None = None,
 ) -> list[str]:
     """Per sample: the call(s); ``none detected`` if tested without a call; else
-    ``not tested`` (a result without a sequencing row still shows: it is evidence)."""
+    ``not tested`` (a result without a sequencing row still shows: it is evidence).
+    ``untested`` names, per sample, the genes or regions of the sheet's columns it was
+    not tested for; they are added ("none detected; not tested: PIK3CA")."""
     out = []
     for sid in sample_ids:
+        missing = (untested or {}).get(sid)
         if sid in calls:
-            out.append(calls[sid])
+            text = calls[sid]
         elif tested is not None and sid in tested:
-            out.append(NONE_DETECTED)
+            text = NONE_DETECTED
         else:
             out.append(NOT_TESTED)
+            continue
+        out.append(f"{text}; {NOT_TESTED}: {', '.join(missing)}" if missing else text)
+    return out
+
+
+def _untested_by_sample(cohort: Cohort, capability: str, sample_ids: list[str]
+                        ) -> dict[str, list[str]]:
+    """Per sample, the genes / regions of scoped columns it was not tested for (only
+    when the sheet has more than one such column: one column is the whole answer)."""
+    targets = cohort.scoped_targets(capability)
+    if len(targets) < 2:
+        return {}
+    tested = {t: cohort.tested_for(capability, t) for t in targets}
+    out: dict[str, list[str]] = {}
+    for sid in sample_ids:
+        missing = [t for t in targets if sid not in tested[t]]
+        if missing and len(missing) < len(targets):
+            out[sid] = missing
     return out
 
 
@@ -225,7 +247,9 @@ def build_samples_frame(cohort: Cohort, progress: Any = None) -> pd.DataFrame:
             change = v["protein_change"].astype(object).where(v["protein_change"].notna(), "")
             v["_label"] = (v["gene"].astype(str) + " " + change.astype(str)).str.strip()
             calls = _calls_by_sample(v, "_label")
-        frame["Mutations"] = _column_for_calls(sample_ids, calls, mutation_tested)
+        frame["Mutations"] = _column_for_calls(
+            sample_ids, calls, mutation_tested,
+            _untested_by_sample(cohort, "mutation", sample_ids))
     cn_column = _copy_number_column(cohort, sample_ids)
     if cn_column is not None:
         frame["CN calls"] = cn_column

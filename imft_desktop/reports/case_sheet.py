@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from imft_desktop.model.cohort import scope_label
 from imft_desktop.model.vocab import (
     ASSAY_CAPABILITIES,
     AssayCall,
@@ -124,6 +125,50 @@ def _fish_table(cohort: Cohort, sample_id: str) -> Table | Paragraph:
     )
 
 
+def _text(value: Any) -> str:
+    """Stripped text of a cell, "" when missing."""
+    return "" if value is None or value != value else str(value).strip()
+
+
+def _target_label(target: str) -> str:
+    """A gene upper case, a region as written."""
+    return target if target[:1].isdigit() else target.upper()
+
+
+def _scopes(seq: pd.DataFrame) -> list[tuple[str, str, str, str]]:
+    """(label, assay, capability, target) of each distinct scope of the sequencing
+    table, general assays first.  Scoped rows of an assay with general rows (the sheet's
+    "WGS done" column) are only that column's exceptions: shown under the assay."""
+    cap = seq["capability"] if "capability" in seq else pd.Series("", index=seq.index)
+    tgt = seq["target"] if "target" in seq else pd.Series("", index=seq.index)
+    keys = {(_text(a), _text(c), _text(t)) for a, c, t in zip(seq["assay"], cap, tgt)}
+    general = {a for a, c, _t in keys if not c}
+    keys = {k for k in keys if not k[1] or k[0] not in general}
+    return [(scope_label(a, c, _target_label(t)), a, c, t)
+            for a, c, t in sorted(keys, key=lambda k: (bool(k[1]), k))]
+
+
+def _scope_mask(rows: pd.DataFrame, assay: str, capability: str, target: str) -> pd.Series:
+    """Rows of one scope (see ``_scopes``)."""
+    a = rows["assay"].map(_text)
+    c = rows["capability"].map(_text) if "capability" in rows else pd.Series("", rows.index)
+    t = rows["target"].map(_text) if "target" in rows else pd.Series("", rows.index)
+    mask = a.eq(assay) & c.eq(capability) & t.eq(target)
+    if not capability:  # a general assay row, or an exception to it ("not done" cell)
+        mask = a.eq(assay) & c.eq("")
+    return mask
+
+
+def _untested_note(cohort: Cohort, capability: Capability, sample_id: str) -> str:
+    """" Not tested: PIK3CA." when the sheet has several columns of ``capability`` and
+    this sample was not tested for some of them; else ""."""
+    targets = cohort.scoped_targets(capability)
+    missing = cohort.untested_targets(capability, sample_id) if len(targets) > 1 else []
+    if not missing or len(missing) == len(targets):
+        return ""
+    return f" Not tested: {', '.join(missing)}."
+
+
 def _sequencing_sections(cohort: Cohort, sample_id: str) -> list[Section]:
     seq = cohort.table("sequencing")
     out: list[Section] = []
@@ -132,19 +177,24 @@ def _sequencing_sections(cohort: Cohort, sample_id: str) -> list[Section]:
         return out
     mine = _sample_rows(seq, sample_id)
     rows = []
-    for assay in sorted(seq["assay"].dropna().astype(str).unique()):
-        match = mine.loc[mine["assay"].astype(str) == assay]
+    # One row per assay, and per column of a one-row-per-case sheet that names its own
+    # scope ("fusion testing, assay not stated"): the sheet's words, no invented assay.
+    for label, assay, capability, target in _scopes(seq):
+        match = mine.loc[_scope_mask(mine, assay, capability, target)]
         status = str(match.iloc[0]["status"]) if not match.empty else NOT_TESTED
         if status == str(AssayStatus.NOT_DONE):
             status = NOT_TESTED
         elif status == str(AssayStatus.FAILED):
             status = "failed (not tested)"
-        try:
-            caps = ASSAY_CAPABILITIES[SequencingAssay(assay)]
-            covers = ", ".join(sorted(str(c) for c in caps))
-        except ValueError:
-            covers = "–"
-        rows.append((assay, status, covers))
+        if capability:
+            covers = f"{_target_label(target)} {capability}".strip()
+        else:
+            try:
+                caps = ASSAY_CAPABILITIES[SequencingAssay(assay)]
+                covers = ", ".join(sorted(str(c) for c in caps))
+            except ValueError:
+                covers = "–"
+        rows.append((label, status, covers))
     out.append(Table(
         header=(("Assay", "Status", "Detects"),), rows=tuple(rows),
         align=("left", "left", "left"), caption="Sequencing assays",
@@ -183,7 +233,8 @@ def _sequencing_sections(cohort: Cohort, sample_id: str) -> list[Section]:
         ))
     else:
         out.append(Paragraph(
-            "Small variants: none detected." if mutation_tested
+            ("Small variants: none detected."
+             + _untested_note(cohort, Capability.MUTATION, sample_id)) if mutation_tested
             else "Small variants: not tested (no successful mutation-capable assay).", "body"))
     return out
 

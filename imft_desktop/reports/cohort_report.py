@@ -36,7 +36,7 @@ from imft_desktop.reports.document import (
     Table,
     format_cell,
 )
-from imft_desktop.reports.methods import MethodsLog, warning_texts
+from imft_desktop.reports.methods import MethodsLog, import_method_texts, warning_texts
 from imft_desktop.reports.provenance import Provenance
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -309,6 +309,8 @@ def run_analyses(
         provenance=Provenance.from_cohort(cohort, parameters=params, deidentified=deidentify),
         pseudonymizer=pseudonymizer,
     )
+    for text in import_method_texts(cohort):
+        a.methods.add("Reading the source", text)
     _run_alterations(a)
     _run_copy_number(a)
     _run_concordance(a)

@@ -122,3 +122,29 @@ def _sentence(text: str) -> str:
         return text
     text = text[0].upper() + text[1:]
     return text if text.endswith((".", ")", "!", "?")) else text + "."
+
+
+def import_method_texts(cohort: Any) -> list[str]:
+    """How the source was read, for the methods: the denominators rule, and every kind
+    of interpretation beyond the literal values (WARNING findings: a sheet chosen, rows
+    that are not cases, columns set aside, values turned into numbers ...), counted."""
+    out = [
+        "Denominators: a sample counts as tested for an alteration only where its assay "
+        "reported on it; in a one-row-per-case sheet each result column decides who was "
+        "tested for what it reports (blank, not-done, failed and unreadable cells are "
+        "not tested, never negative), and an assay the sheet does not name is reported "
+        "as not stated"]
+    counts: dict[str, int] = {}
+    example: dict[str, str] = {}
+    for f in cohort.findings:
+        if str(f.level) != "warning":
+            continue
+        counts[f.code] = counts.get(f.code, 0) + max(1, len(getattr(f, "rows", ()) or ()))
+        example.setdefault(f.code, f.message)
+    if counts:
+        parts = [f"{code} x{n} (e.g. {example[code]})" for code, n in sorted(counts.items())]
+        out.append("Interpretations flagged while reading the source (warnings, each "
+                   "listed with its sheet, row, column and value in the program): "
+                   + "; ".join(parts))
+    return out
+

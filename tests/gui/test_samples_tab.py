@@ -217,3 +217,24 @@ def test_copy_number_neutral_segments_are_none_detected():
     frame = build_samples_frame(cohort).set_index("Sample")
     assert frame.loc["A", "CN calls"] == NONE_DETECTED
     assert frame.loc["B", "CN calls"] == NOT_TESTED
+
+
+def test_lab_sheet_not_done_cells_show_not_tested_never_none_detected():
+    """Issue 11: a "not done" Fusion or PIK3CA cell is *not tested* in the Samples tab."""
+    from imft_desktop.io.importer import build_cohort
+    from imft_desktop.io.read.raw import RawSheet, RawWorkbook
+    from imft_desktop.model.cohort import SourceFile
+    from imft_desktop.qt.samples_tab import NONE_DETECTED, build_samples_frame
+
+    rows = [["Case", "Fusion", "PIK3CA", "TP53"],
+            ["A", "TPM3::ALK", "wt", "wt"], ["B", "none", "not done", "wt"],
+            ["C", "Not Done", "H1047R", "QNS"], ["D", "none", "failed", "failed"]]
+    source = SourceFile("lab.xlsx", "/tmp/lab.xlsx", "ab" * 32, 1, "xlsx", "2026-01-01")
+    cohort = build_cohort(RawWorkbook(source, [RawSheet("Cases", rows)]))
+    frame = build_samples_frame(cohort).set_index("Sample")
+    assert frame.loc["C", "Fusion"] == NOT_TESTED
+    assert frame.loc["B", "Fusion"] == NONE_DETECTED
+    assert frame.loc["D", "Mutations"] == NOT_TESTED  # no gene tested
+    assert frame.loc["B", "Mutations"] == f"{NONE_DETECTED}; {NOT_TESTED}: PIK3CA"
+    assert frame.loc["C", "Mutations"].startswith("PIK3CA p.H1047R")
+    assert frame.loc["C", "Mutations"].endswith(f"{NOT_TESTED}: TP53")

@@ -329,8 +329,9 @@ def test_47_units_in_values_converted() -> None:
 def test_48_qualified_numbers_structured_percent_kept() -> None:
     c = cohort(ihc(["IMT-01", "ALK", "D5F3", "<1%", "1+", 5, "negative"],
                    ["IMT-02", "ALK", "D5F3", "5-10%", "2+", 20, "negative"]))
-    hits = findings(c, "NUMBER_QUALIFIED")
+    hits = findings(c, "NUMBER_QUALIFIED") + findings(c, "NUMBER_RANGE")
     assert [(f.row, f.column) for f in hits] == [(2, "D"), (3, "D")]
+    assert all(f.level is Level.WARNING for f in hits)  # a number the cell does not hold
     rec = record(c, "ihc", 2)
     assert rec["percent_positive"] == 1.0 and rec["percent_positive_qualifier"] == "<"
     assert rec["raw:percent_positive"] == "<1%"

@@ -107,11 +107,15 @@ def test_copy_number_columns_and_list(messy_sheet):
 
 def test_sequencing_from_mapped_status_column(messy_sheet):
     seqs = [t for t in _tables(messy_sheet) if t.table == "sequencing"]
-    assert len(seqs) == 1  # no inference when a "WGS done" column is mapped
-    (seq,) = seqs
+    general = [t for t in seqs if "capability" not in t.constants]
+    assert len(general) == 1  # the "WGS done" column itself
+    (seq,) = general
     assert seq.constants == {"assay": "WGS"}
     assert seq.columns["status"].values == ["yes", "yes", "no", "yes"]
     assert seq.record_column == "N"
+    # result columns with no not-tested cell add nothing: the WGS column decides
+    assert all(t.rows and t.constants["assay"] == "WGS"
+               for t in seqs if "capability" in t.constants)
 
 
 def test_outcomes_per_patient_with_units_and_coding():
@@ -141,39 +145,52 @@ def test_conflicting_outcomes_of_one_patient_are_all_kept():
     assert out.rows == [2, 3]
 
 
-def test_sequencing_inferred_when_no_status_column():
+def test_sequencing_scoped_per_column_when_no_status_column():
     sheet = RawSheet(name="S", rows=[
         ["Case", "Fusion", "PIK3CA", "22q", "Age"],
         ["A", "TPM3-ALK", None, None, 3],
-        ["B", "none", "wt", "normal", 4],  # tested, all negative: still sequenced
+        ["B", "none", "wt", "normal", 4],  # tested, all negative
         ["C", None, None, None, 5],  # not tested
-        ["D", "not done", None, None, 6],  # says not tested
+        ["D", "not done", "QNS", None, 6],  # says not tested
         ["E", None, None, "loss", 7],
     ])
     tables = _tables(sheet)
-    seq = _one(tables, "sequencing")
-    assert seq.rows == [2, 3, 6]
-    assert seq.constants["assay"] == "WGS" and seq.constants["status"] == "done"
-    assert seq.constants["_inferred"] is True
-    assert "assumed" in seq.constant_origin and "B (Fusion)" in seq.constant_origin
-    assert "status" not in seq.columns  # no made-up cell values
+    seqs = {t.record_column: t for t in tables if t.table == "sequencing"}
+    assert set(seqs) == {"B", "C", "D"}  # one per result column, none invented
+    fusion, pik3ca, q22 = seqs["B"], seqs["C"], seqs["D"]
+    assert fusion.rows == [2, 3, 5]
+    assert fusion.columns["status"].values == ["done", "done", "not done"]
+    assert fusion.constants == {
+        "assay": "assay not stated", "capability": "fusion", "target": "",
+        "_inferred": fusion.constants["_inferred"]}
+    assert "none assumed" in fusion.constants["_inferred"]
+    assert pik3ca.rows == [3, 5] and pik3ca.columns["status"].values == ["done", "failed"]
+    assert pik3ca.constants["target"] == "PIK3CA"
+    assert q22.rows == [3, 6] and q22.constants["capability"] == "copy number"
     assert _one(tables, "fusions").rows == [2]
     assert _one(tables, "variants").rows == []
 
 
-def test_inferred_assay_follows_headers_and_status_columns():
+def test_scoped_assay_follows_headers_and_status_columns():
     sheet = RawSheet(name="S", rows=[
         ["Case", "Fusion (RNA panel)", "22q", "WGS done"],
         ["A", "ETV6::NTRK3", "loss", "yes"],
-        ["B", "none", None, "no"],
+        ["B", "none", "not done", "no"],
+        ["C", None, None, "yes"],
     ])
     tables = _tables(sheet)
     seq = [t for t in tables if t.table == "sequencing"]
-    by_assay = {t.constants["assay"]: t for t in seq}
-    assert set(by_assay) == {"WGS", "RNA fusion panel"}
-    assert "_inferred" not in by_assay["WGS"].constants
-    assert by_assay["RNA fusion panel"].constants["_inferred"] is True
-    assert by_assay["RNA fusion panel"].rows == [2, 3]
+    by_col = {t.record_column: t for t in seq}
+    assert "_inferred" not in by_col["D"].constants  # the status column as given
+    rna = by_col["B"]
+    assert rna.constants["assay"] == "RNA fusion panel"  # named in the header
+    assert rna.rows == [2, 3]  # C's blank cell: not tested by the RNA panel
+    q22 = by_col["C"]
+    assert q22.constants["assay"] == "WGS"  # names none: the sheet's WGS column
+    # the WGS column decides (a blank cell under "yes" is nothing found); the rows
+    # here are its exceptions: a not-tested word wins
+    assert q22.rows == [3]
+    assert q22.columns["status"].values == ["not done"]
     assert _one(tables, "fusions").constants["assay"] == "RNA fusion panel"
 
 

@@ -21,6 +21,7 @@ from imft_desktop.io.mapping.vocab import (
     KNOWN_CLONES,
     KNOWN_GENES,
     MARKER_ALIASES,
+    NOT_GENES,
     clean_text,
     is_gene_symbol,
     numbers_in,
@@ -244,8 +245,9 @@ def _rule_outcomes(h: _Header, values: Sequence[Any] | None) -> Guess | None:
         g.confidence = min(g.confidence, 0.5)
         return g
     if h.has("censor", "censored", "censoring", "cens") or (
-        h.has("event", "status") and len(h.words) <= 2
-    ):
+        h.has("event", "status") and len(h.words) <= 2 and not _genes(h)
+        and _region(h) is None
+    ):  # "DNMT3A status", "22q status": the gene's or region's status, not an event
         g = _event_guess(h, "outcomes.pfs_event", values, "an event/censoring status")
         g.confidence = min(g.confidence, 0.6)
         return g
@@ -389,13 +391,34 @@ def _rule_sequencing_status(h: _Header, values: Sequence[Any] | None) -> Guess |
 
 
 def _genes(h: _Header) -> list[str]:
+    """Gene symbols the header names, upper case, in order.  As written ("PIK3CA"), or in
+    any case when the symbol is listed ("pik3ca", "Alk") or letters-digit shaped
+    ("dnmt3a", "tp53"): a lab's header is not always in capitals."""
     out = []
     for tok in h.tokens:
         if tok.upper() in KNOWN_CLONES:
             continue
-        if is_gene_symbol(tok) and tok not in out:
-            out.append(tok)
+        gene = tok if is_gene_symbol(tok) else _gene_any_case(tok)
+        if gene and gene not in out:
+            out.append(gene)
     return out
+
+
+#: A symbol written in lower or mixed case: letters, a digit, then letters or digits
+#: ("pik3ca", "Dnmt3a", "tp53", "cdkn2a"); "chr19", "pfs2" are not genes.
+_LOWER_SYMBOL = re.compile(r"^[A-Za-z]{2,6}\d{1,3}[A-Za-z]{0,2}\d?$")
+
+
+def _gene_any_case(tok: str) -> str | None:
+    """The upper-case symbol of ``tok`` written in another case, else None."""
+    up = tok.upper()
+    letters = re.match(r"[A-Z]*", up)
+    if up == tok or up in NOT_GENES or up.startswith("CHR") or (
+            letters and letters[0] in NOT_GENES):  # "pfs2", "os1": not genes
+        return None
+    if up in KNOWN_GENES or (_LOWER_SYMBOL.match(tok) and is_gene_symbol(up)):
+        return up
+    return None
 
 
 def _clone(h: _Header) -> str | None:

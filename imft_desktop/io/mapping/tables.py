@@ -1,14 +1,20 @@
 """Turn a mapped one-row-per-case sheet into canonical-shaped ``RawTable`` records.
 
 Structure only: which cells become which records of which table.  Values stay raw (the
-importer's validator parses them and records findings), with three structural decisions
-made here because they decide *whether* a record exists:
+importer's validator parses them and records findings), with structural decisions made
+here because they decide *whether* a record exists:
 
 * blank cells are "not tested" and make no record;
 * in fusion and mutation columns, cells saying none / neg / wt make no record (tested,
-  nothing found) and cells saying not done / n/a / failed make none either (not tested);
+  nothing found) and cells saying not done / n/a / failed / QNS make none either (not
+  tested; ``vocab.not_tested_status``, any case and spacing);
+* error cells and formulas never calculated make no result record (their value is
+  unknown): they are rows of the column's test scope instead, which the validator
+  reports;
 * cells listing several items ('H1047R; E545K', '22q loss, -19') give one record each
-  (split on ';', ',', newline, ' and ').
+  (split on ';', ',', newline, ' and ');
+* rows that are not cases (a "Total" or "n=24" row, a note under the table) are left
+  out and listed for the importer to report, as are blank rows inside the table.
 
 Conventions the importer relies on (constants whose names start with ``_`` are hints,
 not fields):
@@ -18,7 +24,10 @@ not fields):
     is mapped: ``constants["_patient_id_from"] = "sample_id"``; the other way round
     ``constants["_sample_id_from"] = "patient_id"``), mapped sample fields,
     and every ``extra`` column as field ``"extra:<header>"`` (raw text kept verbatim for
-    ``Cohort.extra``).  ``constants["_blank_rows_skipped"]`` counts fully blank rows.
+    ``Cohort.extra``).  ``constants["_blank_rows_skipped"]`` counts fully blank rows
+    inside the table, ``["_blank_rows_inside"]`` gives the first Excel row of each run,
+    ``["_non_case_rows"]`` lists (Excel row, column letter, value, "summary" | "note")
+    of the rows left out as not cases.
 ``outcomes``
     ``patient_id`` + outcome fields, rows with at least one outcome cell; a row repeating
     an earlier row's patient and outcome cells exactly is left out (its Excel row is in
@@ -40,17 +49,22 @@ not fields):
     with the token in both ``region`` and ``event`` and ``constants["_combined"] = True``:
     parse region and event from the one text.
 ``sequencing``
-    From each mapped status column (raw ``status``, constant ``assay``).  Without one,
-    inferred: a sample counts as sequenced (``constants["status"] = "done"``) when any
-    fusion, mutation or copy-number cell holds a result or a tested-negative word;
-    ``constants["_inferred"] = True`` and ``constant_origin`` names the columns, so the
-    importer can say so in an INFO finding.
+    From each mapped status column (raw ``status``, constant ``assay``).  Then the *test
+    scope* of every fusion, mutation and copy-number column: rows with constants
+    ``capability`` ("fusion", "mutation", "copy number") and ``target`` (the column's
+    gene or region; "" for a "Fusion" column of any gene) and ``assay`` (named in the
+    header, else the sheet's status column's assay, else "assay not stated": never
+    guessed).  Without a status column one row per case with a cell: ``done`` for a
+    readable cell, ``not done`` / ``failed`` for a not-tested word, the raw value for an
+    error or formula cell.  Under a status column only those exceptions.
+    ``constants["_inferred"]`` holds the rule in words (an INFO finding per column).
 """
 
 from __future__ import annotations
 
 import itertools
 import operator
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -65,10 +79,12 @@ from imft_desktop.io.mapping.vocab import (
     cell_is_blank,
     cell_is_negative,
     cell_is_not_tested,
+    not_tested_status,
     split_list_cell,
 )
-from imft_desktop.io.read.raw import RawSheet, column_index
+from imft_desktop.io.read.raw import RawSheet, column_index, column_letter
 from imft_desktop.io.read.records import ChosenMeaning, RawColumn, RawTable
+from imft_desktop.model.vocab import ASSAY_CAPABILITIES, Capability, SequencingAssay
 
 EXTRA_PREFIX = "extra:"
 
@@ -103,7 +119,8 @@ class _Col:
         return f'header "{self.header}" ({self.letter})'
 
 
-def to_raw_tables(sheet: RawSheet, profile: MappingProfile, file: str) -> list[RawTable]:
+def to_raw_tables(sheet: RawSheet, profile: MappingProfile, file: str,
+                  study_assays: dict[str, str] | None = None) -> list[RawTable]:
     """Records for every canonical table fed by a mapped one-row-per-case sheet.
 
     Parameters
@@ -114,6 +131,9 @@ def to_raw_tables(sheet: RawSheet, profile: MappingProfile, file: str) -> list[R
         The confirmed mapping (``recognise`` or a saved profile applied to this sheet).
     file:
         File name recorded in every table.
+    study_assays:
+        Assay by capability ("fusion" -> "RNA fusion panel") as the workbook's Study
+        sheet names it, for result columns whose header names none.
 
     Returns
     -------
@@ -130,7 +150,7 @@ def to_raw_tables(sheet: RawSheet, profile: MappingProfile, file: str) -> list[R
     if problems:
         raise MappingError(problems)
 
-    rows, data, blank_skipped = data_rows(sheet, profile.header_row)
+    rows, data, blank_inside, non_case = case_rows(sheet, profile)
     hidden = {r for r in rows if r in sheet.hidden_rows}
     # One C-level transpose of the (ragged) grid instead of a Python loop per column.
     by_column = list(itertools.zip_longest(*data)) if data else []
@@ -155,10 +175,15 @@ def to_raw_tables(sheet: RawSheet, profile: MappingProfile, file: str) -> list[R
     sample_col, patient_col = _id_columns(cols)
     out: list[RawTable] = []
     all_rows = list(range(len(rows)))
+    unknown = _unknown_cells(sheet, rows, cols)
 
     # ---- samples
     samples = table("samples", all_rows)
-    samples.constants["_blank_rows_skipped"] = blank_skipped
+    samples.constants["_blank_rows_skipped"] = sum(n for _r, n in blank_inside)
+    if blank_inside:
+        samples.constants["_blank_rows_inside"] = [r for r, _n in blank_inside]
+    if non_case:
+        samples.constants["_non_case_rows"] = non_case
     samples.columns["sample_id"] = _column("sample_id", sample_col, all_rows)
     samples.columns["patient_id"] = _column("patient_id", patient_col or sample_col, all_rows)
     origins = []
@@ -224,6 +249,9 @@ def to_raw_tables(sheet: RawSheet, profile: MappingProfile, file: str) -> list[R
                 groups.setdefault(c.target.params, []).append(c)
         for params, members in groups.items():
             keep = _rows_with_any(members, all_rows)
+            hidden_unknown = [i for c in members for i in unknown.get(c.letter, ())]
+            if hidden_unknown:  # a formula never calculated reads as blank: report it
+                keep = sorted(set(keep).union(hidden_unknown))
             t = table(table_name, keep)
             t.columns["sample_id"] = _column("sample_id", sample_col, keep)
             for c in members:
@@ -237,16 +265,16 @@ def to_raw_tables(sheet: RawSheet, profile: MappingProfile, file: str) -> list[R
     # ---- fusions, variants, cn_calls (one table per column)
     for c in cols:
         if c.target.table == "fusions":
-            out.append(_result_table(table, sample_col, c, all_rows, "fusion"))
+            out.append(_result_table(table, sample_col, c, unknown, "fusion"))
         elif c.target.table == "variants":
-            out.append(_result_table(table, sample_col, c, all_rows, "protein_change"))
+            out.append(_result_table(table, sample_col, c, unknown, "protein_change"))
     for c in cols:
         if c.target.table != "cn_calls":
             continue
         if c.target.field == "list":
-            out.append(_cn_list_table(table, sample_col, c, all_rows))
+            out.append(_cn_list_table(table, sample_col, c, unknown))
             continue
-        keep = _rows_where([c], _tested_cell, len(all_rows))
+        keep = _without(_rows_where([c], _tested_cell, len(all_rows)), unknown.get(c.letter))
         t = table("cn_calls", keep)
         t.columns["sample_id"] = _column("sample_id", sample_col, keep)
         t.columns["event"] = _column("event", c, keep)
@@ -258,19 +286,22 @@ def to_raw_tables(sheet: RawSheet, profile: MappingProfile, file: str) -> list[R
         out.append(t)
 
     # ---- sequencing
-    out.extend(_sequencing_tables(table, sample_col, cols, all_rows))
+    out.extend(_sequencing_tables(table, sample_col, cols, all_rows, unknown,
+                                  study_assays or {}))
     return out
 
 
 # ---------------------------------------------------------------------------- helpers
 
 
-def data_rows(sheet: RawSheet, header_row: int) -> tuple[list[int], list[list[Any]], int]:
-    """Excel row numbers and cells of the non-blank rows below the header, and the
-    number of fully blank rows skipped between them (trailing blank rows not counted)."""
+def _data_rows(sheet: RawSheet, header_row: int
+               ) -> tuple[list[int], list[list[Any]], list[tuple[int, int]]]:
+    """Excel row numbers and cells of the non-blank rows below the header, and the runs
+    of fully blank rows between them as (first Excel row, length) (trailing blank rows
+    not counted)."""
     rows: list[int] = []
     data: list[list[Any]] = []
-    blank = 0
+    runs: list[tuple[int, int]] = []
     pending_blank = 0
     start = max(header_row - sheet.first_row + 1, 0)
     for i, r in enumerate(sheet.rows[start:], start=start):
@@ -279,11 +310,130 @@ def data_rows(sheet: RawSheet, header_row: int) -> tuple[list[int], list[list[An
                 not cell_is_blank(v) for v in r):
             rows.append(sheet.first_row + i)
             data.append(r)
-            blank += pending_blank
+            if pending_blank and len(rows) > 1:
+                runs.append((sheet.first_row + i - pending_blank, pending_blank))
             pending_blank = 0
         else:
             pending_blank += 1
-    return rows, data, blank
+    return rows, data, runs
+
+
+def case_rows(
+    sheet: RawSheet, profile: MappingProfile
+) -> tuple[list[int], list[list[Any]], list[tuple[int, int]], list[tuple[int, str, str, str]]]:
+    """The rows of ``sheet`` that are cases under ``profile``'s header: their Excel row
+    numbers and cells, the runs of blank rows inside the table, and the rows left out
+    as not cases (a total, "n=24", a note under the table) with what they look like."""
+    rows, data, blank_inside = _data_rows(sheet, profile.header_row)
+    rows, data, non_case = _drop_non_case_rows(rows, data, _id_index(profile))
+    return rows, data, blank_inside, non_case
+
+
+def _id_index(profile: MappingProfile) -> int | None:
+    """0-based column of the sample ID (else the patient ID), if mapped."""
+    for wanted in (("samples.sample_id",), ("samples.patient_id", "outcomes.patient_id")):
+        for m in profile.columns:
+            if m.target in wanted:
+                return column_index(m.column)
+    return None
+
+
+#: An ID cell that labels a summary, not a case: "Total", "n=24", "Mean", "%".
+_SUMMARY_ID = re.compile(
+    r"^(?:totals?|sum|subtotal|grand total|mean|median|average|avg|overall|count|"
+    r"percent(?:age)?|%|n|n\s*[=:]\s*\d+.*|\(?n\s*=\s*\d+\)?|all (?:cases|patients|samples))"
+    r"\s*:?$", re.IGNORECASE)
+#: The start of a note under the table ("* pending review", "Note: ...", "ND = not done").
+_NOTE_START = re.compile(
+    r"^(?:[*†‡§#¹²³]|notes?\b|source\b|abbreviations?\b|legend\b|key\b|footnote|"
+    r"data (?:as of|cut-?off)|\w{1,5}\s*=\s*\S)", re.IGNORECASE)
+
+
+#: An ID cell that heads a note even with other cells filled: a label ("Legend:",
+#: "Notes"), a footnote marker, or an abbreviation being explained ("ND = not done").
+_NOTE_LABEL = re.compile(
+    r"^(?:(?:notes?|source|abbreviations?|legend|key|footnotes?)\s*[:.]?$|[*†‡§¹²³]"
+    r"|\w{1,6}\s+=\s+\S)", re.IGNORECASE)
+
+
+def _drop_non_case_rows(rows: list[int], data: list[list[Any]], id_idx: int | None
+                        ) -> tuple[list[int], list[list[Any]], list[tuple[int, str, str, str]]]:
+    """Rows that are not cases, left out with what they look like: a summary ("Total",
+    "n=24" in the ID column), a note (one text cell: "* ND = not done"), or the header
+    repeated.  Returns the kept rows and cells, and (Excel row, column letter, value,
+    kind) of each row left out, for the importer to report."""
+    if id_idx is None or not rows:
+        return rows, data, []
+    out: list[tuple[int, str, str, str]] = []
+    keep: list[int] = []
+    for k, r in enumerate(data):
+        kind, j = _non_case_kind(r, id_idx)
+        if kind:
+            out.append((rows[k], column_letter(j), str(r[j]).strip(), kind))
+        else:
+            keep.append(k)
+    if not out:
+        return rows, data, []
+    return [rows[k] for k in keep], [data[k] for k in keep], out
+
+
+#: First letters of the words ``_SUMMARY_ID`` knows (a cheap test before the regex).
+_SUMMARY_START = frozenset("tsmaocpgn%(")
+
+
+def _non_case_kind(r: list[Any], id_idx: int) -> tuple[str, int]:
+    """("summary" | "note" | "", column index) for one data row.  Most rows have a
+    plain ID ("IMT-01", 17) and are decided without counting their cells."""
+    cell = r[id_idx] if id_idx < len(r) else None
+    if isinstance(cell, str) and cell:
+        text = cell.strip()
+        if text[:1].casefold() in _SUMMARY_START and len(text) <= 40 and _SUMMARY_ID.match(
+                text):
+            return "summary", id_idx
+        if _NOTE_LABEL.match(text):
+            return "note", id_idx  # "Legend:", "* ...", "ND = not done" beside other cells
+        if text[:1].isalnum() and " " not in text:
+            return "", id_idx  # an ID-shaped word: a case (a note has words or a marker)
+    elif cell is not None and not (isinstance(cell, float) and cell != cell):
+        return "", id_idx  # a number or date ID
+    else:  # no ID: a "Total" label may sit in another column
+        j, first = next(((j, v) for j, v in enumerate(r) if not cell_is_blank(v)),
+                        (id_idx, None))
+        if isinstance(first, str) and len(first) <= 40 and _SUMMARY_ID.match(first.strip()):
+            return "summary", j
+    # one filled cell holding text with words, or a note marker: a note, not a case
+    if len(r) - r.count(None) - r.count("") == 1:
+        j, v = next((j, v) for j, v in enumerate(r) if v is not None and v != "")
+        if isinstance(v, str) and not cell_is_blank(v):
+            t = v.strip()
+            if _NOTE_START.match(t) or len(t.split()) >= 3:
+                return "note", j
+    return "", id_idx
+
+
+def _unknown_cells(sheet: RawSheet, rows: list[int], cols: list[_Col]) -> dict[str, list[int]]:
+    """Per column letter, the data rows (indices) whose cell is an error ("#N/A") or a
+    formula never calculated: their value is unknown, so the case is not tested for
+    that column and the cell is reported (the reader's small dictionaries are walked,
+    never every cell)."""
+    cells = [*sheet.error_cells, *sheet.formula_without_value]
+    if not cells:
+        return {}
+    pos = {r: i for i, r in enumerate(rows)}
+    # an uncalculated formula reads as blank, so its row may not be a data row yet
+    by_idx: dict[int, list[int]] = {}
+    for r, j in cells:
+        if r in pos:
+            by_idx.setdefault(j, []).append(pos[r])
+    return {c.letter: sorted(by_idx[c.idx]) for c in cols if c.idx in by_idx}
+
+
+def _without(keep: list[int], skip: list[int] | None) -> list[int]:
+    """``keep`` without the indices in ``skip`` (order kept)."""
+    if not skip:
+        return keep
+    drop = set(skip)
+    return [i for i in keep if i not in drop]
 
 
 def _id_columns(cols: list[_Col]) -> tuple[_Col, _Col | None]:
@@ -382,10 +532,12 @@ def _parts(value: Any) -> list[Any]:
     return [value]
 
 
-def _result_table(table: Any, sample_col: _Col, c: _Col, all_rows: list[int],
+def _result_table(table: Any, sample_col: _Col, c: _Col, unknown: dict[str, list[int]],
                   field: str) -> RawTable:
-    """fusions / variants: one record per finding in each cell of column ``c``."""
-    keep, found = _split_results(c.values)
+    """fusions / variants: one record per finding in each cell of column ``c``
+    (error cells and uncalculated formulas are reported through the column's test scope
+    instead, see ``_scope_table``)."""
+    keep, found = _split_results(c.values, unknown.get(c.letter))
     t: RawTable = table(c.target.table, keep)
     t.columns["sample_id"] = _column("sample_id", sample_col, keep)
     t.columns[field] = RawColumn(field=field, letter=c.letter, header=c.header, values=found)
@@ -401,10 +553,11 @@ def _result_table(table: Any, sample_col: _Col, c: _Col, all_rows: list[int],
     return t
 
 
-def _split_results(values: list[Any]) -> tuple[list[int], list[Any]]:
+def _split_results(values: list[Any], skip: list[int] | None = None
+                   ) -> tuple[list[int], list[Any]]:
     """Rows holding findings and the findings, one per item of a list cell; decided and
-    split once per distinct value, rows found with numpy."""
-    rows = np.flatnonzero(_flags(values, _is_result)).tolist()
+    split once per distinct value, rows found with numpy; rows in ``skip`` left out."""
+    rows = _without(np.flatnonzero(_flags(values, _is_result)).tolist(), skip)
     parts: dict[Any, list[Any]] = {}
     keep: list[int] = []
     found: list[Any] = []
@@ -422,8 +575,9 @@ def _split_results(values: list[Any]) -> tuple[list[int], list[Any]]:
     return keep, found
 
 
-def _cn_list_table(table: Any, sample_col: _Col, c: _Col, all_rows: list[int]) -> RawTable:
-    keep, tokens = _split_results(c.values)
+def _cn_list_table(table: Any, sample_col: _Col, c: _Col,
+                   unknown: dict[str, list[int]]) -> RawTable:
+    keep, tokens = _split_results(c.values, unknown.get(c.letter))
     t: RawTable = table("cn_calls", keep)
     t.columns["sample_id"] = _column("sample_id", sample_col, keep)
     t.columns["region"] = RawColumn("region", c.letter, c.header, list(tokens))
@@ -435,13 +589,16 @@ def _cn_list_table(table: Any, sample_col: _Col, c: _Col, all_rows: list[int]) -
 
 
 def _sequencing_tables(table: Any, sample_col: _Col, cols: list[_Col],
-                       all_rows: list[int]) -> list[RawTable]:
+                       all_rows: list[int], unknown: dict[str, list[int]],
+                       study_assays: dict[str, str]) -> list[RawTable]:
+    """Sequencing rows: from each mapped status column, then *scoped* rows for each
+    fusion, mutation and copy-number column (see ``_scope_table``)."""
     out: list[RawTable] = []
-    status_assays = set()
+    status_cols: list[tuple[str, _Col]] = []
     for c in cols:
         if c.target.table == "sequencing":
             assay = c.target.params[0]
-            status_assays.add(assay)
+            status_cols.append((assay, c))
             keep = _rows_with_any([c], all_rows)
             t: RawTable = table("sequencing", keep)
             t.columns["sample_id"] = _column("sample_id", sample_col, keep)
@@ -450,41 +607,112 @@ def _sequencing_tables(table: Any, sample_col: _Col, cols: list[_Col],
             t.record_column = c.letter
             t.constant_origin = c.origin()
             out.append(t)
-
-    derived = [c for c in cols if c.target.table in ("fusions", "variants", "cn_calls")]
-    if not derived:
-        return out
-    named: dict[str, list[_Col]] = {}
-    unnamed: list[_Col] = []
-    for c in derived:
-        named_assay = assay_named_in(c.header)
-        if named_assay:
-            named.setdefault(named_assay, []).append(c)
-        else:
-            unnamed.append(c)
-    if status_assays:
-        # A mapped status column covers the columns that name no assay (and its own).
-        groups = {a: cs for a, cs in named.items() if a not in status_assays}
-        assumed = ""
-    else:
-        groups = dict(named)
-        if unnamed:
-            main = max(groups, key=lambda a: len(groups[a])) if groups else "WGS"
-            groups.setdefault(main, []).extend(unnamed)
-            assumed = main
-        else:
-            assumed = ""
-    for assay, members in groups.items():
-        keep = _rows_where(members, _tested_cell, len(all_rows))
-        t = table("sequencing", keep)
-        t.columns["sample_id"] = _column("sample_id", sample_col, keep)
-        t.constants.update({"assay": assay, "status": "done", "_inferred": True})
-        letters = ", ".join(f"{c.letter} ({c.header})" for c in members)
-        why = (f"inferred: a sample counts as sequenced ({assay}) when any of columns "
-               f"{letters} holds a result or a tested-negative word; no 'sequencing done' "
-               "column was mapped")
-        if assay == assumed and not any(assay_named_in(c.header) for c in members):
-            why += f"; assay {assay} assumed (no header names one)"
-        t.constant_origin = why
-        out.append(t)
+    for c in cols:
+        if c.target.table not in _SCOPE_CAPABILITY:
+            continue
+        named = assay_named_in(c.header)
+        capability = _SCOPE_CAPABILITY[c.target.table]
+        covering: list[tuple[str | None, _Col | None]] = [
+            (a, sc) for a, sc in status_cols
+            if (a == named if named else _assay_detects(a, capability))]
+        from_study = None if named else study_assays.get(capability)
+        for scope_assay, status_col in covering or [(named or from_study, None)]:
+            t = _scope_table(table, sample_col, c, scope_assay, status_col,
+                             unknown.get(c.letter, []), on_study=bool(from_study))
+            if t.rows or status_col is None:  # no exceptions to a status column: no rows
+                out.append(t)
     return out
+
+
+#: What a result column reports, by the table it feeds.
+_SCOPE_CAPABILITY = {"fusions": "fusion", "variants": "mutation", "cn_calls": "copy number"}
+
+
+def _assay_detects(assay: str, capability: str) -> bool:
+    """Whether ``assay`` (a name of ``SequencingAssay``) can detect ``capability``."""
+    try:
+        return Capability(capability) in ASSAY_CAPABILITIES[SequencingAssay(assay)]
+    except ValueError:
+        return False
+
+
+def _scope_table(table: Any, sample_col: _Col, c: _Col, assay: str | None,
+                 status_col: _Col | None, unknown_rows: list[int],
+                 on_study: bool = False) -> RawTable:
+    """Who column ``c`` tested, as sequencing rows scoped by ``capability`` and
+    ``target`` (the gene or region of the column; blank for a "Fusion" column of any
+    gene), from which ``Cohort.tested_for`` takes this column's denominator.
+
+    Without a status column: one row per case with a cell: a readable cell (a result or
+    a tested-negative word) is ``done``; blank cells make no row (not tested).  Under
+    the sheet's status column of the assay (``status_col``, "WGS done"), which says who
+    was tested (a blank result cell there means nothing found): rows for the exceptions
+    only.  Either way a not-tested word ("not done", "QNS", "failed") makes a ``not
+    done`` / ``failed`` row, and an error cell or an uncalculated formula a row with its
+    raw value, which the validator reports and leaves out.
+    """
+    codes = _status_codes(c.values)
+    # Under a status column only the exceptions are rows: the status column's own rows
+    # say who was tested (a 10k-case sheet with 20 result columns stays 10k rows).
+    rows_mask = codes > 0 if status_col is None else codes >= 2
+    if unknown_rows:
+        rows_mask[unknown_rows] = True
+    statuses = _STATUS_NAMES[codes]  # object array: "", done, not done, failed
+    if unknown_rows:  # the raw error / formula, reported by the validator
+        raw = np.empty(len(unknown_rows), dtype=object)
+        raw[:] = [c.values[i] for i in unknown_rows]
+        statuses[unknown_rows] = raw
+    keep = np.flatnonzero(rows_mask).tolist()
+    statuses = statuses[rows_mask].tolist()
+    t: RawTable = table("sequencing", keep)
+    t.columns["sample_id"] = _column("sample_id", sample_col, keep)
+    t.columns["status"] = RawColumn("status", c.letter, c.header, statuses)
+    capability = _SCOPE_CAPABILITY[c.target.table]
+    target = c.target.params[0] if c.target.params and c.target.field != "list" else ""
+    t.constants.update({"assay": assay or str(SequencingAssay.NOT_STATED),
+                        "capability": capability, "target": target})
+    t.record_column = c.letter
+    t.constant_origin = c.origin()
+    what = f"{_target_text(target)} {capability}" if target else capability
+    if status_col is not None:
+        rule = (f"the {assay} column {status_col.letter} ({status_col.header}) says who was "
+                "tested, except where this column's cell says not done, failed, ... or is "
+                "unreadable")
+    else:
+        rule = ("the cases whose cell holds a result or a tested-negative word; blank, "
+                "not-tested (not done, failed, ...) and unreadable cells are not tested; "
+                + (f"assay {assay}, named on the Study sheet" if assay and on_study
+                   else f"assay {assay}, named in the header" if assay
+                   else "assay not stated in the sheet (none assumed)"))
+    # The validator notes the rule once per column (SEQUENCING_INFERRED).
+    t.constants["_inferred"] = (
+        f"from column {c.letter} ({c.header}), tested for {what}: {rule}")
+    return t
+
+
+#: Status by code: 0 blank (no row), 1 done, 2 not done, 3 failed.
+_STATUS_NAMES = np.array(["", "done", "not done", "failed"], dtype=object)
+_STATUS_CODE = {"": 0, "done": 1, "not done": 2, "failed": 3}
+
+
+def _status_codes(values: list[Any]) -> np.ndarray:
+    """Per cell, the code of the status it implies (``_STATUS_NAMES``), decided once
+    per distinct value and spread with a C-level map."""
+    try:
+        per_value = {v: _STATUS_CODE[_cell_status(v)] for v in dict.fromkeys(values)}
+        found: Iterable[int] = map(per_value.__getitem__, values)
+    except TypeError:  # an unhashable cell (never produced by the readers)
+        found = (_STATUS_CODE[_cell_status(v)] for v in values)
+    return np.fromiter(found, dtype=np.int8, count=len(values))
+
+
+def _target_text(target: str) -> str:
+    """A gene in upper case, a region as written."""
+    return target if target[:1].isdigit() else target.upper()
+
+
+def _cell_status(value: Any) -> str:
+    """Sequencing status a result cell implies: "" (blank), done, not done or failed."""
+    if cell_is_blank(value):
+        return ""
+    return not_tested_status(value) or "done"

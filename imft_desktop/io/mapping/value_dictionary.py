@@ -24,7 +24,7 @@ import pandas as pd
 
 from imft_desktop.io.mapping.meanings import column_kind, meaning_label, value_key
 from imft_desktop.io.mapping.profile import MappingProfile
-from imft_desktop.io.mapping.tables import data_rows
+from imft_desktop.io.mapping.tables import case_rows
 from imft_desktop.io.mapping.targets import EXTRA, IGNORE, parse_target
 from imft_desktop.io.mapping.vocab import (
     cell_is_blank,
@@ -81,7 +81,9 @@ class ColumnValues:
 def collect_values(sheet: RawSheet, profile: MappingProfile) -> list[ColumnValues]:
     """Distinct values of every mapped column (identifiers, extra and ignored columns
     are left out), with counts and rows, in sheet column order."""
-    excel_rows, data, _blank = data_rows(sheet, profile.header_row)
+    # The cases only: a "Total" row or a footnote is reported by the importer, and its
+    # cells would otherwise count as values of the columns.
+    excel_rows, data, _blank, _non_case = case_rows(sheet, profile)
     # One C-level transpose of the (ragged) rows, as ``to_raw_tables`` does.
     by_column = list(itertools.zip_longest(*data)) if data else []
     out: list[ColumnValues] = []

@@ -142,7 +142,8 @@ NEGATIVE_TOKENS = frozenset(
      "no variants detected", "no pathogenic variant", "no pathogenic variants",
      "no pathogenic mutation", "no fusion detected", "fusion not detected",
      "no rearrangement detected", "rearrangement not detected", "wt.", "retained",
-     "not deleted", "not lost", "no deletion", "disomic", "diploid", "intact"}
+     "not deleted", "not lost", "no deletion", "disomic", "diploid", "intact",
+     "none detected", "no alteration detected"}
 )
 POSITIVE_TOKENS = frozenset(
     {"pos", "positive", "+", "yes", "y", "present", "detected", "mut", "mutated",
@@ -315,7 +316,52 @@ def cell_is_blank(value: Any) -> bool:
 
 def cell_is_not_tested(value: Any) -> bool:
     """True for cells that say the assay was not done ('not done', 'n/a', 'failed')."""
-    return isinstance(value, str) and clean_text(value).casefold() in NOT_TESTED_TOKENS
+    return not_tested_status(value) is not None
+
+
+#: Not-tested words that mean the test was attempted without a result.
+_FAILED_TOKENS = frozenset(
+    {"failed", "fail", "insufficient", "qns", "not evaluable", "not assessable",
+     "no material", "no result"}
+)
+#: The start of a cell saying the test gave no result, however it goes on
+#: ("failed QC", "insufficient DNA", "not evaluable (too few cells)").
+_NOT_TESTED_START = re.compile(
+    r"^(?:(?P<failed>fail(?:ed|ure)?|qc fail\w*|test failed|insufficient|qns"
+    r"|quantity not sufficient|not (?:evaluable|assessable|interpretable)|inadequate"
+    r"|no (?:material|result|dna|rna|tissue|tumou?r)|too few\b)"
+    r"|not ?(?:done|tested|performed|available|analy[sz]ed|sequenced|assessed|requested)"
+    r"|pending|awaited|n/a|n\.a\b)", re.IGNORECASE)
+
+
+def not_tested_status(value: Any) -> str | None:
+    """``"failed"`` or ``"not done"`` when a cell says the test gave no result, else None.
+
+    Any case and spacing: "Not done", "NOT  TESTED", "not-done", "N / A", "QNS",
+    "failed QC", "insufficient material", "pending".  Attempted without a result
+    (failed, insufficient, QNS, not evaluable) is ``failed``; the rest ``not done``.
+    Either way the case is left out of that column's denominator, never negative.
+    """
+    if not isinstance(value, str):
+        return None
+    return _not_tested_text(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _not_tested_text(value: str) -> str | None:
+    text = clean_text(value).casefold().replace("_", " ")
+    text = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text)  # "not-done"
+    text = re.sub(r"\s*/\s*", "/", text).strip(" .;:!")  # "n / a", "pending."
+    if not text:
+        return None
+    if text in _FAILED_TOKENS:
+        return "failed"
+    if text in NOT_TESTED_TOKENS:
+        return "not done"
+    m = _NOT_TESTED_START.match(text)
+    if m is None:
+        return None
+    return "failed" if m.group("failed") else "not done"
 
 
 def cell_is_negative(value: Any) -> bool:

@@ -66,6 +66,7 @@ for _a, _names in {
     SequencingAssay.SNP_ARRAY: ("snp array", "snp-array", "snparray", "cytoscan", "oncoscan",
                                 "low-pass wgs", "lpwgs", "shallow wgs", "methylation array",
                                 "cnv array", "array cgh", "acgh"),
+    SequencingAssay.NOT_STATED: ("assay not stated", "not stated"),
 }.items():
     for _n in _names:
         _ASSAYS[_n] = str(_a)

@@ -37,6 +37,10 @@ _RULES: tuple[Rule, ...] = (
     # ------------------------------------------------------------------ sheets and layout
     Rule("SHEET_UNKNOWN", W, 'Sheet "{sheet}" is not part of the template; it was ignored.',
          "Rename it to one of: {detail}."),
+    Rule("SHEET_CHOSEN", W,
+         'Sheet "{sheet}" was read as the cases ({detail}); sheet(s) {value} before it hold '
+         "no case table and were not read.",
+         "Choose another sheet in the Import tab (or with --sheet) if this is wrong."),
     Rule("SHEET_EMPTY", I, 'Sheet "{sheet}" has a header but no data rows.'),
     Rule("SHEET_HIDDEN", W, 'Sheet "{sheet}" is hidden in the workbook; its rows were {detail}.'),
     Rule("SHEET_NO_DATA", E, "No sheet with data was found in this file."),
@@ -73,6 +77,18 @@ _RULES: tuple[Rule, ...] = (
     Rule("HEADER_KEPT_AS_EXTRA", I,
          'Column "{header}" is not a template column; it was kept as it is, as an extra '
          "clinical column (usable as a grouping)."),
+    Rule("COLUMN_EXTRA", I,
+         'Column {column} ("{header}") was not recognised as a result ({detail}); it is kept '
+         "as a clinical column, usable as a grouping, and not counted in any frequency."),
+    Rule("COLUMN_NOT_ANALYSED", W,
+         'Column {column} ("{header}") was not mapped: {detail}. '
+         "It is kept as a clinical column and not counted in any frequency.",
+         "Choose what the column holds in the Import tab if it is a result."),
+    Rule("COLUMN_IGNORED", W,
+         'Column {column} ("{header}") is set to be ignored; its values ({value}) were not read.'),
+    Rule("MAPPING_LOW_CONFIDENCE", W,
+         'Column {column} ("{header}") was read as {normalised} with low confidence: {detail}.',
+         "Check the column in the Import tab and choose what it holds."),
     Rule("HEADER_UNKNOWN", W, 'Column "{header}" is not part of the template; it was not read.',
          "{detail}"),
     Rule("COLUMN_REQUIRED_MISSING", E,
@@ -83,6 +99,10 @@ _RULES: tuple[Rule, ...] = (
          "Delete the empty row, or move notes to another sheet."),
     Rule("ROW_FOOTNOTE", W,
          'Row {row} looks like a note ("{value}") rather than a record; it was not read.'),
+    Rule("ROW_SUMMARY", W,
+         'Row {row} looks like a summary ("{value}" in column {column}), not a case; it was '
+         "not read.", "Keep totals and counts below the table out of the case rows, or on "
+         "another sheet."),
     Rule("ROWS_HIDDEN", W, "Rows hidden in Excel: {value} ({detail}); they were {normalised}.",
          "Unhide them in Excel to check them, or choose to leave hidden rows out."),
     Rule("COLUMN_HIDDEN", W,
@@ -119,7 +139,18 @@ _RULES: tuple[Rule, ...] = (
          '"{value}" uses a comma; it could be a decimal comma or a thousands separator.',
          "Type the number with a decimal point (7.5), or declare the decimal comma on import."),
     Rule("NUMBER_NOT_INTEGER", E, '"{value}" should be a whole number.'),
-    Rule("NUMBER_QUALIFIED", I, '"{value}" read as {normalised} ({detail}); the raw text is kept.'),
+    Rule("NUMBER_QUALIFIED", W,
+         '"{value}" read as {normalised} ({detail}): an approximate value used as a number; '
+         "the raw text is kept."),
+    Rule("NUMBER_RANGE", W,
+         '"{value}" read as {normalised} ({detail}): a number the sheet does not hold; the '
+         "raw text is kept.", "Type one value if the midpoint is not what you mean."),
+    Rule("NUMBER_DECIMAL_COMMA_READ", I,
+         '"{value}" read as {normalised} (decimal comma); the raw text is kept.'),
+    Rule("PERCENT_AS_FRACTION", W,
+         'Column {column} ("{header}") holds fractions ({value}) where a percentage is '
+         "expected; every value was multiplied by 100 ({detail}).",
+         "Type percentages (35, not 0.35) if these are not fractions."),
     Rule("UNIT_CONVERTED", I, '"{value}" converted to {normalised} ({detail}).'),
     Rule("UNIT_UNKNOWN", E, 'Unit in "{value}" is not understood for this column ({detail}).'),
     Rule("VALUE_OUT_OF_RANGE", E, "{value} is outside the possible range {detail}."),

@@ -677,6 +677,7 @@ def _check_outcomes(t: _Table, samples: _Table | None, folds: _Folds) -> None:
 
 #: Capabilities by assay name (the table holds names; one dict lookup per row).
 _CAPABILITIES_BY_NAME = {str(a): caps for a, caps in ASSAY_CAPABILITIES.items()}
+_CAPABILITY_NAMES = frozenset(str(c) for c in Capability)
 
 
 def _check_sequencing(
@@ -692,14 +693,23 @@ def _check_sequencing(
     have: dict[str, set[str]] = {}
     done: dict[Capability, set[str]] = {c: set() for c in Capability}
     if seq is not None and not seq.empty:
-        ok = seq.loc[~seq["_excluded"].astype(bool) & seq["sample_id"].notna()
-                     & seq["assay"].notna(), ["sample_id", "assay", "status"]]
+        mask = (~seq["_excluded"].astype(bool) & seq["sample_id"].notna()
+                & seq["assay"].notna()).to_numpy()
+        ok = seq.loc[mask, ["sample_id", "assay", "status"]].reset_index(drop=True)
         is_done = ok["status"].eq(str(AssayStatus.DONE)).to_numpy()
-        for assay, rows in ok.groupby(ok["assay"].astype(str), sort=False).indices.items():
+        # A scoped row (one column of a one-row-per-case sheet) covers its capability
+        # only, whatever the assay; a general row what its assay covers.
+        scope = (seq["capability"].to_numpy(dtype=object)[mask] if "capability" in seq
+                 else np.full(len(ok), None, dtype=object))
+        scope_key = pd.Series(scope).fillna("").astype(str)
+        groups = ok.groupby([ok["assay"].astype(str), scope_key], sort=False).indices
+        for (assay, capability), rows in groups.items():
             sids = ok["sample_id"].to_numpy()[rows]
             have.setdefault(assay, set()).update(map(str, sids))
             done_sids = set(map(str, sids[is_done[rows]]))
-            for cap in _CAPABILITIES_BY_NAME.get(assay, ()):
+            caps = ({Capability(capability)} if capability in _CAPABILITY_NAMES
+                    else _CAPABILITIES_BY_NAME.get(assay, ()))
+            for cap in caps:
                 done[cap] |= done_sids
     implied: list[dict[str, Any]] = []
     warned: set[tuple[str, str]] = set()

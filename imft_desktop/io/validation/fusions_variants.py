@@ -131,7 +131,7 @@ def parse_gene(raw: Any) -> Parsed:
 _PARTNER_UNKNOWN_RE = re.compile(
     r"^(?P<g>[A-Za-z0-9\-\.]+?)\s*(?:[-:/]\s*)?"
     r"(?:rearranged|rearrangement|re-arranged|fusion|fusion positive|translocated|"
-    r"translocation|break-?apart(?:\s+(?:fish\s+)?positive)?|split|r)"
+    r"translocation|break-?apart(?:\s+(?:fish\s+)?positive)?|split|(?<=[-:/\s])r)"
     r"(?:\s*\(.*\))?\s*$",
     re.IGNORECASE,
 )

@@ -114,7 +114,7 @@ def parse_number(raw: Any, rules: NumberRules = NumberRules()) -> Parsed:
             if not rules.decimal_comma:
                 return Parsed(None, (Note("NUMBER_DECIMAL_COMMA"),))
             value = float(plain.replace(".", "").replace(",", "."))
-            notes += (Note("NUMBER_QUALIFIED", _fmt(value), detail="decimal comma"),)
+            notes += (Note("NUMBER_DECIMAL_COMMA_READ", _fmt(value)),)
         elif m := _QUAL_RE.match(text):
             op = {"≤": "<=", "≥": ">="}.get(m.group(1), m.group(1).lower().rstrip("."))
             op = "~" if op in {"≈", "ca", "approx", "about"} else op
@@ -129,8 +129,8 @@ def parse_number(raw: Any, rules: NumberRules = NumberRules()) -> Parsed:
                 return Parsed(None, (Note("NUMBER_INVALID"),))
             value = (low + high) / 2
             extra = (("qualifier", f"{_fmt(low)}-{_fmt(high)}"),)
-            notes += (
-                Note("NUMBER_QUALIFIED", _fmt(value), detail=f"range {_fmt(low)}-{_fmt(high)}, "
+            notes += (  # a number the sheet does not hold: a WARNING, never a note
+                Note("NUMBER_RANGE", _fmt(value), detail=f"range {_fmt(low)}-{_fmt(high)}, "
                      "midpoint used"),
             )
         elif m := _UNIT_RE.match(text):

@@ -503,10 +503,11 @@ def validate_raw_table(rt: RawTable, ctx: ValidationContext) -> TableResult:
 
     extra_fields = [name for name in rt.columns if name not in spec.field_names]
     combined = bool(rt.constants.get("_combined"))
-    if rt.constants.get("_inferred") and rt.constant_origin:
+    inferred = rt.constants.get("_inferred")
+    if inferred and (isinstance(inferred, str) or rt.constant_origin):
         findings.append(codes.make(
             "SEQUENCING_INFERRED", file=rt.file, sheet=rt.sheet, column=rt.record_column,
-            detail=rt.constant_origin))
+            detail=inferred if isinstance(inferred, str) else rt.constant_origin))
     for f in spec.fields:
         col = rt.columns.get(f.name)
         if combined and f.name == "event":
