@@ -45,6 +45,42 @@ def add_import_arguments(parser: argparse.ArgumentParser) -> None:
                         help='read "7,5" as 7.5')
     parser.add_argument("--event-map", metavar="TEXT=0|1,...",
                         help='coding of event columns, e.g. "yes=1,no=0" or "1=0,2=1"')
+    limits = parser.add_argument_group(
+        "reader limits", "refuse input beyond these (also set by the environment variables "
+        "IMFT_MAX_FILE_MB, IMFT_MAX_UNPACKED_MB, IMFT_MAX_CELLS, IMFT_TIME_LIMIT)")
+    limits.add_argument("--max-file-mb", type=_positive, metavar="MB",
+                        help="largest input file (default 256)")
+    limits.add_argument("--max-unpacked-mb", type=_positive, metavar="MB",
+                        help="most a workbook or .gz file may unpack to (default 256)")
+    limits.add_argument("--max-cells", type=_positive, metavar="N",
+                        help="most cells in a text table (default 10,000,000)")
+    limits.add_argument("--time-limit", type=_positive, metavar="SECONDS",
+                        help="longest time to read and check the input (default 300)")
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be more than 0")
+    return value
+
+
+def read_budget(args: argparse.Namespace) -> Any:
+    """The ``ReadBudget`` of the environment, with the command-line limits applied."""
+    from imft_desktop.io.read_guard import MiB, ReadBudget
+
+    def mb(value: float | None) -> float | None:
+        return None if value is None else value * MiB
+
+    return ReadBudget.from_env().with_values(
+        max_file_bytes=mb(getattr(args, "max_file_mb", None)),
+        max_unpacked_bytes=mb(getattr(args, "max_unpacked_mb", None)),
+        max_cells=getattr(args, "max_cells", None),
+        max_seconds=getattr(args, "time_limit", None),
+    )
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -70,6 +106,7 @@ def _event_map(text: str | None) -> dict[str, int] | None:
 def import_options(args: argparse.Namespace) -> Any:
     """``ImportOptions`` from the shared command-line options."""
     from imft_desktop.io.importer import ImportOptions
+    from imft_desktop.io.raw import UnreadableFile
 
     profile = None
     if getattr(args, "mapping", None):
@@ -77,6 +114,10 @@ def import_options(args: argparse.Namespace) -> Any:
 
         try:
             profile = MappingProfile.load(args.mapping)
+        except UnreadableFile as exc:
+            raise UsageError(
+                f"cannot use mapping profile {Path(args.mapping).name}: {exc.message}"
+            ) from None
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise UsageError(
                 f"cannot use mapping profile {Path(args.mapping).name}: {exc}"
@@ -88,6 +129,7 @@ def import_options(args: argparse.Namespace) -> Any:
         fish_threshold=getattr(args, "fish_threshold", None),
         event_mapping=_event_map(getattr(args, "event_map", None)),
         decimal_comma=getattr(args, "decimal_comma", False),
+        budget=read_budget(args),
     )
 
 
@@ -136,8 +178,15 @@ def open_cohort(args: argparse.Namespace, command: str) -> tuple[Any, int | None
         return None, 2
     except UnreadableFile as exc:
         return None, report_unreadable(args.file, exc.message)
-    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-        return None, report_unreadable(args.file, exc.strerror or type(exc).__name__)
+    except OSError as exc:
+        from imft_desktop.io.fault_messages import describe_os_error
+
+        print(f"imft {command}: {describe_os_error(exc, args.file, 'read')}", file=sys.stderr)
+        return None, 2
+    except MemoryError:
+        return None, report_unreadable(
+            args.file, "ran out of memory; lower the reader limits (--max-cells) or close "
+            "other programs.")
 
 
 def report_unreadable(path: str, message: str) -> int:

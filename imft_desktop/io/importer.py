@@ -23,6 +23,7 @@ import pandas as pd
 
 from imft_desktop.io import codes
 from imft_desktop.io.raw import RawSheet, RawWorkbook, UnreadableFile, column_letter
+from imft_desktop.io.read_guard import BudgetProgress, ReadBudget, use_budget
 from imft_desktop.io.reader_memory import paused_gc
 from imft_desktop.io.records import RawTable
 from imft_desktop.io.validate import ValidationContext, validate_tables
@@ -40,6 +41,7 @@ from imft_desktop.model.schema import SAMPLES, TABLES_BY_NAME
 
 if TYPE_CHECKING:  # the mapping modules load lazily (only one-row-per-case files need them)
     from imft_desktop.io.mapping_profile import MappingProfile
+    from imft_desktop.io.xlsx_reader import SheetChooser
 
 EXTRA_PREFIX = "extra:"  # unmapped clinical columns, by header (see mapping_tables)
 
@@ -66,6 +68,8 @@ class ImportOptions:
         Explicit coding for event columns not coded 0/1, e.g. ``{"yes": 1, "no": 0}``.
     decimal_comma:
         Accept "7,5" as 7.5 (otherwise an error: it could be a thousands separator).
+    budget:
+        Reader limits (size, unpacked size, cells, time); default from the environment.
     """
 
     sheet: str | None = None
@@ -76,6 +80,7 @@ class ImportOptions:
     delimiter: str | None = None
     event_mapping: dict[str, int] | None = None
     decimal_comma: bool = False
+    budget: ReadBudget | None = None
 
 
 #: Pause the cyclic garbage collector during a bulk build: an import allocates millions
@@ -104,18 +109,53 @@ def import_file(
     from imft_desktop.io.interop import detect, import_interop
     from imft_desktop.io.read import read_workbook
 
-    # Files of other tools (MAF, SEG, cBioPortal study folders) have layouts of their
-    # own; everything else is a workbook or delimited text read cell by cell.
-    if detect(path) is not None:
-        return import_interop(path, progress)
     options = options or ImportOptions()
-    read_progress = progress.sub(0.0, 0.4) if progress is not None else None
-    build_progress = progress.sub(0.4, 1.0) if progress is not None else None
-    with gc_paused():
-        workbook = read_workbook(
-            path, read_progress, encoding=options.encoding, delimiter=options.delimiter
-        )
-        return build_cohort(workbook, options, build_progress)
+    with use_budget(options.budget) as budget:
+        # One deadline for the whole import: reading, shaping and validating.
+        guarded = BudgetProgress(budget, os.path.basename(os.fspath(path)), progress)
+        # Files of other tools (MAF, SEG, cBioPortal study folders) have layouts of their
+        # own; everything else is a workbook or delimited text read cell by cell.
+        if detect(path) is not None:
+            return import_interop(path, guarded)
+        read_progress = guarded.sub(0.0, 0.4)
+        build_progress = guarded.sub(0.4, 1.0)
+        with gc_paused():
+            workbook = read_workbook(
+                path, read_progress, encoding=options.encoding, delimiter=options.delimiter,
+                budget=budget, sheets=_sheets_needed(options.sheet),
+            )
+            if _needs_all_sheets(workbook, options.sheet):
+                workbook = read_workbook(
+                    path, read_progress, encoding=options.encoding,
+                    delimiter=options.delimiter, budget=budget,
+                )
+            return build_cohort(workbook, options, build_progress)
+
+
+def _sheets_needed(sheet: str | None) -> SheetChooser:
+    """The sheets an import reads: the one asked for, else the sheets named like the
+    template's plus the first visible one (where a one-row-per-case table lives).
+    A workbook's other sheets (archives, pivot copies, 300 filler sheets) are not
+    parsed at all."""
+
+    def choose(names: list[str], hidden: list[bool]) -> set[str]:
+        if sheet is not None:
+            return {sheet}
+        wanted = {n for n in names if sheet_spec(n) is not None}
+        first = next((n for n, h in zip(names, hidden) if not h), names[0] if names else None)
+        if first is not None:
+            wanted.add(first)
+        return wanted
+
+    return choose
+
+
+def _needs_all_sheets(workbook: RawWorkbook, sheet: str | None) -> bool:
+    """True when a partial read left no visible sheet with data to import (the first
+    visible sheet was a blank cover sheet, say): then every sheet must be read."""
+    if sheet is not None or all(s.parsed for s in workbook.sheets):
+        return False
+    return not any(s.parsed and not s.hidden and _has_data(s) for s in workbook.sheets)
 
 
 def _has_data(sheet: RawSheet) -> bool:

@@ -19,10 +19,13 @@ from imft_desktop import __version__
 from imft_desktop.io.atomic import atomic_write_text
 from imft_desktop.io.mapping_targets import EXTRA, IGNORE, parse_target
 from imft_desktop.io.mapping_vocab import match_key
-from imft_desktop.io.raw import RawSheet, column_index
+from imft_desktop.io.raw import RawSheet, UnreadableFile, column_index
+from imft_desktop.io.read_guard import current_budget, read_input_bytes
 
 #: Version of the profile JSON layout written by this code.
 SCHEMA_VERSION = 1
+#: Largest mapping profile read (a real one is a few KB).
+PROFILE_MAX_BYTES = 16 * 1024 * 1024
 
 #: Upgrades of older profile layouts: ``MIGRATIONS[n]`` turns a version-``n`` dict into
 #: a version-``n + 1`` dict.  Add one entry per layout change; never edit old entries.
@@ -247,8 +250,21 @@ class MappingProfile:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> MappingProfile:
-        """Read a profile saved by ``save``."""
-        return cls.from_json(Path(path).read_text(encoding="utf-8"))
+        """Read a profile saved by ``save``.
+
+        Through the reader guard: a pipe or device is refused, and so is a file over
+        ``PROFILE_MAX_BYTES`` (a real profile is a few KB).  Raises ``UnreadableFile``.
+        """
+        budget = current_budget()
+        budget = budget.with_values(max_file_bytes=min(budget.max_file_bytes, PROFILE_MAX_BYTES))
+        data = read_input_bytes(Path(path), budget)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise UnreadableFile(
+                "TEXT_ENCODING", f"{Path(path).name} is not a mapping profile (not UTF-8 text)."
+            ) from exc
+        return cls.from_json(text)
 
     # ------------------------------------------------------------------ re-application
     def apply_to(self, sheet: RawSheet) -> ProfileApplication:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from imft_desktop.io.raw import RawSheet, UnreadableFile
+from imft_desktop.io.read_guard import ReadBudget, allow_long_fields, current_budget
 from imft_desktop.io.reader_memory import paused_gc
 from imft_desktop.model.findings import Finding
 from imft_desktop.model.progress import Progress
@@ -68,6 +69,7 @@ def read_text(
     *,
     encoding: str | None = None,
     delimiter: str | None = None,
+    max_cells: int | None = None,
 ) -> TextRead:
     """Read a delimited text file's bytes into one ``RawSheet``.
 
@@ -83,6 +85,8 @@ def read_text(
         Codec to use instead of detection (e.g. ``"cp1252"``).
     delimiter:
         Delimiter to use instead of detection.
+    max_cells:
+        Cell budget (default: the current ``ReadBudget``); more raises ``OverBudget``.
 
     Raises
     ------
@@ -93,6 +97,10 @@ def read_text(
     if delimiter is not None and len(delimiter) != 1:
         raise ValueError(f"delimiter must be one character, not {delimiter!r}")
     findings: list[Finding] = []
+    allow_long_fields()  # a pasted report longer than 131,072 characters is a value
+    budget = current_budget()
+    if max_cells is not None:
+        budget = budget.with_values(max_cells=max_cells)
     text, used = decode_text(data, name, encoding)
     if "\x00" in text:
         raise _not_text(name, text.index("\x00"))
@@ -139,7 +147,7 @@ def read_text(
     sheet = RawSheet(name=PurePath(name).stem or name, rows=[], first_row=1)
     sheet.structure_checked = True  # text has no hidden rows, merges or formulas
     with paused_gc():
-        findings.extend(_parse_rows(text, name, delimiter, sheet, progress))
+        findings.extend(_parse_rows(text, name, delimiter, sheet, progress, budget))
     if sheet.n_rows in EXCEL_ROW_LIMITS:
         findings.append(
             Finding(
@@ -297,8 +305,11 @@ def _sniff_sample(text: str) -> str:
 
 # --------------------------------------------------------------------------- rows
 def _parse_rows(
-    text: str, name: str, delimiter: str, sheet: RawSheet, progress: Progress
+    text: str, name: str, delimiter: str, sheet: RawSheet, progress: Progress,
+    budget: ReadBudget | None = None,
 ) -> list[Finding]:
+    budget = budget or current_budget()
+    cells_read = 0
     findings: list[Finding] = []
     total_lines = text.count("\n") + 1
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -313,6 +324,7 @@ def _parse_rows(
             cells = [c if c != "" else None for c in rec]
             rows.append(cells)
             n = len(rec)
+            cells_read += n
             if header_fields == 0:
                 # Title lines above the header ("CREATE export 2021") have fewer fields;
                 # the header is the first line with the usual number of fields.
@@ -327,6 +339,7 @@ def _parse_rows(
                                             header_row, rec))
             start_line = reader.line_num + 1
             if row_no % CHUNK_ROWS == 0:
+                budget.check_cells(cells_read, name)
                 progress.check()
                 progress.report(min(reader.line_num / total_lines, 1.0), f"Reading {name}")
     except csv.Error as exc:
@@ -335,6 +348,7 @@ def _parse_rows(
             f"{name}, line {reader.line_num}: the text cannot be split into cells "
             f"({exc}). A value may be longer than {csv.field_size_limit():,} characters.",
         ) from exc
+    budget.check_cells(cells_read, name)
     unclosed = _unclosed_quote(text, rows)
     if unclosed is not None:
         findings.append(

@@ -24,6 +24,7 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
+from collections.abc import Callable, Collection, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,7 +43,7 @@ from imft_desktop.io.xlsx_structure import (
     workbook_part,
 )
 from imft_desktop.model.findings import Finding
-from imft_desktop.model.progress import Progress
+from imft_desktop.model.progress import Cancelled, Progress
 from imft_desktop.model.vocab import Level
 
 #: Row counts at which Excel (1,048,576) and old Excel/LibreOffice (65,536) stop.
@@ -51,6 +52,12 @@ _INT_LIMIT = float(2**53)
 #: Rows converted between cancellation checks.
 _CHECK_EVERY_ROWS = 10_000
 _ZIP_KINDS = ("xlsx", "xlsm", "xlsb", "ods")
+#: Empty rows below the data worth a note (a formula or format filled far down).
+_FILLED_REPORT_ROWS = 1000
+
+
+#: Chooses the sheets to parse from the worksheets' names and hidden flags.
+SheetChooser = Callable[[list[str], list[bool]], Collection[str] | None]
 
 
 @dataclass
@@ -70,6 +77,7 @@ def read_spreadsheet(
     *,
     structure: bool = True,
     limits: ReadLimits | None = None,
+    only: Collection[str] | SheetChooser | None = None,
 ) -> SpreadsheetRead:
     """Read every worksheet of a workbook's bytes.
 
@@ -88,6 +96,10 @@ def read_spreadsheet(
         ``structure_checked=False``.
     limits:
         Zip caps checked before anything is parsed.
+    only:
+        Names of the sheets to parse (case-insensitive), or a function choosing them
+        from ``(names, hidden flags)`` of the worksheets; ``None`` parses all.  Other
+        sheets are returned empty with ``parsed=False``, without touching their XML.
 
     Raises
     ------
@@ -121,7 +133,11 @@ def read_spreadsheet(
     workbook = _open_calamine(data, name)
     metas = list(workbook.sheets_metadata)
     sheets: list[RawSheet] = []
-    bands = _progress_bands([m.name for m in metas], zf, info)
+    if callable(only):
+        work = [m for m in metas if m.typ == SheetTypeEnum.WorkSheet]
+        only = only([m.name for m in work], [m.visible != SheetVisibleEnum.Visible for m in work])
+    wanted = None if only is None else {n.casefold() for n in only}
+    bands = _progress_bands([m.name for m in metas], zf, info, wanted)
     # One thread for the structure passes: each runs while calamine parses the sheet's
     # values with the GIL released (about 0.5 s of a 100k-row sheet's 3.5 s).
     scans = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlsx-structure")
@@ -141,19 +157,26 @@ def read_spreadsheet(
                     )
                 )
                 continue
+            if wanted is not None and meta.name.casefold() not in wanted:
+                sheets.append(RawSheet(name=meta.name, rows=[], parsed=False,
+                                       hidden=meta.visible != SheetVisibleEnum.Visible))
+                continue
             scan: Future[tuple[SheetStructure, bool] | None] | None = None
-            if structured and zf is not None and info is not None and styles is not None:
-                scan = scans.submit(_scan_structure, zf, info, styles, name, meta.name)
             with paused_gc():
                 try:
                     cal_sheet = workbook.get_sheet_by_name(meta.name)
-                    raw_rows = cal_sheet.to_python(skip_empty_area=False)
+                    progress.report(start + 0.5 * (end - start), f"Reading sheet {meta.name}")
+                    rows = _convert_rows(_calamine_rows(cal_sheet), progress)
+                    filled_to = int(cal_sheet.height or 0) + int((cal_sheet.start or (0, 0))[0])
+                except (UnreadableFile, Cancelled):
+                    raise
                 except Exception as exc:  # calamine raises its own error types per format
                     raise _damaged(name, exc, sheet=meta.name) from exc
-                # Parsing is ~70% of a sheet's time, conversion ~15%, structure the rest.
-                progress.report(start + 0.7 * (end - start), f"Reading sheet {meta.name}")
-                rows = _convert_rows(raw_rows, progress)
                 progress.report(start + 0.85 * (end - start), f"Checking sheet {meta.name}")
+            if structured and zf is not None and info is not None and styles is not None:
+                # After the values, so the scan can stop at the last row with data.
+                scan = scans.submit(_scan_structure, zf, info, styles, name, meta.name,
+                                    len(rows))
             sheet = RawSheet(
                 name=meta.name,
                 rows=rows,
@@ -164,11 +187,20 @@ def read_spreadsheet(
                 sheet.structure_checked = False
                 sheet.merged_ranges = _calamine_merges(cal_sheet)
             # calamine's copy of the sheet (~40 bytes a cell) is no longer needed
-            del cal_sheet, raw_rows
+            del cal_sheet
             if scan is not None:
                 _apply_xlsx_structure(sheet, scan.result())
+                _trim_structure(sheet)
             sheets.append(sheet)
             findings.extend(_sheet_findings(sheet, name))
+            if filled_to - len(sheet.rows) >= _FILLED_REPORT_ROWS:
+                findings.append(Finding(
+                    "XLSX_FILLED_BELOW_DATA", Level.INFO,
+                    f"Sheet '{sheet.name}' has formulas or formatting filled down to row "
+                    f"{filled_to:,}, below its last row with a value (row {len(sheet.rows):,}); "
+                    "those empty rows were skipped.",
+                    file=name, sheet=sheet.name, row=len(sheet.rows),
+                ))
     finally:
         scans.shutdown(wait=True, cancel_futures=True)
     progress.report(1.0, f"Read {name}")
@@ -177,15 +209,30 @@ def read_spreadsheet(
     findings.extend(_workbook_findings(name, kind, info, date_system))
     if not sheets:
         raise UnreadableFile("FILE_EMPTY", f"{name} has no worksheets with cells.")
+    skipped = [s.name for s in sheets if not s.parsed]
+    if skipped:
+        shown = ", ".join(f"'{n}'" for n in skipped[:5])
+        more = f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""
+        findings.append(Finding(
+            "XLSX_SHEETS_NOT_READ", Level.INFO,
+            f"{len(skipped)} sheet(s) not needed for this import were not read: "
+            f"{shown}{more}. Choose one with --sheet (or in the sheet picker) to read it.",
+            file=name, value=str(len(skipped)),
+        ))
     return SpreadsheetRead(sheets, date_system, findings)
 
 
 def _progress_bands(
-    names: list[str], zf: zipfile.ZipFile | None, info: WorkbookInfo | None
+    names: list[str], zf: zipfile.ZipFile | None, info: WorkbookInfo | None,
+    wanted: set[str] | None = None,
 ) -> list[tuple[float, float]]:
-    """Each sheet's share of the progress bar: by XML size for .xlsx, else equal."""
+    """Each sheet's share of the progress bar: by XML size for .xlsx, else equal;
+    sheets that are not parsed get none."""
     weights = []
     for sheet_name in names:
+        if wanted is not None and sheet_name.casefold() not in wanted:
+            weights.append(0.0)
+            continue
         weight = 1.0
         entry = info.entry(sheet_name) if info is not None else None
         if zf is not None and entry is not None and entry.part in zf.NameToInfo:
@@ -224,19 +271,57 @@ def _damaged(name: str, exc: BaseException, sheet: str | None = None) -> Unreada
     )
 
 
-def _convert_rows(raw_rows: list[list[Any]], progress: Progress) -> list[list[Any]]:
-    """``""`` -> ``None``; integral floats -> ``int`` (Excel stores 5, calamine says 5.0)."""
+def _calamine_rows(cal_sheet: Any) -> Iterable[list[Any]]:
+    """Rows from A1 as ``to_python(skip_empty_area=False)`` gives them, one at a time.
+
+    calamine's ``iter_rows`` yields every row from row 1 but starts each at the first
+    used column, so the leading empty columns are put back here.
+    """
+    start = cal_sheet.start
+    pad = [""] * int(start[1]) if start else []
+    for row in cal_sheet.iter_rows():
+        yield pad + row if pad else row
+
+
+def _convert_rows(raw_rows: Iterable[list[Any]], progress: Progress) -> list[list[Any]]:
+    """``""`` -> ``None``; integral floats -> ``int`` (Excel stores 5, calamine says 5.0).
+
+    Rows are taken one at a time and trailing empty rows are never kept: a formula or a
+    format filled down to row 1,048,576 below 20 cases gives 20 rows, so what follows
+    costs time and memory in proportion to the data, not to the filled range.
+    """
     limit = _INT_LIMIT
+    rows: list[list[Any]] = []
+    blank_run = 0  # empty rows seen since the last row with a value
     for i, row in enumerate(raw_rows):
         if i % _CHECK_EVERY_ROWS == 0:
             progress.check()
-        raw_rows[i] = [
+        if row.count("") == len(row):  # C-speed test: the filled-down tail is all ""
+            blank_run += 1
+            continue
+        if blank_run:
+            rows.extend([None] * len(row) for _ in range(blank_run))
+            blank_run = 0
+        rows.append([
             None
             if v == ""
             else (int(v) if type(v) is float and v.is_integer() and -limit < v < limit else v)
             for v in row
-        ]
-    return raw_rows
+        ])
+    return rows
+
+
+def _trim_structure(sheet: RawSheet) -> None:
+    """Drop structure recorded below the last row kept (a filled-down formula)."""
+    last = sheet.first_row + len(sheet.rows) - 1
+    for attr in ("formula_without_value", "display_text", "number_formats"):
+        d = getattr(sheet, attr)
+        if d and max(r for r, _c in d) > last:
+            setattr(sheet, attr, {k: v for k, v in d.items() if k[0] <= last})
+    if sheet.formula_cells and max(r for r, _c in sheet.formula_cells) > last:
+        sheet.formula_cells = {k for k in sheet.formula_cells if k[0] <= last}
+    if sheet.hidden_rows and max(sheet.hidden_rows) > last:
+        sheet.hidden_rows = {r for r in sheet.hidden_rows if r <= last}
 
 
 def _calamine_merges(cal_sheet: Any) -> list[str]:
@@ -265,7 +350,8 @@ def _refuse_encrypted_ods(zf: zipfile.ZipFile, name: str) -> None:
 
 # --------------------------------------------------------------------------- structure
 def _scan_structure(
-    zf: zipfile.ZipFile, info: WorkbookInfo, styles: Any, name: str, sheet_name: str
+    zf: zipfile.ZipFile, info: WorkbookInfo, styles: Any, name: str, sheet_name: str,
+    last_row: int | None = None,
 ) -> tuple[SheetStructure, bool] | None:
     """The structure pass of one sheet and whether it is hidden; ``None`` when the sheet's
     XML part cannot be found.  Touches nothing but the zip, so it can run in a thread
@@ -276,7 +362,7 @@ def _scan_structure(
         return None
     try:
         with zf.open(part) as fh:
-            return scan_sheet_stream(fh, styles), entry.hidden
+            return scan_sheet_stream(fh, styles, last_row=last_row), entry.hidden
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
         raise _damaged(name, exc, sheet=sheet_name) from exc
 

@@ -304,12 +304,16 @@ def scan_sheet(xml: bytes, styles: StyleTable) -> SheetStructure:
 
 
 def scan_sheet_stream(
-    fh: IO[bytes], styles: StyleTable, window_bytes: int = WINDOW_BYTES
+    fh: IO[bytes], styles: StyleTable, window_bytes: int = WINDOW_BYTES,
+    last_row: int | None = None,
 ) -> SheetStructure:
     """As :func:`scan_sheet`, reading the part in windows that end at a row boundary.
 
     A 100k x 40 sheet is ~130 MB of XML; scanning it in 8 MB windows keeps that out of
-    memory while the sheet's cells are held as Python objects.
+    memory while the sheet's cells are held as Python objects.  With ``last_row`` (the
+    last row holding a value), formulas and number formats below it are not looked at:
+    a formula filled down to row 1,048,576 then costs a byte search, not a million
+    matches.  Error cells, hidden rows and merges are still found everywhere.
     """
     out = SheetStructure()
     state = _ScanState(styles.number_format_styles())
@@ -341,7 +345,7 @@ def scan_sheet_stream(
                 out.problem = "cells without references"
                 return out
             _scan_hidden_columns(window, pat, out)
-        _scan_window(window, pat, state, out)
+        _scan_window(window, pat, state, out, _data_end(window, pat, last_row))
         if not chunk:
             return out
 
@@ -378,7 +382,26 @@ class _ScanState:
     shared_formulas: dict[bytes, str] = field(default_factory=dict)
 
 
-def _scan_window(xml: bytes, pat: _Patterns, state: _ScanState, out: SheetStructure) -> None:
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+
+
+def _data_end(xml: bytes, pat: _Patterns, last_row: int | None) -> int:
+    """Offset in ``xml`` where rows below ``last_row`` begin (``len(xml)`` if none)."""
+    if last_row is None:
+        return len(xml)
+    first = xml.find(pat.row_tag)
+    if first < 0:
+        return len(xml)
+    m = _ROW_NUMBER.search(xml, first, xml.find(b">", first))
+    if m and int(m.group(1)) > last_row:
+        return first  # this whole window lies below the data
+    cut = xml.find(pat.row_tag + b' r="%d"' % (last_row + 1), first)
+    return len(xml) if cut < 0 else cut
+
+
+def _scan_window(
+    xml: bytes, pat: _Patterns, state: _ScanState, out: SheetStructure, data_end: int = -1
+) -> None:
     # Each construct is rare; a substring test (memchr speed) gates each regex pass.
     if b'hidden="' in xml:
         for m in pat.hidden_row.finditer(xml):
@@ -401,6 +424,9 @@ def _scan_window(xml: bytes, pat: _Patterns, state: _ScanState, out: SheetStruct
             v = pat.value.search(m.group(2))
             out.error_cells[key] = _unescape(v.group(1)) if v else "#VALUE!"
 
+    # Below the last row with a value only the constructs above matter.
+    if 0 <= data_end < len(xml):
+        xml = xml[:data_end]
     if pat.cell_tag[:-1] + b"f" in xml:
         _scan_formulas(xml, pat, out, state.shared_formulas)
 

@@ -15,6 +15,7 @@ import pandas as pd
 from imft_desktop.io.interop.maf import read_maf
 from imft_desktop.io.interop.seg import read_seg
 from imft_desktop.io.interop.tabular import MISSING, first_column, read_tsv, source_file, to_number
+from imft_desktop.io.read_guard import read_input_bytes
 from imft_desktop.model.cohort import Cohort
 from imft_desktop.model.findings import Finding, FindingList
 from imft_desktop.model.fusion import Fusion
@@ -44,7 +45,9 @@ def is_cbioportal_study(folder: Path) -> bool:
 def read_meta(path: Path) -> dict[str, str]:
     """``key: value`` lines of a cBioPortal meta file."""
     meta = {}
-    for line in path.read_text(encoding="utf-8-sig").splitlines():
+    # Through the reader budget: a meta file that is a pipe or a huge file is refused.
+    text = read_input_bytes(path).decode("utf-8-sig", errors="replace")
+    for line in text.splitlines():
         if ":" in line:
             key, value = line.split(":", 1)
             meta[key.strip()] = value.strip()

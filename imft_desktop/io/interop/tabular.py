@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import gzip
 import hashlib
 import io
 from datetime import UTC, datetime
@@ -12,6 +11,12 @@ from pathlib import Path
 import pandas as pd
 
 from imft_desktop.io.raw import UnreadableFile
+from imft_desktop.io.read_guard import (
+    allow_long_fields,
+    current_budget,
+    read_input_bytes,
+    read_unpacked,
+)
 from imft_desktop.model.cohort import Cohort, SourceFile
 from imft_desktop.model.findings import Finding, FindingList
 from imft_desktop.model.vocab import Level
@@ -24,13 +29,11 @@ MISSING = frozenset({"", "NA", "N/A", "[Not Available]", "[Not Applicable]", "[U
 
 
 def read_text(path: Path) -> str:
-    """The file's text (gzip transparently), as strict UTF-8 with an optional BOM."""
-    raw = path.read_bytes()
-    if raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except OSError as exc:
-            raise UnreadableFile("FILE_DAMAGED", f"{path.name} is a damaged gzip file.") from exc
+    """The file's text (gzip transparently), as strict UTF-8 with an optional BOM.
+
+    Goes through the reader budget: regular files only, size and unpacked-size caps.
+    """
+    raw = read_unpacked(path)
     if not raw.strip():
         raise UnreadableFile("FILE_EMPTY", f"{path.name} is empty.")
     try:
@@ -47,23 +50,44 @@ def read_tsv(path: Path) -> tuple[pd.DataFrame, list[str]]:
     """Read a tab-separated table, every cell as text; returns (table, comment lines).
 
     Leading lines starting with ``#`` are returned separately (cBioPortal metadata rows,
-    MAF ``#version``).  The first non-comment line is the header.
+    MAF ``#version``).  The first non-comment line is the header.  Rows and cells are
+    counted against the reader budget as they are read, so an oversize table stops
+    early with a message rather than exhausting memory.
     """
-    text = read_text(path)
-    lines = text.splitlines()
+    budget = current_budget()
+    allow_long_fields()
+    stream = io.StringIO(read_text(path))
     comments = []
-    i = 0
-    while i < len(lines) and lines[i].startswith("#"):
-        comments.append(lines[i])
-        i += 1
-    body = "\n".join(lines[i:])
-    reader = csv.reader(io.StringIO(body), delimiter="\t", quoting=csv.QUOTE_NONE)
-    rows = list(reader)
-    if not rows:
-        raise UnreadableFile("FILE_NO_DATA", f"{path.name} has no header line.")
-    header = [h.strip() for h in rows[0]]
-    width = len(header)
-    data = [r + [""] * (width - len(r)) if len(r) < width else r[:width] for r in rows[1:] if r]
+    pos = 0
+    while True:
+        line = stream.readline()
+        if not line.startswith("#"):
+            break
+        comments.append(line.rstrip("\r\n"))
+        pos = stream.tell()
+    stream.seek(pos)
+    reader = csv.reader(stream, delimiter="\t", quoting=csv.QUOTE_NONE)
+    try:
+        header_row = next((r for r in reader if r), None)
+        if header_row is None:
+            raise UnreadableFile("FILE_NO_DATA", f"{path.name} has no header line.")
+        header = [h.strip() for h in header_row]
+        width = len(header)
+        data = []
+        for r in reader:
+            if not r:
+                continue
+            data.append(r + [""] * (width - len(r)) if len(r) < width else r[:width])
+            if len(data) % 65536 == 0:
+                budget.check_cells(len(data) * max(width, 1), path.name)
+    except csv.Error as exc:
+        raise UnreadableFile(
+            "TEXT_MALFORMED",
+            f"{path.name} cannot be read as a tab-separated table near line "
+            f"{reader.line_num + len(comments)}.",
+        ) from exc
+    stream.close()
+    budget.check_cells(len(data) * max(width, 1), path.name)
     df = pd.DataFrame(data, columns=header, dtype=object)
     return df, comments
 
@@ -74,12 +98,12 @@ def source_file(path: Path, kind: str) -> SourceFile:
         h = hashlib.sha256()
         size = 0
         for f in sorted(p for p in path.iterdir() if p.is_file()):
-            data = f.read_bytes()
+            data = read_input_bytes(f)
             size += len(data)
             h.update(f.name.encode() + b"\0" + hashlib.sha256(data).digest())
         digest = h.hexdigest()
     else:
-        data = path.read_bytes()
+        data = read_input_bytes(path)
         size = len(data)
         digest = hashlib.sha256(data).hexdigest()
     return SourceFile(
