@@ -400,7 +400,7 @@ def _data_end(xml: bytes, pat: _Patterns, last_row: int | None) -> int:
 
 
 def _scan_window(
-    xml: bytes, pat: _Patterns, state: _ScanState, out: SheetStructure, data_end: int = -1
+    xml: bytes, pat: _Patterns, state: _ScanState, out: SheetStructure, rows_end: int = -1
 ) -> None:
     # Each construct is rare; a substring test (memchr speed) gates each regex pass.
     if b'hidden="' in xml:
@@ -425,8 +425,8 @@ def _scan_window(
             out.error_cells[key] = _unescape(v.group(1)) if v else "#VALUE!"
 
     # Below the last row with a value only the constructs above matter.
-    if 0 <= data_end < len(xml):
-        xml = xml[:data_end]
+    if 0 <= rows_end < len(xml):
+        xml = xml[:rows_end]
     if pat.cell_tag[:-1] + b"f" in xml:
         _scan_formulas(xml, pat, out, state.shared_formulas)
 
