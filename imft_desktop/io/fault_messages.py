@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 from pathlib import PurePath
 
 #: errno -> (what happened, what to do)
@@ -31,12 +32,18 @@ _REMEDIES: dict[int, tuple[str, str]] = {
 }
 
 
+#: The temporary file of an atomic save, ``.NAME.random.tmp``: name the real target.
+_TEMP_NAME = re.compile(r"^\.(?P<name>.+)\.[^.]+\.tmp$")
+
+
 def file_label(path: str | os.PathLike[str] | None) -> str:
     """The file's name only (no folders: they may hold patient names)."""
     if path is None:
         return "the file"
     text = os.fsdecode(path) if isinstance(path, bytes) else os.fspath(path)
-    return PurePath(text).name or text
+    name = PurePath(text).name or text
+    temp = _TEMP_NAME.match(name)
+    return temp.group("name") if temp else name
 
 
 def describe_os_error(exc: OSError, path: str | os.PathLike[str] | None = None,

@@ -122,7 +122,7 @@ def import_file(
         with gc_paused():
             workbook = read_workbook(
                 path, read_progress, encoding=options.encoding, delimiter=options.delimiter,
-                budget=budget, sheets=_sheets_needed(options.sheet),
+                budget=budget, only=_sheets_needed(options.sheet),
             )
             if _needs_all_sheets(workbook, options.sheet):
                 workbook = read_workbook(

@@ -59,7 +59,7 @@ def read_workbook(
     structure: bool = True,
     limits: ReadLimits | None = None,
     budget: ReadBudget | None = None,
-    sheets: Collection[str] | SheetChooser | None = None,
+    only: Collection[str] | SheetChooser | None = None,
 ) -> RawWorkbook:
     """Read every sheet of a workbook (or a delimited text file) as raw cells.
 
@@ -83,7 +83,7 @@ def read_workbook(
     budget:
         The reader budget (file size, unpacked bytes, cells, time); default
         ``current_budget()``.  Over budget raises ``OverBudget``.
-    sheets:
+    only:
         Workbooks only: names of the sheets to parse, or a function choosing them from
         the names and hidden flags; the others are listed with no cells
         (``RawSheet.parsed`` False), so a workbook's unused sheets cost nothing.
@@ -146,7 +146,7 @@ def read_workbook(
     else:
         book = read_spreadsheet(
             data, name, sniffed.kind, body, structure=structure, limits=limits,
-            only=sheets,
+            only=only,
         )
         findings.extend(book.findings)
         sheets, kind, date_system = book.sheets, sniffed.kind, book.date_system

@@ -382,6 +382,11 @@ def _apply_xlsx_structure(sheet: RawSheet, scanned: tuple[SheetStructure, bool] 
     sheet.formula_without_value = st.formula_without_value
     sheet.error_cells = st.error_cells
     rows = sheet.rows
+    # Rows holding only a formula without a cached value are rows with lost values:
+    # keep them (the reader dropped them as blank) so the importer reports each one.
+    last_lost = max((r for r, _c in st.formula_without_value), default=0)
+    while len(rows) < last_lost - sheet.first_row + 1:
+        rows.append([])
     for (r, c), err in st.error_cells.items():
         # calamine returned "" for the error: put the error text back so the cell is not
         # blank; error_cells marks it as an error, not as text someone typed.

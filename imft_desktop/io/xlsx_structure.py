@@ -266,6 +266,11 @@ class _Patterns:
         self.row_tag = b"<" + prefix + b"row"
         self.sheet_data_end = b"</" + prefix + b"sheetData>"
         self.row_end = b"</" + prefix + b"row>"
+        # A formula cell that ends right after its formula has no cached value.
+        self.valueless_formula = (
+            b"</" + prefix + b"f></" + prefix + b"c>",
+            b"/></" + prefix + b"c>",
+        )
 
     def styled_cell_fast(self, styles: list[int]) -> re.Pattern[bytes]:
         """Cells with one of ``styles`` written as Excel does: ``<c r=.. s=.. t=..>``."""
@@ -424,9 +429,15 @@ def _scan_window(
             v = pat.value.search(m.group(2))
             out.error_cells[key] = _unescape(v.group(1)) if v else "#VALUE!"
 
-    # Below the last row with a value only the constructs above matter.
+    # Below the last row with a value only the constructs above matter, and formulas
+    # without a cached value (a lost value each); a byte search gates that pass.
     if 0 <= rows_end < len(xml):
+        tail = xml[rows_end:]
         xml = xml[:rows_end]
+        if any(g in tail for g in pat.valueless_formula):
+            found = SheetStructure()
+            _scan_formulas(tail, pat, found, state.shared_formulas)
+            out.formula_without_value.update(found.formula_without_value)
     if pat.cell_tag[:-1] + b"f" in xml:
         _scan_formulas(xml, pat, out, state.shared_formulas)
 

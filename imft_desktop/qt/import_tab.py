@@ -748,10 +748,11 @@ class ImportTab(QWidget):
     def load_profile(self, path: str) -> bool:
         """Load a saved profile and apply it to the current sheet."""
         from imft_desktop.io.mapping import MappingProfile
+        from imft_desktop.io.raw import UnreadableFile
 
         try:
             profile = MappingProfile.load(path)
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (UnreadableFile, OSError, ValueError, KeyError, TypeError) as exc:
             error_dialog.log.info("profile refused: %s", type(exc).__name__)
             self._show_banner(MESSAGES["profile_bad"].format(message=_html(str(exc))), "error")
             return False
@@ -799,7 +800,12 @@ class ImportTab(QWidget):
         try:
             profile.save(path)
         except OSError as exc:
-            self._show_banner(MESSAGES["profile_bad"].format(message=_html(str(exc))), "error")
+            from imft_desktop.io.fault_messages import describe_os_error
+
+            self._show_banner(
+                MESSAGES["profile_bad"].format(message=_html(describe_os_error(exc, path))),
+                "error",
+            )
             return False
         self._show_banner(MESSAGES["profile_saved"], "ok")
         return True
