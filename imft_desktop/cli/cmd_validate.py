@@ -25,7 +25,8 @@ HELP = "Check a cohort spreadsheet (template or one row per case) and list its p
 #: Files larger than this show progress on stderr even when it is not a terminal.
 PROGRESS_FILE_BYTES = 5 * 1024 * 1024
 
-#: Keys of each issue in ``--json`` output (a contract: add, never rename).
+#: Keys of each issue in ``--json`` output (a contract: add, never rename).  Each issue
+#: also has ``file``, ``normalised`` and ``rows`` (every row it covers).
 ISSUE_KEYS = ("level", "code", "sheet", "row", "column", "header", "value", "message", "hint")
 
 
@@ -200,6 +201,8 @@ def issue_dict(f: Finding) -> dict[str, Any]:
     out = {k: d.get(k) for k in ISSUE_KEYS}
     out["file"] = d.get("file")
     out["normalised"] = d.get("normalised")
+    # Every row the finding covers ("row" is only the first): added key, see ISSUE_KEYS.
+    out["rows"] = list(f.rows) or ([f.row] if f.row is not None else [])
     return out
 
 

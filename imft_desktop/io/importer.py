@@ -352,6 +352,9 @@ def _build_cohort(
         extra=_extra_frame(tables),
         mapping_profile=profile_name,
     )
+    if not len(cohort.sample_ids) and not cohort.findings.has_errors:
+        # A header-only sheet must not read as "OK": there is nothing in it.
+        cohort.findings.add(codes.make("COHORT_NO_DATA_ROWS", file=workbook.source.name))
     if options.fish_threshold is not None:
         cohort.study["fish_threshold"] = f"{options.fish_threshold:g}"
     if any(f.code == "SHEET_MARKED_SYNTHETIC" for f in cohort.findings):

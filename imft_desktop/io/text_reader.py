@@ -148,6 +148,11 @@ def read_text(
     sheet.structure_checked = True  # text has no hidden rows, merges or formulas
     with paused_gc():
         findings.extend(_parse_rows(text, name, delimiter, sheet, progress, budget))
+    if not any(v is not None and v.strip() for r in sheet.rows for v in r):
+        # Only delimiters and spaces: say "empty", not "no column could be mapped".
+        raise UnreadableFile(
+            "FILE_EMPTY", f"{name} holds no values (only delimiters, spaces or blank lines)."
+        )
     if sheet.n_rows in EXCEL_ROW_LIMITS:
         findings.append(
             Finding(
