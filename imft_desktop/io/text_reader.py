@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -148,7 +149,7 @@ def read_text(
     sheet.structure_checked = True  # text has no hidden rows, merges or formulas
     with paused_gc():
         findings.extend(_parse_rows(text, name, delimiter, sheet, progress, budget))
-    if not any(v is not None and v.strip() for r in sheet.rows for v in r):
+    if not any(v is not None and not _ONLY_SEPARATORS.fullmatch(v) for r in sheet.rows for v in r):
         # Only delimiters and spaces: say "empty", not "no column could be mapped".
         raise UnreadableFile(
             "FILE_EMPTY", f"{name} holds no values (only delimiters, spaces or blank lines)."
@@ -168,6 +169,10 @@ def read_text(
         )
     kind = "tsv" if delimiter == "\t" else "csv"
     return TextRead(sheet, used, delimiter, kind, findings)
+
+
+#: A cell of nothing but spaces and would-be delimiters (";;" read as one column).
+_ONLY_SEPARATORS = re.compile(r"[\s,;|\t]*")
 
 
 def _declared_delimiter(text: str) -> str | None:

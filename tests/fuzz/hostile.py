@@ -11,7 +11,8 @@ from pathlib import Path
 _CT = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+    'relationships+xml"/>'
     '<Default Extension="xml" ContentType="application/xml"/>'
     '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
     'officedocument.spreadsheetml.sheet.main+xml"/>{overrides}</Types>'
@@ -43,7 +44,8 @@ def raw_xlsx(path: Path, sheets: list[tuple[str, str]]) -> Path:
     """An .xlsx with the given ``(name, <sheetData> inner XML)`` sheets, inline strings."""
     overrides = "".join(_SHEET_CT.format(i=i + 1) for i in range(len(sheets)))
     wb_sheets = "".join(
-        f'<sheet name="{n}" sheetId="{i + 1}" r:id="rId{i + 1}"/>' for i, (n, _) in enumerate(sheets)
+        f'<sheet name="{n}" sheetId="{i + 1}" r:id="rId{i + 1}"/>'
+        for i, (n, _) in enumerate(sheets)
     )
     rels = "".join(
         f'<Relationship Id="rId{i + 1}" Type="http://schemas.openxmlformats.org/officeDocument/'
@@ -103,7 +105,8 @@ def _istr(ref: str, text: str) -> str:
 def cohort_rows(n: int = 5) -> str:
     """A small one-row-per-case sheet (header + ``n`` cases) as sheetData XML."""
     head = ["Case", "ALK IHC", "Best response", "PFS (months)", "Progression"]
-    out = ["<row r=\"1\">" + "".join(_istr(f"{_col(j)}1", h) for j, h in enumerate(head)) + "</row>"]
+    cells = "".join(_istr(f"{_col(j)}1", h) for j, h in enumerate(head))
+    out = [f'<row r="1">{cells}</row>']
     for i in range(n):
         r = i + 2
         cells = [_istr(f"A{r}", f"S{i + 1}"), _istr(f"B{r}", "positive"), _istr(f"C{r}", "PR"),
