@@ -1060,8 +1060,8 @@ def parse_fusion(raw: Any) -> Parsed:
         notes.insert(0, Note("FUSION_NORMALISED", value))
     notes += fusion_order_notes(text, genes[0], genes[1], detail)
     extra = (("gene_5", genes[0]), ("gene_3", genes[1]), ("rearranged_gene", None),
-             ("partner_unknown", False)) + ((("fusion_detail", detail),) if detail else ())
-    return Parsed(value, tuple(notes), extra)
+             ("partner_unknown", False))
+    return Parsed(value, tuple(notes), extra + ((("fusion_detail", detail),) if detail else ()))
 
 
 # ---------------------------------------------------------------------------- proteins
