@@ -239,6 +239,8 @@ class MappingProfile:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise ValueError(f"mapping profile is not valid JSON: {exc}") from exc
+        except RecursionError as exc:  # "[[[[...": nesting deeper than the parser's stack
+            raise ValueError("mapping profile is nested too deeply to be a profile") from exc
         if not isinstance(data, dict):
             raise ValueError("mapping profile must be a JSON object")
         return cls.from_dict(data)

@@ -157,3 +157,58 @@ def test_every_truncation(tmp_path: Path, capsys, name: str) -> None:
         validate(path, capsys)
     path.write_bytes(data)
     assert validate(path, capsys)[0] in (0, 1)
+
+
+# ------------------------------------------------------------------ tool files, profiles
+tsv_cell = st.one_of(st.text(alphabet=st.characters(blacklist_categories=("Cs",),
+                                                    blacklist_characters="\x00\t\n\r"),
+                             max_size=12), tokens)
+
+
+@FUZZ
+@given(kind=st.sampled_from(["maf", "seg"]), comment=st.booleans(),
+       rows=st.lists(st.lists(tsv_cell, max_size=8), max_size=10))
+def test_random_maf_and_seg(tmp_path_factory, capsys, kind, comment, rows) -> None:
+    head = {"maf": "Hugo_Symbol\tTumor_Sample_Barcode\tVariant_Classification\tHGVSp_Short",
+            "seg": "ID\tchrom\tloc.start\tloc.end\tnum.mark\tseg.mean"}[kind]
+    text = ("#version 2.4\n" if comment else "") + head + "\n"
+    text += "".join("\t".join(r) + "\n" for r in rows)
+    path = tmp_path_factory.mktemp(kind) / f"random.{kind}"
+    path.write_text(text, encoding="utf-8")
+    validate(path, capsys)
+
+
+def _profile_bytes(tmp: Path) -> tuple[Path, bytes]:
+    from imft_desktop.io import mapping
+    from imft_desktop.io.read import read_workbook
+
+    data = tmp / "cases.csv"
+    data.write_text("Case,ALK IHC,Best response,PFS (months),Progression\nS1,pos,PR,5,1\n")
+    profile = mapping.recognise(read_workbook(data).sheets[0])
+    saved = tmp / "profile.json"
+    profile.save(saved)
+    return data, saved.read_bytes()
+
+
+def test_every_truncation_of_a_mapping_profile(tmp_path: Path, capsys) -> None:
+    data, profile = _profile_bytes(tmp_path)
+    path = tmp_path / "p.json"
+    for cut in range(0, len(profile), 2):
+        path.write_bytes(profile[:cut])
+        validate(data, capsys, "--mapping", str(path))
+    path.write_bytes(profile)
+    assert validate(data, capsys, "--mapping", str(path))[0] in (0, 1)
+
+
+@pytest.mark.parametrize("text", [
+    "[" * 100_000 + "]" * 100_000,          # nesting deeper than the JSON parser's stack
+    '{"columns": "not a list"}', '{"columns": [1, 2, 3]}', '{"columns": [{"x": []}]}',
+    '{"version": 99, "columns": []}', "null", '"just a string"', "\ufeff{}", "{}" * 3,
+    '{"header_row": -5, "columns": []}', '{"header_row": 1e308, "columns": []}',
+])
+def test_hostile_mapping_profiles(tmp_path: Path, capsys, text: str) -> None:
+    data, _profile = _profile_bytes(tmp_path)
+    path = tmp_path / "p.json"
+    path.write_text(text, encoding="utf-8")
+    code, _out = validate(data, capsys, "--mapping", str(path))
+    assert code in (1, 2)
