@@ -125,7 +125,9 @@ class AppSettings:
         self.qsettings.setValue("recent/files", files)
 
     def clear_recent_files(self) -> None:
-        self.qsettings.setValue("recent/files", [])
+        """Forget the recent files (their paths often name patients), on disk at once."""
+        self.qsettings.remove("recent/files")
+        self.qsettings.sync()
 
     # ------------------------------------------------------------ directories
     def last_directory(self) -> str:
