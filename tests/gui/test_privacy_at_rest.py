@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import stat
+from pathlib import Path
 
 import pytest
 
@@ -27,7 +28,7 @@ def test_settings_file_is_private(tmp_path, monkeypatch, qapp):
     settings.sync()
     assert mode(settings.qsettings.fileName()) == 0o600
     settings.clear_recent_files()
-    assert "Smith" not in open(settings.qsettings.fileName(), encoding="utf-8").read()
+    assert "Smith" not in Path(settings.qsettings.fileName()).read_text(encoding="utf-8")
 
 
 def test_log_files_are_private(tmp_path, qapp):
