@@ -146,7 +146,7 @@ def read_workbook(
     else:
         book = read_spreadsheet(
             data, name, sniffed.kind, body, structure=structure, limits=limits,
-            only=only,
+            only=only, budget=budget,
         )
         findings.extend(book.findings)
         sheets, kind, date_system = book.sheets, sniffed.kind, book.date_system

@@ -32,6 +32,7 @@ from typing import Any
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from imft_desktop.io.raw import RawSheet, UnreadableFile, column_letter
+from imft_desktop.io.read_guard import ReadBudget, current_budget
 from imft_desktop.io.reader_memory import paused_gc
 from imft_desktop.io.sniff import ReadLimits, check_xml_prolog, check_zip_limits, open_zip
 from imft_desktop.io.xlsx_structure import (
@@ -78,6 +79,7 @@ def read_spreadsheet(
     structure: bool = True,
     limits: ReadLimits | None = None,
     only: Collection[str] | SheetChooser | None = None,
+    budget: ReadBudget | None = None,
 ) -> SpreadsheetRead:
     """Read every worksheet of a workbook's bytes.
 
@@ -100,6 +102,9 @@ def read_spreadsheet(
         Names of the sheets to parse (case-insensitive), or a function choosing them
         from ``(names, hidden flags)`` of the worksheets; ``None`` parses all.  Other
         sheets are returned empty with ``parsed=False``, without touching their XML.
+    budget:
+        Its ``max_cells`` counts the cells of all parsed sheets together (default: the
+        current budget); more raises ``OverBudget``.
 
     Raises
     ------
@@ -108,6 +113,7 @@ def read_spreadsheet(
         ``FILE_ENCRYPTED``.
     """
     limits = limits or ReadLimits()
+    cells = _CellCount(budget or current_budget(), name)
     zf: zipfile.ZipFile | None = None
     info: WorkbookInfo | None = None
     if kind in _ZIP_KINDS:
@@ -166,7 +172,7 @@ def read_spreadsheet(
                 try:
                     cal_sheet = workbook.get_sheet_by_name(meta.name)
                     progress.report(start + 0.5 * (end - start), f"Reading sheet {meta.name}")
-                    rows = _convert_rows(_calamine_rows(cal_sheet), progress)
+                    rows = _convert_rows(_calamine_rows(cal_sheet), progress, cells)
                     filled_to = int(cal_sheet.height or 0) + int((cal_sheet.start or (0, 0))[0])
                 except (UnreadableFile, Cancelled):
                     raise
@@ -283,7 +289,24 @@ def _calamine_rows(cal_sheet: Any) -> Iterable[list[Any]]:
         yield pad + row if pad else row
 
 
-def _convert_rows(raw_rows: Iterable[list[Any]], progress: Progress) -> list[list[Any]]:
+@dataclass
+class _CellCount:
+    """Cells kept so far across a workbook's sheets, against the reader budget: 60
+    filler sheets of a million cells each are stopped after the first ten or so, not
+    parsed for half a minute."""
+
+    budget: ReadBudget
+    name: str
+    cells: int = 0
+
+    def add(self, n: int) -> None:
+        self.cells += n
+        self.budget.check_cells(self.cells, self.name)
+
+
+def _convert_rows(
+    raw_rows: Iterable[list[Any]], progress: Progress, cells: _CellCount | None = None
+) -> list[list[Any]]:
     """``""`` -> ``None``; integral floats -> ``int`` (Excel stores 5, calamine says 5.0).
 
     Rows are taken one at a time and trailing empty rows are never kept: a formula or a
@@ -293,21 +316,28 @@ def _convert_rows(raw_rows: Iterable[list[Any]], progress: Progress) -> list[lis
     limit = _INT_LIMIT
     rows: list[list[Any]] = []
     blank_run = 0  # empty rows seen since the last row with a value
+    kept_cells = 0
     for i, row in enumerate(raw_rows):
         if i % _CHECK_EVERY_ROWS == 0:
             progress.check()
+            if cells is not None:
+                cells.add(kept_cells)
+                kept_cells = 0
         if row.count("") == len(row):  # C-speed test: the filled-down tail is all ""
             blank_run += 1
             continue
         if blank_run:
             rows.extend([None] * len(row) for _ in range(blank_run))
             blank_run = 0
+        kept_cells += len(row)
         rows.append([
             None
             if v == ""
             else (int(v) if type(v) is float and v.is_integer() and -limit < v < limit else v)
             for v in row
         ])
+    if cells is not None:
+        cells.add(kept_cells)
     return rows
 
 
