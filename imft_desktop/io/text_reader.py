@@ -145,6 +145,9 @@ def read_text(
         findings.append(
             Finding("TEXT_DELIMITER", Level.INFO, message, file=name, value=delimiter)
         )
+    # Every cell ends at a delimiter or a line end: an upper bound on the cells, counted
+    # at memchr speed, refuses an oversize table before millions of rows are built.
+    budget.check_cells(text.count(delimiter) + text.count("\n") + 1, name)
     sheet = RawSheet(name=PurePath(name).stem or name, rows=[], first_row=1)
     sheet.structure_checked = True  # text has no hidden rows, merges or formulas
     with paused_gc():
