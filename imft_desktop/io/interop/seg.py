@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from imft_desktop.io.interop.tabular import (
@@ -50,12 +51,10 @@ def read_seg(path: Path) -> tuple[pd.DataFrame, FindingList]:
         col = found[f]
         out[f] = to_number(df[col]).to_numpy() if col else float("nan")
     bad = out[["start", "end", "log2_ratio"]].isna().any(axis=1) | (out["end"] < out["start"])
-    reasons: list[str | None] = []
-    for i in range(len(out)):
-        if not bad.iat[i]:
-            reasons.append(None)
-            continue
-        reasons.append("SEG_BAD_ROW")
+    # Only the bad rows are visited (a per-row .iat loop cost ~1 s per 200k segments).
+    flags = bad.to_numpy(dtype=bool)
+    reasons: list[str | None] = [("SEG_BAD_ROW" if f else None) for f in flags.tolist()]
+    for i in np.flatnonzero(flags).tolist():
         findings.add(Finding(
             "SEG_BAD_ROW", Level.ERROR,
             "Segment with a missing or non-numeric start, end or mean, or end before start;"
