@@ -122,7 +122,7 @@ def import_file(
         with gc_paused():
             workbook = read_workbook(
                 path, read_progress, encoding=options.encoding, delimiter=options.delimiter,
-                budget=budget, only=_sheets_needed(options.sheet),
+                budget=budget, only=_sheets_needed(options.sheet, SHEETS_READ_WHOLE),
             )
             if _needs_all_sheets(workbook, options.sheet):
                 workbook = read_workbook(
@@ -132,13 +132,16 @@ def import_file(
             return build_cohort(workbook, options, build_progress)
 
 
-def _sheets_needed(sheet: str | None) -> SheetChooser:
+def _sheets_needed(sheet: str | None, all_up_to: int = 0) -> SheetChooser:
     """The sheets an import reads: the one asked for, else the sheets named like the
     template's plus the first visible one (where a one-row-per-case table lives).
     A workbook's other sheets (archives, pivot copies, 300 filler sheets) are not
-    parsed at all."""
+    parsed at all.  With ``all_up_to``, a workbook of that many sheets or fewer is
+    read whole (the window shows every sheet's size in its sheet picker)."""
 
-    def choose(names: list[str], hidden: list[bool]) -> set[str]:
+    def choose(names: list[str], hidden: list[bool]) -> set[str] | None:
+        if len(names) <= all_up_to:
+            return None
         if sheet is not None:
             return {sheet}
         wanted = {n for n in names if sheet_spec(n) is not None}
@@ -148,6 +151,17 @@ def _sheets_needed(sheet: str | None) -> SheetChooser:
         return wanted
 
     return choose
+
+
+#: Workbooks of up to this many sheets are read whole (every sheet is checked and the
+#: window's sheet picker shows every size); beyond, only the sheets an import needs,
+#: and in the window a sheet when it is chosen.
+SHEETS_READ_WHOLE = 12
+
+
+def window_sheets() -> SheetChooser:
+    """The sheets the window reads at first (see ``SHEETS_READ_WHOLE``)."""
+    return _sheets_needed(None, SHEETS_READ_WHOLE)
 
 
 def _needs_all_sheets(workbook: RawWorkbook, sheet: str | None) -> bool:

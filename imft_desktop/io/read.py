@@ -44,7 +44,8 @@ from imft_desktop.model.progress import Progress
 from imft_desktop.model.vocab import Level
 
 __all__ = [
-    "ReadBudget", "ReadLimits", "SheetInfo", "UnreadableFile", "describe_sheets", "read_workbook",
+    "ReadBudget", "ReadLimits", "SheetInfo", "UnreadableFile", "describe_sheets",
+    "read_sheet_into", "read_workbook",
 ]
 
 _URL_PREFIXES = ("http://", "https://", "ftp://", "s3://", "file://", "gs://", "smb://")
@@ -193,6 +194,29 @@ def limits_for(budget: ReadBudget) -> ReadLimits:
     )
 
 
+def read_sheet_into(workbook: RawWorkbook, name: str, progress: Progress | None = None,
+                    budget: ReadBudget | None = None) -> RawWorkbook:
+    """Parse sheet ``name`` of a workbook read with ``only=`` and put it in place.
+
+    The file is read again and must still have the fingerprint it had (otherwise
+    ``FILE_CHANGED``): cells of two versions of a file are never mixed.
+    """
+    again = read_workbook(workbook.source.path, progress, budget=budget, only={name})
+    if again.source.sha256 != workbook.source.sha256:
+        raise UnreadableFile(
+            "FILE_CHANGED",
+            f"{workbook.source.name} changed since it was opened. Open it again.",
+        )
+    fresh = again.sheet(name)
+    workbook.sheets = [fresh if s.name == fresh.name else s for s in workbook.sheets]
+    known = {(f.code, f.sheet, f.row) for f in workbook.findings}
+    workbook.findings.extend(
+        f for f in again.findings
+        if f.sheet == fresh.name and (f.code, f.sheet, f.row) not in known
+    )
+    return workbook
+
+
 @dataclass(frozen=True)
 class SheetInfo:
     """What the GUI's sheet picker shows: name, visibility and size.
@@ -204,12 +228,16 @@ class SheetInfo:
     hidden: bool
     rows: int
     columns: int
+    parsed: bool = True  # False: not read yet (see ``read_workbook(only=...)``)
 
 
 def describe_sheets(workbook: RawWorkbook) -> list[SheetInfo]:
     """One ``SheetInfo`` per sheet, in workbook order (hidden sheets included)."""
     out = []
     for s in workbook.sheets:
+        if not s.parsed:
+            out.append(SheetInfo(s.name, s.hidden, 0, 0, parsed=False))
+            continue
         rows = columns = 0
         for r in s.rows:
             # Walk back from the end: rows mostly end in a value, so this is O(rows).

@@ -59,6 +59,7 @@ from imft_desktop.qt.import_models import (
     ReadResult,
     TargetComboDelegate,
     import_cohort,
+    read_chosen_sheet,
     read_for_import,
 )
 from imft_desktop.qt.table_models import RawSheetModel
@@ -103,6 +104,8 @@ MESSAGES = {
     "no_sheet": "This file has no sheet with data.",
     "hidden_sheet": " (hidden)",
     "sheet_item": "{name} — {rows} rows × {columns} columns{hidden}",
+    "sheet_unread": "{name} — not read yet (choose it to read it){hidden}",
+    "reading_sheet": "Reading sheet {name}…",
 }
 
 #: Choices offered for text files; ``None`` means "as detected".
@@ -577,15 +580,7 @@ class ImportTab(QWidget):
         self.sheet_combo.blockSignals(True)
         self.sheet_combo.clear()
         for info in result.sheets:
-            self.sheet_combo.addItem(
-                MESSAGES["sheet_item"].format(
-                    name=info.name,
-                    rows=info.rows,
-                    columns=info.columns,
-                    hidden=MESSAGES["hidden_sheet"] if info.hidden else "",
-                ),
-                info.name,
-            )
+            self.sheet_combo.addItem(_sheet_item_text(info), info.name)
             if info.hidden:
                 self.sheet_combo.setItemData(
                     self.sheet_combo.count() - 1,
@@ -636,7 +631,33 @@ class ImportTab(QWidget):
     # ------------------------------------------------------------ sheets and mapping
     @Slot(int)
     def _on_sheet_combo_changed(self, _index: int) -> None:
-        self._show_sheet(self.current_sheet_name())
+        name = self.current_sheet_name()
+        result = self.result
+        info = next((i for i in result.sheets if i.name == name), None) if result else None
+        if result is not None and info is not None and not info.parsed:
+            # Left unread when the workbook was opened (many sheets): read it now.
+            self._set_busy(MESSAGES["reading_sheet"].format(name=name))
+            self._start(
+                read_chosen_sheet, result, name,
+                on_result=lambda r, n=name: self._on_sheet_read(r, n),
+                on_error=lambda exc, p=result.path: self._on_read_failed(p, exc),
+                on_cancelled=self._on_read_cancelled,
+            )
+            return
+        self._show_sheet(name)
+
+    def _on_sheet_read(self, result: ReadResult, name: str) -> None:
+        self._set_idle()
+        self.result = result
+        index = self.sheet_combo.findData(name)
+        info = next((i for i in result.sheets if i.name == name), None)
+        if index >= 0 and info is not None:
+            self.sheet_combo.setItemText(index, _sheet_item_text(info))
+        self.findings_model.set_findings(list(result.workbook.findings))
+        self._update_level_buttons()
+        if self.current_sheet_name() == name:
+            self._show_sheet(name)
+        self._update_buttons()
 
     def _show_sheet(self, name: str | None) -> None:
         result = self.result
@@ -977,3 +998,12 @@ def _copy_profile(profile: MappingProfile) -> MappingProfile:
 
 def _html(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _sheet_item_text(info: Any) -> str:
+    """The sheet picker's line for a sheet: its size, or that it is not read yet."""
+    hidden = MESSAGES["hidden_sheet"] if info.hidden else ""
+    if not getattr(info, "parsed", True):
+        return MESSAGES["sheet_unread"].format(name=info.name, hidden=hidden)
+    return MESSAGES["sheet_item"].format(
+        name=info.name, rows=info.rows, columns=info.columns, hidden=hidden)
