@@ -23,7 +23,7 @@ import pandas as pd
 
 from imft_desktop.io import codes
 from imft_desktop.io.raw import RawSheet, RawWorkbook, UnreadableFile, column_letter
-from imft_desktop.io.read_guard import BudgetProgress, ReadBudget, use_budget
+from imft_desktop.io.read_guard import BudgetProgress, ReadBudget, checking, use_budget
 from imft_desktop.io.reader_memory import paused_gc
 from imft_desktop.io.records import RawTable
 from imft_desktop.io.validate import ValidationContext, validate_tables
@@ -116,7 +116,8 @@ def import_file(
         # Files of other tools (MAF, SEG, cBioPortal study folders) have layouts of their
         # own; everything else is a workbook or delimited text read cell by cell.
         if detect(path) is not None:
-            return import_interop(path, guarded)
+            with checking(guarded):
+                return import_interop(path, guarded)
         read_progress = guarded.sub(0.0, 0.4)
         build_progress = guarded.sub(0.4, 1.0)
         with gc_paused():

@@ -109,7 +109,7 @@ class ReadBudget:
         """The ``OverBudget`` error for ``field``: what was found, and how to raise it."""
         var, opt, unit, scale = BUDGET_KNOBS[field]
         limit = getattr(self, field) / scale
-        shown = f"{limit:,.0f} {unit}"
+        shown = f"{limit:,.0f} {unit}" if limit >= 10 else f"{limit:g} {unit}"
         return OverBudget(
             "FILE_OVER_BUDGET",
             f"{name}: {what}, over the limit of {shown}. It was not read. If the file is "
@@ -149,6 +149,31 @@ def use_budget(budget: ReadBudget | None) -> Iterator[ReadBudget]:
         yield chosen
     finally:
         _CURRENT.reset(token)
+
+
+_ACTIVE: contextvars.ContextVar[Progress | None] = contextvars.ContextVar(
+    "imft_read_progress", default=None
+)
+
+
+@contextlib.contextmanager
+def checking(progress: Progress) -> Iterator[Progress]:
+    """Make ``progress`` the one :func:`check_time` consults inside the block, so that
+    readers without a progress parameter (MAF, SEG) still stop at the deadline or on
+    Cancel."""
+    token = _ACTIVE.set(progress)
+    try:
+        yield progress
+    finally:
+        _ACTIVE.reset(token)
+
+
+def check_time() -> None:
+    """Raise ``OverBudget`` past the deadline (``Cancelled`` on cancel) of the progress
+    made current by :func:`checking`; nothing when there is none."""
+    progress = _ACTIVE.get()
+    if progress is not None:
+        progress.check()
 
 
 def allow_long_fields() -> None:
@@ -330,7 +355,7 @@ class BudgetProgress(Progress):
         if time.monotonic() > self._deadline:
             raise self._budget.over(
                 "max_seconds", self._name,
-                f"reading took longer than {self._budget.max_seconds:,.0f} seconds",
+                f"reading took longer than {self._budget.max_seconds:g} seconds",
             )
 
     def sub(self, start: float, end: float) -> Progress:

@@ -16,6 +16,7 @@ from imft_desktop.io.interop.tabular import (
     to_number,
 )
 from imft_desktop.io.raw import UnreadableFile
+from imft_desktop.io.read_guard import check_time
 from imft_desktop.model.cohort import Cohort
 from imft_desktop.model.findings import Finding, FindingList
 from imft_desktop.model.vocab import Level, SequencingAssay
@@ -39,6 +40,7 @@ def read_maf(path: Path) -> tuple[pd.DataFrame, list[str], FindingList]:
     line number of each row (counting comment and header lines) is kept in ``_row``.
     """
     df, comments = read_tsv(path)
+    check_time()
     findings = FindingList()
     name = path.name
     sample_col = first_column(df, "Tumor_Sample_Barcode")

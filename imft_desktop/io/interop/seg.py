@@ -16,6 +16,7 @@ from imft_desktop.io.interop.tabular import (
     to_number,
 )
 from imft_desktop.io.raw import UnreadableFile
+from imft_desktop.io.read_guard import check_time
 from imft_desktop.model.cohort import Cohort
 from imft_desktop.model.findings import Finding, FindingList
 from imft_desktop.model.vocab import Level, SequencingAssay
@@ -34,6 +35,7 @@ SEG_COLUMNS = {
 def read_seg(path: Path) -> tuple[pd.DataFrame, FindingList]:
     """Segments of a SEG file with findings; bad rows are kept but excluded (ERROR)."""
     df, comments = read_tsv(path)
+    check_time()
     findings = FindingList()
     found = {field: first_column(df, *names) for field, names in SEG_COLUMNS.items()}
     missing = [f for f, c in found.items() if c is None and f != "markers"]

@@ -11,7 +11,12 @@ from pathlib import Path
 import pandas as pd
 
 from imft_desktop.io.raw import UnreadableFile
-from imft_desktop.io.read_guard import allow_long_fields, read_input_bytes, read_unpacked
+from imft_desktop.io.read_guard import (
+    allow_long_fields,
+    check_time,
+    read_input_bytes,
+    read_unpacked,
+)
 from imft_desktop.model.cohort import Cohort, SourceFile
 from imft_desktop.model.findings import Finding, FindingList
 from imft_desktop.model.vocab import Level
@@ -80,9 +85,13 @@ def read_tsv(path: Path) -> tuple[pd.DataFrame, list[str]]:
             raise UnreadableFile("FILE_NO_DATA", f"{path.name} has no header line.")
         header = [h.strip() for h in header_row]
         width = len(header)
-        data = [
-            r + [""] * (width - len(r)) if len(r) < width else r[:width] for r in reader if r
-        ]
+        data = []
+        for r in reader:
+            if not r:
+                continue
+            data.append(r + [""] * (width - len(r)) if len(r) < width else r[:width])
+            if not len(data) % 65536:
+                check_time()  # the wall-clock budget and the Cancel button
     except csv.Error as exc:
         raise UnreadableFile(
             "TEXT_MALFORMED",
