@@ -191,7 +191,10 @@ def open_cohort(args: argparse.Namespace, command: str) -> tuple[Any, int | None
 
 
 def report_unreadable(path: str, message: str) -> int:
-    print(f"imft: cannot read {Path(path).name}: {message}", file=sys.stderr)
+    name = Path(path).name
+    if message.startswith(f"{name}: "):  # "cannot read x.csv: x.csv: ..." says it twice
+        message = message[len(name) + 2:]
+    print(f"imft: cannot read {name}: {message}", file=sys.stderr)
     return 2
 
 
