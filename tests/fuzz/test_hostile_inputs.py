@@ -241,3 +241,17 @@ def test_long_note_survives_the_xlsx_export(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
     parts = [r[4] for r in wb["Long values"].iter_rows(min_row=2, values_only=True)]
     assert "".join(parts) == note
+
+
+@pytest.mark.parametrize("fault", [errno.ENOSPC, errno.EROFS])
+def test_template_write_faults(tmp_path: Path, monkeypatch, capsys, fault: int) -> None:
+    from imft_desktop.io import atomic
+
+    out = tmp_path / "template.xlsx"
+    out.write_bytes(b"old")
+    monkeypatch.setattr(atomic.os, "fsync", _fail_fsync(fault))
+    code = main(["template", str(out), "--force"])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert out.read_bytes() == b"old"
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
