@@ -23,7 +23,8 @@ import pandas as pd
 
 from imft_desktop.io import codes
 from imft_desktop.io.raw import RawSheet, RawWorkbook, UnreadableFile, column_letter
-from imft_desktop.io.read_guard import BudgetProgress, ReadBudget, checking, use_budget
+from imft_desktop.io.read_deadline import BudgetProgress, checking
+from imft_desktop.io.read_guard import ReadBudget, use_budget
 from imft_desktop.io.reader_memory import paused_gc
 from imft_desktop.io.records import RawTable
 from imft_desktop.io.validate import ValidationContext, validate_tables

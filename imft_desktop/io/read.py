@@ -28,8 +28,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from imft_desktop.io.raw import RawWorkbook, UnreadableFile
+from imft_desktop.io.read_deadline import BudgetProgress
 from imft_desktop.io.read_guard import (
-    BudgetProgress,
     ReadBudget,
     check_regular_file,
     current_budget,

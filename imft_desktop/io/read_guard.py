@@ -9,7 +9,7 @@ cBioPortal study folder, mapping profiles -- is opened through :func:`open_input
 * refuse a file larger than ``ReadBudget.max_file_bytes`` from ``stat()`` alone;
 * decompress gzip as a stream, counting the unpacked bytes, and stop at
   ``max_unpacked_bytes`` (a 1 MB ``.maf.gz`` can unpack to gigabytes);
-* and, with :class:`BudgetProgress`, stop work that outlives ``max_seconds``.
+* and, with ``read_deadline.BudgetProgress``, stop work that outlives ``max_seconds``.
 
 Readers count rows and cells against ``max_cells`` with :meth:`ReadBudget.check_cells`.
 Exceeding any limit raises :class:`OverBudget`, an ``UnreadableFile`` (exit code 2 in
@@ -25,7 +25,6 @@ import csv
 import gzip
 import os
 import stat
-import time
 import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -33,7 +32,6 @@ from pathlib import Path
 from typing import BinaryIO
 
 from imft_desktop.io.raw import UnreadableFile
-from imft_desktop.model.progress import Progress
 
 MiB = 1024 * 1024
 _CHUNK = 1 << 20
@@ -149,31 +147,6 @@ def use_budget(budget: ReadBudget | None) -> Iterator[ReadBudget]:
         yield chosen
     finally:
         _CURRENT.reset(token)
-
-
-_ACTIVE: contextvars.ContextVar[Progress | None] = contextvars.ContextVar(
-    "imft_read_progress", default=None
-)
-
-
-@contextlib.contextmanager
-def checking(progress: Progress) -> Iterator[Progress]:
-    """Make ``progress`` the one :func:`check_time` consults inside the block, so that
-    readers without a progress parameter (MAF, SEG) still stop at the deadline or on
-    Cancel."""
-    token = _ACTIVE.set(progress)
-    try:
-        yield progress
-    finally:
-        _ACTIVE.reset(token)
-
-
-def check_time() -> None:
-    """Raise ``OverBudget`` past the deadline (``Cancelled`` on cancel) of the progress
-    made current by :func:`checking`; nothing when there is none."""
-    progress = _ACTIVE.get()
-    if progress is not None:
-        progress.check()
 
 
 def allow_long_fields() -> None:
@@ -330,51 +303,3 @@ class _TabCells:
     def add(self, chunk: bytes) -> None:
         self.cells += chunk.count(b"\t") + chunk.count(b"\n")
         self.budget.check_cells(self.cells, self.name)
-
-
-class BudgetProgress(Progress):
-    """A ``Progress`` whose ``check()`` also stops work past the wall-clock budget.
-
-    It forwards reports and cancellation to ``parent`` (the window's Cancel button or
-    the command line's progress line), so it can wrap any existing progress object.
-    """
-
-    def __init__(self, budget: ReadBudget | None, name: str, parent: Progress | None = None):
-        budget = budget or current_budget()
-        parent = parent or Progress()
-        super().__init__(parent.report, min_interval=0.0)
-        self._cancel = parent._cancel  # share the Cancel button
-        self._deadline = time.monotonic() + budget.max_seconds
-        self._budget = budget
-        self._name = name
-        self._forward_check = parent.check
-
-    def check(self) -> None:
-        """Raise ``Cancelled`` on cancel, ``OverBudget`` once the time is up."""
-        self._forward_check()
-        if time.monotonic() > self._deadline:
-            raise self._budget.over(
-                "max_seconds", self._name,
-                f"reading took longer than {self._budget.max_seconds:g} seconds",
-            )
-
-    def sub(self, start: float, end: float) -> Progress:
-        """A child mapping onto ``start..end`` that keeps the deadline."""
-        return _DeadlineChild(self, start, end)
-
-
-class _DeadlineChild(Progress):
-    """A sub-range of a progress whose ``check()`` is its owner's (deadline included)."""
-
-    def __init__(self, owner: Progress, start: float, end: float):
-        super().__init__(
-            lambda f, m: owner.report(start + (end - start) * f, m), min_interval=0.0
-        )
-        self._cancel = owner._cancel
-        self._owner = owner
-
-    def check(self) -> None:
-        self._owner.check()
-
-    def sub(self, start: float, end: float) -> Progress:
-        return _DeadlineChild(self, start, end)

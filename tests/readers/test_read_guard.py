@@ -11,14 +11,12 @@ import zlib
 import pytest
 
 from imft_desktop.io.raw import UnreadableFile
+from imft_desktop.io.read_deadline import BudgetProgress, check_time, checking
 from imft_desktop.io.read_guard import (
-    BudgetProgress,
     MiB,
     OverBudget,
     ReadBudget,
     check_regular_file,
-    check_time,
-    checking,
     current_budget,
     read_input_bytes,
     read_unpacked,

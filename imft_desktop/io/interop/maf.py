@@ -16,7 +16,7 @@ from imft_desktop.io.interop.tabular import (
     to_number,
 )
 from imft_desktop.io.raw import UnreadableFile
-from imft_desktop.io.read_guard import check_time
+from imft_desktop.io.read_deadline import check_time
 from imft_desktop.model.cohort import Cohort
 from imft_desktop.model.findings import Finding, FindingList
 from imft_desktop.model.vocab import Level, SequencingAssay

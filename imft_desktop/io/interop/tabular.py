@@ -11,12 +11,8 @@ from pathlib import Path
 import pandas as pd
 
 from imft_desktop.io.raw import UnreadableFile
-from imft_desktop.io.read_guard import (
-    allow_long_fields,
-    check_time,
-    read_input_bytes,
-    read_unpacked,
-)
+from imft_desktop.io.read_deadline import check_time
+from imft_desktop.io.read_guard import allow_long_fields, read_input_bytes, read_unpacked
 from imft_desktop.model.cohort import Cohort, SourceFile
 from imft_desktop.model.findings import Finding, FindingList
 from imft_desktop.model.vocab import Level
