@@ -168,6 +168,7 @@ def read_spreadsheet(
                                        hidden=meta.visible != SheetVisibleEnum.Visible))
                 continue
             scan: Future[tuple[SheetStructure, bool] | None] | None = None
+            filled_zero = 0
             with paused_gc():
                 try:
                     cal_sheet = workbook.get_sheet_by_name(meta.name)
@@ -179,10 +180,13 @@ def read_spreadsheet(
                 except Exception as exc:  # calamine raises its own error types per format
                     raise _damaged(name, exc, sheet=meta.name) from exc
                 progress.report(start + 0.85 * (end - start), f"Checking sheet {meta.name}")
+            # Rows below ``data_end`` hold nothing but 0 or empty text; if the scan finds
+            # only formulas there, they are a formula filled down, not data.
+            data_end = _substantive_end(rows)
             if structured and zf is not None and info is not None and styles is not None:
                 # After the values, so the scan can stop at the last row with data.
-                scan = scans.submit(_scan_structure, zf, info, styles, name, meta.name,
-                                    len(rows))
+                scan_args = (zf, info, styles, name, meta.name)
+                scan = scans.submit(_scan_structure, *scan_args, data_end)
             sheet = RawSheet(
                 name=meta.name,
                 rows=rows,
@@ -195,11 +199,26 @@ def read_spreadsheet(
             # calamine's copy of the sheet (~40 bytes a cell) is no longer needed
             del cal_sheet
             if scan is not None:
-                _apply_xlsx_structure(sheet, scan.result())
+                scanned = scan.result()
+                if data_end < len(rows) and not _filled_formulas_below(scanned):
+                    # Typed values below: scan the whole sheet after all (rare).
+                    scanned = _scan_structure(*scan_args, len(rows))
+                elif data_end < len(rows):
+                    filled_zero = len(rows) - data_end
+                    del rows[data_end:]
+                _apply_xlsx_structure(sheet, scanned)
                 _trim_structure(sheet)
             sheets.append(sheet)
             findings.extend(_sheet_findings(sheet, name))
-            if filled_to - len(sheet.rows) >= _FILLED_REPORT_ROWS:
+            if filled_zero:
+                findings.append(Finding(
+                    "XLSX_FILLED_BELOW_DATA", Level.WARNING,
+                    f"Sheet '{sheet.name}': rows {len(sheet.rows) + 1:,} to "
+                    f"{len(sheet.rows) + filled_zero:,} hold nothing but formula results of 0 "
+                    "or empty text (a formula filled down below the data); they were skipped.",
+                    file=name, sheet=sheet.name, row=len(sheet.rows) + 1,
+                ))
+            elif filled_to - len(sheet.rows) >= _FILLED_REPORT_ROWS:
                 findings.append(Finding(
                     "XLSX_FILLED_BELOW_DATA", Level.INFO,
                     f"Sheet '{sheet.name}' has formulas or formatting filled down to row "
@@ -339,6 +358,23 @@ def _convert_rows(
     if cells is not None:
         cells.add(kept_cells)
     return rows
+
+
+def _substantive_end(rows: list[list[Any]]) -> int:
+    """Row count without the trailing rows whose values are all 0 or empty text, when
+    there are at least ``_FILLED_REPORT_ROWS`` of them (else ``len(rows)``)."""
+    end = len(rows)
+    while end and all(v is None or v == 0 or v == "" for v in rows[end - 1]):
+        end -= 1
+    return end if len(rows) - end >= _FILLED_REPORT_ROWS else len(rows)
+
+
+def _filled_formulas_below(scanned: tuple[SheetStructure, bool] | None) -> bool:
+    """True when every cell with a value below the scanned range is a formula."""
+    if scanned is None or not scanned[0].checked:
+        return False
+    st = scanned[0]
+    return st.formulas_below > 0 and st.values_below <= st.formulas_below
 
 
 def _trim_structure(sheet: RawSheet) -> None:

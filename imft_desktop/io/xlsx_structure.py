@@ -102,6 +102,10 @@ class SheetStructure:
     #: False when the sheet's XML could not be checked (e.g. cells without references).
     checked: bool = True
     problem: str | None = None
+    #: Below ``last_row`` (see ``scan_sheet_stream``): cells with a value, and formulas.
+    #: Every valued cell there is a formula result when ``values_below <= formulas_below``.
+    values_below: int = 0
+    formulas_below: int = 0
 
 
 # --------------------------------------------------------------------------- workbook
@@ -267,6 +271,8 @@ class _Patterns:
         self.sheet_data_end = b"</" + prefix + b"sheetData>"
         self.row_end = b"</" + prefix + b"row>"
         # A formula cell that ends right after its formula has no cached value.
+        self.value_tags = (b"<" + prefix + b"v>", b"<" + prefix + b"is>")
+        self.formula_tags = (b"<" + prefix + b"f>", b"<" + prefix + b"f ")
         self.valueless_formula = (
             b"</" + prefix + b"f></" + prefix + b"c>",
             b"/></" + prefix + b"c>",
@@ -400,8 +406,15 @@ def _data_end(xml: bytes, pat: _Patterns, last_row: int | None) -> int:
     m = _ROW_NUMBER.search(xml, first, xml.find(b">", first))
     if m and int(m.group(1)) > last_row:
         return first  # this whole window lies below the data
-    cut = xml.find(pat.row_tag + b' r="%d"' % (last_row + 1), first)
-    return len(xml) if cut < 0 else cut
+    # Rows are in order: the first of the next few row numbers present marks the cut.
+    for n in range(last_row + 1, last_row + 64):
+        cut = xml.find(pat.row_tag + b' r="%d"' % n, first)
+        if cut >= 0:
+            return cut
+    for m in re.finditer(re.escape(pat.row_tag) + rb'\b[^>]*?\br="(\d+)"', xml):
+        if int(m.group(1)) > last_row:
+            return m.start()
+    return len(xml)
 
 
 def _scan_window(
@@ -434,6 +447,9 @@ def _scan_window(
     if 0 <= rows_end < len(xml):
         tail = xml[rows_end:]
         xml = xml[:rows_end]
+        # Counted at memchr speed: tells a formula filled down from typed data.
+        out.values_below += sum(tail.count(t) for t in pat.value_tags)
+        out.formulas_below += sum(tail.count(t) for t in pat.formula_tags)
         if any(g in tail for g in pat.valueless_formula):
             found = SheetStructure()
             _scan_formulas(tail, pat, found, state.shared_formulas)

@@ -124,11 +124,16 @@ def many_sheets_xlsx(path: Path, sheets: int = 300, member_bytes: int = 4 * 1024
     return raw_xlsx(path, [("Cohort", cohort_rows())] + [(f"F{i}", filler) for i in range(sheets)])
 
 
-def formula_filled_xlsx(path: Path, rows: int = 1_048_576, data_rows: int = 20) -> Path:
-    """Case: a formula (with an empty cached result) filled down to Excel's last row."""
+def formula_filled_xlsx(path: Path, rows: int = 1_048_576, data_rows: int = 20,
+                        zero: bool = False) -> Path:
+    """Case: a formula filled down to Excel's last row, its cached result empty text
+    (``=IF(D2="","",D2*30.4)``) or, with ``zero``, 0 (``=D2*30.4``)."""
     parts = [cohort_rows(data_rows)]
     first = data_rows + 2
     for r in range(first, rows + 1):
+        if zero:
+            parts.append(f'<row r="{r}"><c r="F{r}"><f>D{r}*30.4</f><v>0</v></c></row>')
+            continue
         parts.append(
             f'<row r="{r}"><c r="F{r}" t="str"><f>IF(D{r}="","",D{r}*30.4)</f><v></v></c></row>'
         )

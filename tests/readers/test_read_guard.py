@@ -104,3 +104,26 @@ def test_deadline_and_cancel_through_checking():
     with pytest.raises(Cancelled):
         progress.sub(0, 1).check()
     check_time()  # no current progress: nothing to check
+
+
+def test_typed_zeros_below_the_data_are_kept(tmp_path):
+    """Only formula results are taken for a fill: typed 0s are data."""
+    import openpyxl
+
+    from imft_desktop.io.read import read_workbook
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Case", "Score"])
+    ws.append(["S1", 5])
+    for _ in range(1500):
+        ws.append([None, 0])
+    p = tmp_path / "zeros.xlsx"
+    wb.save(p)
+    sheet = read_workbook(p).sheets[0]
+    assert sheet.n_rows == 1502
+    ws2 = wb.active
+    for r in range(3, 1503):
+        ws2.cell(r, 2).value = f"=A{r}*2"
+    wb.save(p)  # openpyxl stores formulas without cached values: lost values, kept
+    assert read_workbook(p).sheets[0].n_rows == 1502
