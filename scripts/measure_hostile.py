@@ -58,8 +58,10 @@ def cases(tmp: Path, near_cap: bool) -> list[tuple[str, list[str]]]:
          [str(hostile.many_sheets_xlsx(tmp / "many60.xlsx", sheets=60))]),
         (".maf.gz unpacking to 1 GiB", [str(hostile.maf_gz_bomb(tmp / "bomb.maf.gz"))]),
         ("296 MB .seg", [str(hostile.big_seg(tmp / "big.seg"))]),
-        ("formula filled to row 1,048,576",
+        ("formula filled to row 1,048,576 (cached empty text)",
          [str(hostile.formula_filled_xlsx(tmp / "formula.xlsx"))]),
+        ("formula filled to row 1,048,576 (cached 0)",
+         [str(hostile.formula_filled_xlsx(tmp / "formula0.xlsx", zero=True))]),
         ("CSV cell of 200,000 characters", [str(hostile.long_cell_csv(tmp / "long.csv"))]),
     ]
     if hasattr(os, "mkfifo"):
