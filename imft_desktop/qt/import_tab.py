@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -615,7 +616,8 @@ class ImportTab(QWidget):
                 # Let the user pick the encoding / delimiter the message asks for.
                 self.text_options.setVisible(True)
                 self.detected_label.setText("")
-            html = MESSAGES["unreadable"].format(name=_html(name), message=_html(exc.message))
+            html = MESSAGES["unreadable"].format(
+                name=_html(name), message=_html(_for_window(exc.message)))
             self._show_banner(html, "error")
             self.file_failed.emit(path, exc.message)
             return
@@ -912,7 +914,8 @@ class ImportTab(QWidget):
         if isinstance(exc, UnreadableFile):
             name = Path(self.result.path).name if self.result else ""
             self._show_banner(
-                MESSAGES["unreadable"].format(name=_html(name), message=_html(exc.message)),
+                MESSAGES["unreadable"].format(
+                    name=_html(name), message=_html(_for_window(exc.message))),
                 "error",
             )
             self.import_failed.emit(exc.code)
@@ -1007,3 +1010,15 @@ def _sheet_item_text(info: Any) -> str:
         return MESSAGES["sheet_unread"].format(name=info.name, hidden=hidden)
     return MESSAGES["sheet_item"].format(
         name=info.name, rows=info.rows, columns=info.columns, hidden=hidden)
+
+
+#: "raise the limit with --max-cells or the environment variable IMFT_MAX_CELLS": the
+#: window has no command-line options, only the environment variable.
+_LIMIT_ADVICE = re.compile(r"raise the limit with --[\w-]+ or the environment variable (\w+)")
+
+
+def _for_window(message: str) -> str:
+    """A reader message with the advice the window can follow."""
+    return _LIMIT_ADVICE.sub(
+        r"set the environment variable \1 to a higher value and restart IMFT Desktop", message
+    )
