@@ -19,3 +19,7 @@ echo "== import-linter (layers)"
 "$VENV/bin/lint-imports"
 echo "== pytest"
 "$VENV/bin/python" -m pytest -q -p no:cacheprovider "$@"
+if [ "$#" -eq 0 ]; then
+    echo "== pytest: hostile-input and fault suite (under 3 minutes)"
+    "$VENV/bin/python" -m pytest -q -p no:cacheprovider -m fuzz tests/fuzz
+fi

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+import traceback
 from collections.abc import Sequence
 
 from imft_desktop import __version__
@@ -63,6 +65,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # the last line of defence: no traceback reaches a user
+        return report_failure(args.command, exc)
+
+
+def report_failure(command: str, exc: BaseException) -> int:
+    """Print one line for a failure no sub-command handled; returns exit code 2.
+
+    Expected faults (a file that cannot be read, a full disk, a read-only folder) get
+    their own message and remedy.  Anything else is a bug: its type is named but not its
+    message, which may quote patient values; ``IMFT_DEBUG=1`` shows the traceback.
+    """
+    from imft_desktop.io.read.faults import describe_os_error
+    from imft_desktop.io.read.raw import UnreadableFile
+
+    if os.environ.get("IMFT_DEBUG"):
+        traceback.print_exception(exc)
+    if isinstance(exc, UnreadableFile):
+        print(f"imft {command}: {exc.message}", file=sys.stderr)
+    elif isinstance(exc, MemoryError):
+        print(f"imft {command}: ran out of memory. Close other programs, or lower the "
+              "reader limits (--max-cells, --max-file-mb).", file=sys.stderr)
+    elif isinstance(exc, OSError):
+        print(f"imft {command}: {describe_os_error(exc, action='complete the command')}",
+              file=sys.stderr)
+    else:
+        print(f"imft {command}: internal error ({type(exc).__name__}); your input files "
+              "were not changed. Run again with IMFT_DEBUG=1 for details and report it.",
+              file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -42,7 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from imft_desktop.io.write.atomic import FileLockedError
+    from imft_desktop.io.read.faults import describe_os_error
 
     if (args.pseudonym_key or args.secret_file or args.keep_column) and not args.deidentify:
         print("imft export: --pseudonym-key, --secret-file and --keep-column need "
@@ -90,10 +90,15 @@ def run(args: argparse.Namespace) -> int:
                            title=f"IMFT Desktop analysis: {analyses.cohort.name}",
                            synthetic=analyses.cohort.is_synthetic)
             written = [s.name for s in sheets]
-    except FileLockedError as exc:
-        print(f"imft export: {exc}", file=sys.stderr)
-        return 1
-    key_note = save_key(args, analyses.pseudonymizer)
+    except OSError as exc:  # locked, read-only, disk full, path too long ...
+        print(f"imft export: {describe_os_error(exc, out)}", file=sys.stderr)
+        return 2
+    try:
+        key_note = save_key(args, analyses.pseudonymizer)
+    except OSError as exc:
+        print(f"imft export: {out.name} was written, but the pseudonym key was not: "
+              f"{describe_os_error(exc, args.pseudonym_key)}", file=sys.stderr)
+        return 2
     seconds = time.perf_counter() - started
     if args.json:
         print(json.dumps({"out": str(out), "tables": written,

@@ -82,7 +82,7 @@ def save_key(args: argparse.Namespace, pseudonymizer: object) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from imft_desktop.io.write.atomic import FileLockedError
+    from imft_desktop.io.read.faults import describe_os_error
 
     if (args.pseudonym_key or args.secret_file or args.keep_column) and not args.deidentify:
         print("imft report: --pseudonym-key, --secret-file and --keep-column need "
@@ -110,10 +110,15 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         pages = render_pdf(report, out, page_size=args.page_size)
-    except FileLockedError as exc:
-        print(f"imft report: {exc}", file=sys.stderr)
-        return 1
-    key_note = save_key(args, report.pseudonymizer)
+    except OSError as exc:  # locked, read-only, disk full, path too long ...
+        print(f"imft report: {describe_os_error(exc, out)}", file=sys.stderr)
+        return 2
+    try:
+        key_note = save_key(args, report.pseudonymizer)
+    except OSError as exc:
+        print(f"imft report: {out.name} was written, but the pseudonym key was not: "
+              f"{describe_os_error(exc, args.pseudonym_key)}", file=sys.stderr)
+        return 2
     seconds = time.perf_counter() - started
     if args.json:
         print(json.dumps({

@@ -39,9 +39,11 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         written = write_template(out, example=not args.no_example)
-    except OSError as exc:
-        print(f"imft template: could not write {out}: {exc}", file=sys.stderr)
-        return 1
+    except OSError as exc:  # read-only, disk full, permission, path too long ...
+        from imft_desktop.io.read.faults import describe_os_error
+
+        print(f"imft template: {describe_os_error(exc, out)}", file=sys.stderr)
+        return 2
     sheets = [README_SHEET, *(t.sheet for t in TABLES)]
     if args.json:
         print(json.dumps({"path": str(written), "sheets": sheets}))

@@ -25,7 +25,8 @@ HELP = "Check a cohort spreadsheet (template or one row per case) and list its p
 #: Files larger than this show progress on stderr even when it is not a terminal.
 PROGRESS_FILE_BYTES = 5 * 1024 * 1024
 
-#: Keys of each issue in ``--json`` output (a contract: add, never rename).
+#: Keys of each issue in ``--json`` output (a contract: add, never rename).  Each issue
+#: also has ``file``, ``normalised`` and ``rows`` (every row it covers).
 ISSUE_KEYS = ("level", "code", "sheet", "row", "column", "header", "value", "message", "hint")
 
 
@@ -46,6 +47,42 @@ def add_import_arguments(parser: argparse.ArgumentParser) -> None:
                         help='read "7,5" as 7.5')
     parser.add_argument("--event-map", metavar="TEXT=0|1,...",
                         help='coding of event columns, e.g. "yes=1,no=0" or "1=0,2=1"')
+    limits = parser.add_argument_group(
+        "reader limits", "refuse input beyond these (also set by the environment variables "
+        "IMFT_MAX_FILE_MB, IMFT_MAX_UNPACKED_MB, IMFT_MAX_CELLS, IMFT_TIME_LIMIT)")
+    limits.add_argument("--max-file-mb", type=_positive, metavar="MB",
+                        help="largest input file (default 256)")
+    limits.add_argument("--max-unpacked-mb", type=_positive, metavar="MB",
+                        help="most a workbook or .gz file may unpack to (default 256)")
+    limits.add_argument("--max-cells", type=_positive, metavar="N",
+                        help="most cells in a text table (default 10,000,000)")
+    limits.add_argument("--time-limit", type=_positive, metavar="SECONDS",
+                        help="longest time to read and check the input (default 300)")
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be more than 0")
+    return value
+
+
+def read_budget(args: argparse.Namespace) -> Any:
+    """The ``ReadBudget`` of the environment, with the command-line limits applied."""
+    from imft_desktop.io.read.guard import MiB, ReadBudget
+
+    def mb(value: float | None) -> float | None:
+        return None if value is None else value * MiB
+
+    return ReadBudget.from_env().with_values(
+        max_file_bytes=mb(getattr(args, "max_file_mb", None)),
+        max_unpacked_bytes=mb(getattr(args, "max_unpacked_mb", None)),
+        max_cells=getattr(args, "max_cells", None),
+        max_seconds=getattr(args, "time_limit", None),
+    )
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -74,6 +111,7 @@ def _event_map(text: str | None) -> dict[str, int] | None:
 def import_options(args: argparse.Namespace) -> Any:
     """``ImportOptions`` from the shared command-line options."""
     from imft_desktop.io.importer import ImportOptions
+    from imft_desktop.io.read.raw import UnreadableFile
 
     profile = None
     if getattr(args, "mapping", None):
@@ -81,6 +119,10 @@ def import_options(args: argparse.Namespace) -> Any:
 
         try:
             profile = MappingProfile.load(args.mapping)
+        except UnreadableFile as exc:
+            raise UsageError(
+                f"cannot use mapping profile {Path(args.mapping).name}: {exc.message}"
+            ) from None
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise UsageError(
                 f"cannot use mapping profile {Path(args.mapping).name}: {exc}"
@@ -92,6 +134,7 @@ def import_options(args: argparse.Namespace) -> Any:
         fish_threshold=getattr(args, "fish_threshold", None),
         event_mapping=_event_map(getattr(args, "event_map", None)),
         decimal_comma=getattr(args, "decimal_comma", False),
+        budget=read_budget(args),
     )
 
 
@@ -140,12 +183,22 @@ def open_cohort(args: argparse.Namespace, command: str) -> tuple[Any, int | None
         return None, 2
     except UnreadableFile as exc:
         return None, report_unreadable(args.file, exc.message)
-    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-        return None, report_unreadable(args.file, exc.strerror or type(exc).__name__)
+    except OSError as exc:
+        from imft_desktop.io.read.faults import describe_os_error
+
+        print(f"imft {command}: {describe_os_error(exc, args.file, 'read')}", file=sys.stderr)
+        return None, 2
+    except MemoryError:
+        return None, report_unreadable(
+            args.file, "ran out of memory; lower the reader limits (--max-cells) or close "
+            "other programs.")
 
 
 def report_unreadable(path: str, message: str) -> int:
-    print(f"imft: cannot read {Path(path).name}: {message}", file=sys.stderr)
+    name = Path(path).name
+    if message.startswith(f"{name}: "):  # "cannot read x.csv: x.csv: ..." says it twice
+        message = message[len(name) + 2:]
+    print(f"imft: cannot read {name}: {message}", file=sys.stderr)
     return 2
 
 
@@ -155,6 +208,8 @@ def issue_dict(f: Finding) -> dict[str, Any]:
     out = {k: d.get(k) for k in ISSUE_KEYS}
     out["file"] = d.get("file")
     out["normalised"] = d.get("normalised")
+    # Every row the finding covers ("row" is only the first): added key, see ISSUE_KEYS.
+    out["rows"] = list(f.rows) or ([f.row] if f.row is not None else [])
     return out
 
 

@@ -21,18 +21,19 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from imft_desktop.io.read.deadline import BudgetProgress, checking
+from imft_desktop.io.read.guard import ReadBudget, use_budget
 from imft_desktop.io.read.memory import paused_gc
 from imft_desktop.io.read.raw import RawSheet, RawWorkbook, UnreadableFile, column_letter
 from imft_desktop.io.read.records import RawTable
 from imft_desktop.io.validation import codes
-from imft_desktop.io.validation.context import ValidationContext
 from imft_desktop.io.validation.sheet import (
     annotate_structure,
     canonical_tables,
     find_header_row,
     sheet_spec,
 )
-from imft_desktop.io.validation.tables import validate_tables
+from imft_desktop.io.validation.tables import ValidationContext, validate_tables
 from imft_desktop.io.validation.values import parse_id, raw_text
 from imft_desktop.model.cohort import Cohort, ColumnOrigin
 from imft_desktop.model.findings import Finding, FindingList
@@ -48,6 +49,7 @@ from imft_desktop.model.value_dictionary import (
 
 if TYPE_CHECKING:  # the mapping modules load lazily (only one-row-per-case files need them)
     from imft_desktop.io.mapping.profile import MappingProfile
+    from imft_desktop.io.read.xlsx_reader import SheetChooser
 
 EXTRA_PREFIX = "extra:"  # unmapped clinical columns, by header (see mapping_tables)
 
@@ -74,6 +76,8 @@ class ImportOptions:
         Explicit coding for event columns not coded 0/1, e.g. ``{"yes": 1, "no": 0}``.
     decimal_comma:
         Accept "7,5" as 7.5 (otherwise an error: it could be a thousands separator).
+    budget:
+        Reader limits (size, unpacked size, cells, time); default from the environment.
     """
 
     sheet: str | None = None
@@ -84,6 +88,7 @@ class ImportOptions:
     delimiter: str | None = None
     event_mapping: dict[str, int] | None = None
     decimal_comma: bool = False
+    budget: ReadBudget | None = None
 
 
 #: Pause the cyclic garbage collector during a bulk build: an import allocates millions
@@ -112,18 +117,68 @@ def import_file(
     from imft_desktop.io.interop import detect, import_interop
     from imft_desktop.io.read.workbook import read_workbook
 
-    # Files of other tools (MAF, SEG, cBioPortal study folders) have layouts of their
-    # own; everything else is a workbook or delimited text read cell by cell.
-    if detect(path) is not None:
-        return import_interop(path, progress)
     options = options or ImportOptions()
-    read_progress = progress.sub(0.0, 0.4) if progress is not None else None
-    build_progress = progress.sub(0.4, 1.0) if progress is not None else None
-    with gc_paused():
-        workbook = read_workbook(
-            path, read_progress, encoding=options.encoding, delimiter=options.delimiter
-        )
-        return build_cohort(workbook, options, build_progress)
+    with use_budget(options.budget) as budget:
+        # One deadline for the whole import: reading, shaping and validating.
+        guarded = BudgetProgress(budget, os.path.basename(os.fspath(path)), progress)
+        # Files of other tools (MAF, SEG, cBioPortal study folders) have layouts of their
+        # own; everything else is a workbook or delimited text read cell by cell.
+        if detect(path) is not None:
+            with checking(guarded):
+                return import_interop(path, guarded)
+        read_progress = guarded.sub(0.0, 0.4)
+        build_progress = guarded.sub(0.4, 1.0)
+        with gc_paused():
+            workbook = read_workbook(
+                path, read_progress, encoding=options.encoding, delimiter=options.delimiter,
+                budget=budget, only=_sheets_needed(options.sheet, SHEETS_READ_WHOLE),
+            )
+            if _needs_all_sheets(workbook, options.sheet):
+                workbook = read_workbook(
+                    path, read_progress, encoding=options.encoding,
+                    delimiter=options.delimiter, budget=budget,
+                )
+            return build_cohort(workbook, options, build_progress)
+
+
+def _sheets_needed(sheet: str | None, all_up_to: int = 0) -> SheetChooser:
+    """The sheets an import reads: the one asked for, else the sheets named like the
+    template's plus the first visible one (where a one-row-per-case table lives).
+    A workbook's other sheets (archives, pivot copies, 300 filler sheets) are not
+    parsed at all.  With ``all_up_to``, a workbook of that many sheets or fewer is
+    read whole (the window shows every sheet's size in its sheet picker)."""
+
+    def choose(names: list[str], hidden: list[bool]) -> set[str] | None:
+        if len(names) <= all_up_to:
+            return None
+        if sheet is not None:
+            return {sheet}
+        wanted = {n for n in names if sheet_spec(n) is not None}
+        first = next((n for n, h in zip(names, hidden) if not h), names[0] if names else None)
+        if first is not None:
+            wanted.add(first)
+        return wanted
+
+    return choose
+
+
+#: Workbooks of up to this many sheets are read whole (every sheet is checked and the
+#: window's sheet picker shows every size); beyond, only the sheets an import needs,
+#: and in the window a sheet when it is chosen.
+SHEETS_READ_WHOLE = 12
+
+
+def window_sheets() -> SheetChooser:
+    """The sheets the window reads at first (see ``SHEETS_READ_WHOLE``)."""
+    return _sheets_needed(None, SHEETS_READ_WHOLE)
+
+
+def _needs_all_sheets(workbook: RawWorkbook, sheet: str | None) -> bool:
+    """True when a partial read left no visible sheet with data to import (the first
+    visible sheet was a blank cover sheet, say): then every sheet must be read."""
+    if sheet is not None or all(s.parsed for s in workbook.sheets):
+        return False
+    return not any(s.parsed and not s.hidden and _has_data(s) for s in workbook.sheets)
 
 
 def _has_data(sheet: RawSheet) -> bool:
@@ -613,6 +668,9 @@ def _build_cohort(
         mapping_profile=profile_name,
         value_dictionary=dictionary,
     )
+    if not len(cohort.sample_ids) and not cohort.findings.has_errors:
+        # A header-only sheet must not read as "OK": there is nothing in it.
+        cohort.findings.add(codes.make("COHORT_NO_DATA_ROWS", file=workbook.source.name))
     if options.fish_threshold is not None:
         cohort.study["fish_threshold"] = f"{options.fish_threshold:g}"
     if any(f.code == "SHEET_MARKED_SYNTHETIC" for f in cohort.findings):

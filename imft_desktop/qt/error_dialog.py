@@ -16,6 +16,7 @@ Errors while a dialog is open are appended to it instead of stacking more dialog
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import logging.handlers
 import os
@@ -64,6 +65,17 @@ log = logging.getLogger(LOGGER_NAME)
 
 
 # ------------------------------------------------------------------ logging
+class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log whose files are readable by their owner only (0600), also the
+    ones it creates when it rotates."""
+
+    def _open(self) -> Any:
+        with contextlib.suppress(OSError):
+            os.close(os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+            os.chmod(self.baseFilename, 0o600)
+        return super()._open()
+
+
 def setup_logging(directory: str | os.PathLike[str] | None = None) -> logging.Handler:
     """Attach a rotating file handler (1 MB x 3) to the package logger; idempotent."""
     from imft_desktop.qt.settings import log_dir
@@ -74,7 +86,7 @@ def setup_logging(directory: str | os.PathLike[str] | None = None) -> logging.Ha
             os.path.abspath(handler.baseFilename) == os.path.abspath(path)
         ):
             return handler
-    handler = logging.handlers.RotatingFileHandler(
+    handler = _PrivateRotatingFileHandler(
         path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
     )
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

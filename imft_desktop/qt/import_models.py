@@ -72,10 +72,13 @@ def read_for_import(
     ``encoding`` and ``delimiter`` override detection for text files (CSV/TSV).
     """
     from imft_desktop.io import mapping
+    from imft_desktop.io.importer import window_sheets
     from imft_desktop.io.read.workbook import describe_sheets, read_workbook
 
     sub = progress.sub(0.0, 0.9) if progress is not None else None
-    workbook = read_workbook(path, sub, encoding=encoding, delimiter=delimiter)
+    # A workbook of many sheets is read in part: the others when they are chosen.
+    workbook = read_workbook(path, sub, encoding=encoding, delimiter=delimiter,
+                             only=window_sheets())
     infos = describe_sheets(workbook)
     canonical = mapping.is_canonical_workbook(workbook)
     result = ReadResult(path, workbook, infos, canonical)
@@ -93,6 +96,15 @@ def read_for_import(
             result.profile = mapping.recognise(workbook.sheet(candidates[0].name))
     if progress is not None:
         progress.report(1.0, "Read")
+    return result
+
+
+def read_chosen_sheet(result: ReadResult, name: str, progress: Any = None) -> ReadResult:
+    """Read sheet ``name``, left unread by ``read_for_import`` (worker thread)."""
+    from imft_desktop.io.read.workbook import describe_sheets, read_sheet_into
+
+    read_sheet_into(result.workbook, name, progress)
+    result.sheets = describe_sheets(result.workbook)
     return result
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -61,6 +62,7 @@ from imft_desktop.qt.import_models import (
     ReadResult,
     TargetComboDelegate,
     import_cohort,
+    read_chosen_sheet,
     read_or_import,
 )
 from imft_desktop.qt.settings import AppSettings
@@ -112,6 +114,8 @@ MESSAGES = {
     "(no column mapping).",
     "meaning_chosen": "“{value}” in column {column} will be read as {meaning}. Press "
     "<b>Import</b> to apply; <b>Save profile…</b> keeps the choice for the next sheet.",
+    "sheet_unread": "{name} — not read yet (choose it to read it){hidden}",
+    "reading_sheet": "Reading sheet {name}…",
 }
 
 #: Choices offered for text files; ``None`` means "as detected".
@@ -607,15 +611,7 @@ class ImportTab(QWidget):
         self.sheet_combo.blockSignals(True)
         self.sheet_combo.clear()
         for info in result.sheets:
-            self.sheet_combo.addItem(
-                MESSAGES["sheet_item"].format(
-                    name=info.name,
-                    rows=info.rows,
-                    columns=info.columns,
-                    hidden=MESSAGES["hidden_sheet"] if info.hidden else "",
-                ),
-                info.name,
-            )
+            self.sheet_combo.addItem(_sheet_item_text(info), info.name)
             if info.hidden:
                 self.sheet_combo.setItemData(
                     self.sheet_combo.count() - 1,
@@ -675,7 +671,8 @@ class ImportTab(QWidget):
                 # Let the user pick the encoding / delimiter the message asks for.
                 self.text_options.setVisible(True)
                 self.detected_label.setText("")
-            html = MESSAGES["unreadable"].format(name=_html(name), message=_html(exc.message))
+            html = MESSAGES["unreadable"].format(
+                name=_html(name), message=_html(_for_window(exc.message)))
             self._show_banner(html, "error")
             self.file_failed.emit(path, exc.message)
             return
@@ -691,7 +688,33 @@ class ImportTab(QWidget):
     # ------------------------------------------------------------ sheets and mapping
     @Slot(int)
     def _on_sheet_combo_changed(self, _index: int) -> None:
-        self._show_sheet(self.current_sheet_name())
+        name = self.current_sheet_name()
+        result = self.result
+        info = next((i for i in result.sheets if i.name == name), None) if result else None
+        if result is not None and info is not None and not info.parsed:
+            # Left unread when the workbook was opened (many sheets): read it now.
+            self._set_busy(MESSAGES["reading_sheet"].format(name=name))
+            self._start(
+                read_chosen_sheet, result, name,
+                on_result=lambda r, n=name: self._on_sheet_read(r, n),
+                on_error=lambda exc, p=result.path: self._on_read_failed(p, exc),
+                on_cancelled=self._on_read_cancelled,
+            )
+            return
+        self._show_sheet(name)
+
+    def _on_sheet_read(self, result: ReadResult, name: str) -> None:
+        self._set_idle()
+        self.result = result
+        index = self.sheet_combo.findData(name)
+        info = next((i for i in result.sheets if i.name == name), None)
+        if index >= 0 and info is not None:
+            self.sheet_combo.setItemText(index, _sheet_item_text(info))
+        self.findings_model.set_findings(list(result.workbook.findings))
+        self._update_level_buttons()
+        if self.current_sheet_name() == name:
+            self._show_sheet(name)
+        self._update_buttons()
 
     def _show_sheet(self, name: str | None) -> None:
         result = self.result
@@ -809,10 +832,11 @@ class ImportTab(QWidget):
     def load_profile(self, path: str) -> bool:
         """Load a saved profile and apply it to the current sheet."""
         from imft_desktop.io.mapping import MappingProfile
+        from imft_desktop.io.read.raw import UnreadableFile
 
         try:
             profile = MappingProfile.load(path)
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (UnreadableFile, OSError, ValueError, KeyError, TypeError) as exc:
             error_dialog.log.info("profile refused: %s", type(exc).__name__)
             self._show_banner(MESSAGES["profile_bad"].format(message=_html(str(exc))), "error")
             return False
@@ -864,7 +888,12 @@ class ImportTab(QWidget):
         try:
             profile.save(path)
         except OSError as exc:
-            self._show_banner(MESSAGES["profile_bad"].format(message=_html(str(exc))), "error")
+            from imft_desktop.io.read.faults import describe_os_error
+
+            self._show_banner(
+                MESSAGES["profile_bad"].format(message=_html(describe_os_error(exc, path))),
+                "error",
+            )
             return False
         self._show_banner(MESSAGES["profile_saved"], "ok")
         return True
@@ -953,7 +982,8 @@ class ImportTab(QWidget):
         if isinstance(exc, UnreadableFile):
             name = Path(self.result.path).name if self.result else ""
             self._show_banner(
-                MESSAGES["unreadable"].format(name=_html(name), message=_html(exc.message)),
+                MESSAGES["unreadable"].format(
+                    name=_html(name), message=_html(_for_window(exc.message))),
                 "error",
             )
             self.import_failed.emit(exc.code)
@@ -1065,3 +1095,24 @@ def _copy_profile(profile: MappingProfile) -> MappingProfile:
 
 def _html(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _sheet_item_text(info: Any) -> str:
+    """The sheet picker's line for a sheet: its size, or that it is not read yet."""
+    hidden = MESSAGES["hidden_sheet"] if info.hidden else ""
+    if not getattr(info, "parsed", True):
+        return MESSAGES["sheet_unread"].format(name=info.name, hidden=hidden)
+    return MESSAGES["sheet_item"].format(
+        name=info.name, rows=info.rows, columns=info.columns, hidden=hidden)
+
+
+#: "raise the limit with --max-cells or the environment variable IMFT_MAX_CELLS": the
+#: window has no command-line options, only the environment variable.
+_LIMIT_ADVICE = re.compile(r"raise the limit with --[\w-]+ or the environment variable (\w+)")
+
+
+def _for_window(message: str) -> str:
+    """A reader message with the advice the window can follow."""
+    return _LIMIT_ADVICE.sub(
+        r"set the environment variable \1 to a higher value and restart IMFT Desktop", message
+    )

@@ -539,8 +539,11 @@ class MainWindow(QMainWindow):
 
             write_template(path)
         except OSError as exc:
+            from imft_desktop.io.read.faults import describe_os_error
+
             QMessageBox.warning(
-                self, APP_NAME, MESSAGES["template_failed"].format(message=exc.strerror or exc)
+                self, APP_NAME,
+                MESSAGES["template_failed"].format(message=describe_os_error(exc, path)),
             )
             return False
         self.statusBar().showMessage(MESSAGES["template_saved"].format(path=path), 8000)

@@ -566,7 +566,7 @@ def export_pdf(window: Any) -> Path | None:
     """File > Export PDF…: choose a file name and write the report as PDF."""
     from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-    from imft_desktop.io.write.atomic import FileLockedError
+    from imft_desktop.io.read.faults import describe_os_error
 
     chosen = _report_for_window(window, ask_page_size=True)
     if chosen is None:
@@ -583,8 +583,8 @@ def export_pdf(window: Any) -> Path | None:
         path += ".pdf"
     try:
         render_pdf(report, path, options.page_size)
-    except (FileLockedError, OSError) as exc:
-        QMessageBox.warning(window, "PDF not saved", str(exc))
+    except OSError as exc:  # locked, read-only, disk full, path too long ...
+        QMessageBox.warning(window, "PDF not saved", describe_os_error(exc, path))
         return None
     if report.pseudonymizer is not None:
         offer_key_file(window, report.pseudonymizer)
@@ -596,7 +596,7 @@ def export_workbook(window: Any) -> Path | None:
     (a "Methods and provenance" sheet first; text cells stay text)."""
     from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-    from imft_desktop.io.write.atomic import FileLockedError
+    from imft_desktop.io.read.faults import describe_os_error
     from imft_desktop.reports.cohort_report import write_cohort_workbook
 
     cohort = window.current_cohort()
@@ -630,9 +630,9 @@ def export_workbook(window: Any) -> Path | None:
     try:
         analyses = write_cohort_workbook(cohort, path, survival_groupings=groupings,
                                          deidentify=deidentify)
-    except (FileLockedError, OSError) as exc:
+    except OSError as exc:  # locked, read-only, disk full, path too long ...
         QApplication.restoreOverrideCursor()
-        QMessageBox.warning(window, "Workbook not saved", str(exc))
+        QMessageBox.warning(window, "Workbook not saved", describe_os_error(exc, path))
         return None
     QApplication.restoreOverrideCursor()
     if analyses.pseudonymizer is not None:

@@ -34,8 +34,36 @@ def open_settings() -> QSettings:
         settings = QSettings(
             QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANISATION, APPLICATION
         )
+        # The organisation folder is ours alone: keep other users out of it.
+        private_dir(Path(settings.fileName()).parent)
+    private_file(Path(settings.fileName()))
     migrate(settings)
     return settings
+
+
+def private_file(path: Path) -> None:
+    """Create ``path`` if missing and make it readable by its owner only (0600).
+
+    The settings hold recent file paths, which often name patients; Qt keeps a file's
+    mode when it rewrites it, so setting it once is enough.  Errors are ignored: a
+    settings file that cannot be protected must not stop the app.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.close(fd)
+        os.chmod(path, 0o600)
+    except OSError:
+        pass
+
+
+def private_dir(path: Path) -> None:
+    """Create the folder ``path`` if missing and restrict it to its owner (0700)."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        os.chmod(path, 0o700)
+    except OSError:
+        pass
 
 
 def migrate(settings: QSettings) -> None:
@@ -58,7 +86,7 @@ def log_dir() -> Path:
     else:
         base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
         path = Path(base or Path.home() / f".{APPLICATION}") / "logs"
-    path.mkdir(parents=True, exist_ok=True)
+    private_dir(path)  # log lines hold no values, but names of files are still private
     return path
 
 
@@ -97,7 +125,9 @@ class AppSettings:
         self.qsettings.setValue("recent/files", files)
 
     def clear_recent_files(self) -> None:
-        self.qsettings.setValue("recent/files", [])
+        """Forget the recent files (their paths often name patients), on disk at once."""
+        self.qsettings.remove("recent/files")
+        self.qsettings.sync()
 
     # ------------------------------------------------------------ directories
     def last_directory(self) -> str:

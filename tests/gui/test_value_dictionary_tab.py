@@ -91,3 +91,4 @@ def test_values_page_lists_meanings_and_a_choice_changes_the_next_import(
     assert tab.save_profile(str(saved))
     profile = MappingProfile.load(saved)
     assert profile.column("C").value_meanings == {"maybe": "not tested"}
+    qtbot.waitUntil(lambda: window.samples_tab.is_ready)  # its table is built in a worker

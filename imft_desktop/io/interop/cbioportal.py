@@ -15,11 +15,20 @@ import pandas as pd
 from imft_desktop.io.interop.maf import read_maf
 from imft_desktop.io.interop.seg import read_seg
 from imft_desktop.io.interop.tabular import MISSING, first_column, read_tsv, source_file, to_number
+from imft_desktop.io.read.guard import read_input_bytes
+from imft_desktop.io.read.raw import UnreadableFile
 from imft_desktop.model.cohort import Cohort
 from imft_desktop.model.findings import Finding, FindingList
 from imft_desktop.model.fusion import Fusion
 from imft_desktop.model.progress import Progress
 from imft_desktop.model.vocab import CnaEvent, Level, SequencingAssay
+
+#: Reader codes meaning "this one file does not have the expected layout": the file is
+#: left out with an error and the rest of the study is read.
+_FILE_LAYOUT_CODES = frozenset({
+    "CBIO_MISSING_COLUMNS", "MAF_MISSING_COLUMNS", "SEG_MISSING_COLUMNS", "FILE_EMPTY",
+    "FILE_NO_DATA", "TEXT_MALFORMED", "TEXT_ENCODING", "FILE_DAMAGED",
+})
 
 #: GISTIC-style discrete values -> events (0 = neutral is not stored as an event).
 DISCRETE_CNA = {
@@ -44,7 +53,9 @@ def is_cbioportal_study(folder: Path) -> bool:
 def read_meta(path: Path) -> dict[str, str]:
     """``key: value`` lines of a cBioPortal meta file."""
     meta = {}
-    for line in path.read_text(encoding="utf-8-sig").splitlines():
+    # Through the reader budget: a meta file that is a pipe or a huge file is refused.
+    text = read_input_bytes(path).decode("utf-8-sig", errors="replace")
+    for line in text.splitlines():
         if ":" in line:
             key, value = line.split(":", 1)
             meta[key.strip()] = value.strip()
@@ -85,7 +96,9 @@ def read_cbioportal_study(folder: Path, progress: Progress | None = None) -> Coh
         progress.check()
         data = folder / meta.get("data_filename", "")
         kind = (meta.get("genetic_alteration_type", ""), meta.get("datatype", ""))
-        if not data.is_file():
+        # Only files in the study folder itself: a meta file naming "../x" must not make
+        # the app read (and fingerprint) files elsewhere on the disk.
+        if not data.is_file() or data.resolve().parent != folder.resolve():
             if meta.get("data_filename"):
                 findings.add(Finding(
                     "CBIO_MISSING_DATA_FILE", Level.ERROR,
@@ -93,36 +106,61 @@ def read_cbioportal_study(folder: Path, progress: Progress | None = None) -> Coh
                     file=meta_path.name, value=meta["data_filename"],
                 ))
             continue
-        if kind == ("CLINICAL", "SAMPLE_ATTRIBUTES"):
-            df, _ = read_tsv(data)
-            samples = df.rename(columns={"SAMPLE_ID": "sample_id", "PATIENT_ID": "patient_id"})
-            samples["_row"] = range(6, 6 + len(samples))
-            samples["_source"] = data.name
-        elif kind == ("CLINICAL", "PATIENT_ATTRIBUTES"):
-            patients, _ = read_tsv(data)
-        elif kind[0] == "MUTATION_EXTENDED":
-            variants, _, maf_findings = read_maf(data)
-            findings.extend(maf_findings)
-            tables["variants"] = variants
-            profiles[SequencingAssay.DNA_PANEL] = variants
-        elif kind[0] == "STRUCTURAL_VARIANT":
-            tables["fusions"] = _fusions(data, findings)
-            profiles[SequencingAssay.RNA_SEQ] = tables["fusions"]
-        elif kind == ("COPY_NUMBER_ALTERATION", "SEG"):
-            segments, seg_findings = read_seg(data)
-            findings.extend(seg_findings)
-            tables["cn_segments"] = segments
-            profiles[SequencingAssay.SNP_ARRAY] = segments
-        elif kind[0] == "COPY_NUMBER_ALTERATION" and kind[1] in ("DISCRETE", "DISCRETE_LONG"):
-            tables["cn_calls"] = _discrete_cna(data, kind[1], findings)
-            profiles.setdefault(SequencingAssay.SNP_ARRAY, tables["cn_calls"])
-        else:
-            findings.add(Finding(
-                "CBIO_NOT_READ", Level.INFO,
-                f"{data.name} ({' / '.join(k for k in kind if k)}) is not used by IMFT Desktop.",
-                file=data.name,
-            ))
+        try:
+            if kind == ("CLINICAL", "SAMPLE_ATTRIBUTES"):
+                df, _ = read_tsv(data)
+                samples = df.rename(columns={"SAMPLE_ID": "sample_id", "PATIENT_ID": "patient_id"})
+                samples["_row"] = range(6, 6 + len(samples))
+                samples["_source"] = data.name
+            elif kind == ("CLINICAL", "PATIENT_ATTRIBUTES"):
+                patients, _ = read_tsv(data)
+            elif kind[0] == "MUTATION_EXTENDED":
+                variants, _, maf_findings = read_maf(data)
+                findings.extend(maf_findings)
+                tables["variants"] = variants
+                profiles[SequencingAssay.DNA_PANEL] = variants
+            elif kind[0] == "STRUCTURAL_VARIANT":
+                tables["fusions"] = _fusions(data, findings)
+                profiles[SequencingAssay.RNA_SEQ] = tables["fusions"]
+            elif kind == ("COPY_NUMBER_ALTERATION", "SEG"):
+                segments, seg_findings = read_seg(data)
+                findings.extend(seg_findings)
+                tables["cn_segments"] = segments
+                profiles[SequencingAssay.SNP_ARRAY] = segments
+            elif kind[0] == "COPY_NUMBER_ALTERATION" and kind[1] in ("DISCRETE", "DISCRETE_LONG"):
+                tables["cn_calls"] = _discrete_cna(data, kind[1], findings)
+                profiles.setdefault(SequencingAssay.SNP_ARRAY, tables["cn_calls"])
+            else:
+                findings.add(Finding(
+                    "CBIO_NOT_READ", Level.INFO,
+                    f"{data.name} ({' / '.join(k for k in kind if k)}) is not used by "
+                    "IMFT Desktop.",
+                    file=data.name,
+                ))
 
+        except UnreadableFile as exc:
+            if exc.code not in _FILE_LAYOUT_CODES:
+                raise  # over budget, not a regular file ...: the whole import stops
+            findings.add(Finding(
+                "CBIO_FILE_UNUSABLE", Level.ERROR,
+                f"{data.name} was left out: {exc.message}", file=data.name,
+            ))
+        except (KeyError, IndexError, ValueError) as exc:
+            # A file whose columns are not the ones its meta file promises.
+            findings.add(Finding(
+                "CBIO_FILE_UNUSABLE", Level.ERROR,
+                f"{data.name} was left out: its columns are not those of a "
+                f"{' / '.join(k for k in kind if k)} file ({type(exc).__name__} "
+                f"{str(exc)[:60]}).", file=data.name,
+            ))
+    if "sample_id" not in samples.columns:
+        raise UnreadableFile(
+            "CBIO_MISSING_COLUMNS",
+            f"{folder.name}: the clinical sample file has no SAMPLE_ID column, so the study "
+            "has no samples. Check its header line (tab-separated, after the # lines).",
+        )
+    if "patient_id" not in samples.columns:
+        samples["patient_id"] = samples["sample_id"]
     sample_ids = [str(s) for s in samples["sample_id"]]
     known = set(sample_ids)
     for df in tables.values():
@@ -137,7 +175,7 @@ def read_cbioportal_study(folder: Path, progress: Progress | None = None) -> Coh
         df.loc[orphan, "_excluded"] = True
         df.loc[orphan, "_reason"] = "SAMPLE_NOT_IN_CLINICAL"
 
-    tables["sequencing"] = _profiled(folder, sample_ids, profiles)
+    tables["sequencing"] = _profiled(folder, sample_ids, profiles, findings)
     tables["samples"] = samples
     outcomes, extra_patient = _outcomes(patients)
     tables["outcomes"] = outcomes
@@ -165,7 +203,10 @@ def _fusions(path: Path, findings: FindingList) -> pd.DataFrame:
     g5_col = first_column(df, "Site1_Hugo_Symbol")
     g3_col = first_column(df, "Site2_Hugo_Symbol")
     sample_col = first_column(df, "Sample_Id", "Tumor_Sample_Barcode")
-    assert sample_col is not None
+    if sample_col is None:
+        raise UnreadableFile(
+            "CBIO_MISSING_COLUMNS", f"{path.name} has no Sample_Id column."
+        )
     first = len(comments) + 2
     fusions: list[str | None] = []
     for i in range(len(df)):
@@ -239,11 +280,20 @@ def _discrete_cna(path: Path, datatype: str, findings: FindingList) -> pd.DataFr
 
 
 def _profiled(
-    folder: Path, sample_ids: list[str], profiles: dict[SequencingAssay, pd.DataFrame]
+    folder: Path, sample_ids: list[str], profiles: dict[SequencingAssay, pd.DataFrame],
+    findings: FindingList | None = None,
 ) -> pd.DataFrame:
     """Which samples each profile covers: the gene-panel matrix, else every sample."""
     matrix_path = folder / "data_gene_panel_matrix.txt"
     matrix = read_tsv(matrix_path)[0] if matrix_path.is_file() else None
+    if matrix is not None and "SAMPLE_ID" not in matrix.columns:
+        if findings is not None:
+            findings.add(Finding(
+                "CBIO_FILE_UNUSABLE", Level.ERROR,
+                f"{matrix_path.name} was left out: it has no SAMPLE_ID column, so every "
+                "sample is taken as profiled.", file=matrix_path.name,
+            ))
+        matrix = None
     rows = []
     for assay in profiles:
         covered = sample_ids

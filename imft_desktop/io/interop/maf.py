@@ -15,6 +15,7 @@ from imft_desktop.io.interop.tabular import (
     single_file_cohort,
     to_number,
 )
+from imft_desktop.io.read.deadline import check_time
 from imft_desktop.io.read.raw import UnreadableFile
 from imft_desktop.model.cohort import Cohort
 from imft_desktop.model.findings import Finding, FindingList
@@ -39,6 +40,7 @@ def read_maf(path: Path) -> tuple[pd.DataFrame, list[str], FindingList]:
     line number of each row (counting comment and header lines) is kept in ``_row``.
     """
     df, comments = read_tsv(path)
+    check_time()
     findings = FindingList()
     name = path.name
     sample_col = first_column(df, "Tumor_Sample_Barcode")

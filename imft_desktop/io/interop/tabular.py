@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import csv
-import gzip
 import hashlib
-import io
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
+from imft_desktop.io.read.deadline import check_time
+from imft_desktop.io.read.guard import allow_long_fields, read_input_bytes, read_unpacked
 from imft_desktop.io.read.raw import UnreadableFile
 from imft_desktop.model.cohort import Cohort, SourceFile
 from imft_desktop.model.findings import Finding, FindingList
@@ -24,13 +25,12 @@ MISSING = frozenset({"", "NA", "N/A", "[Not Available]", "[Not Applicable]", "[U
 
 
 def read_text(path: Path) -> str:
-    """The file's text (gzip transparently), as strict UTF-8 with an optional BOM."""
-    raw = path.read_bytes()
-    if raw[:2] == b"\x1f\x8b":
-        try:
-            raw = gzip.decompress(raw)
-        except OSError as exc:
-            raise UnreadableFile("FILE_DAMAGED", f"{path.name} is a damaged gzip file.") from exc
+    """The file's text (gzip transparently), as strict UTF-8 with an optional BOM.
+
+    Goes through the reader budget: regular files only, size, unpacked-size and cell
+    caps (cells counted from the bytes, as tab-separated).
+    """
+    raw = read_unpacked(path, tab_cells=True)
     if not raw.strip():
         raise UnreadableFile("FILE_EMPTY", f"{path.name} is empty.")
     try:
@@ -43,27 +43,58 @@ def read_text(path: Path) -> str:
         ) from exc
 
 
+def _lines(text: str, start: int = 0) -> Iterator[str]:
+    """The lines of ``text`` from ``start``, one at a time (with their line ends).
+
+    Not ``io.StringIO``: it copies the whole text into a 4-byte-per-character buffer,
+    which made a 250 MB SEG file cost 2 GB before a single row was read.
+    """
+    end = len(text)
+    while start < end:
+        stop = text.find("\n", start)
+        stop = end if stop < 0 else stop + 1
+        yield text[start:stop]
+        start = stop
+
+
 def read_tsv(path: Path) -> tuple[pd.DataFrame, list[str]]:
     """Read a tab-separated table, every cell as text; returns (table, comment lines).
 
     Leading lines starting with ``#`` are returned separately (cBioPortal metadata rows,
-    MAF ``#version``).  The first non-comment line is the header.
+    MAF ``#version``).  The first non-comment line is the header.  Cells are counted
+    against the reader budget before parsing, so an oversize table stops early with a
+    message rather than exhausting memory.
     """
+    allow_long_fields()
     text = read_text(path)
-    lines = text.splitlines()
     comments = []
-    i = 0
-    while i < len(lines) and lines[i].startswith("#"):
-        comments.append(lines[i])
-        i += 1
-    body = "\n".join(lines[i:])
-    reader = csv.reader(io.StringIO(body), delimiter="\t", quoting=csv.QUOTE_NONE)
-    rows = list(reader)
-    if not rows:
-        raise UnreadableFile("FILE_NO_DATA", f"{path.name} has no header line.")
-    header = [h.strip() for h in rows[0]]
-    width = len(header)
-    data = [r + [""] * (width - len(r)) if len(r) < width else r[:width] for r in rows[1:] if r]
+    pos = 0
+    for line in _lines(text):
+        if not line.startswith("#"):
+            break
+        comments.append(line.rstrip("\r\n"))
+        pos += len(line)
+    reader = csv.reader(_lines(text, pos), delimiter="\t", quoting=csv.QUOTE_NONE)
+    try:
+        header_row = next((r for r in reader if r), None)
+        if header_row is None:
+            raise UnreadableFile("FILE_NO_DATA", f"{path.name} has no header line.")
+        header = [h.strip() for h in header_row]
+        width = len(header)
+        data = []
+        for r in reader:
+            if not r:
+                continue
+            data.append(r + [""] * (width - len(r)) if len(r) < width else r[:width])
+            if not len(data) % 65536:
+                check_time()  # the wall-clock budget and the Cancel button
+    except csv.Error as exc:
+        raise UnreadableFile(
+            "TEXT_MALFORMED",
+            f"{path.name} cannot be read as a tab-separated table near line "
+            f"{reader.line_num + len(comments)}.",
+        ) from exc
+    del text
     df = pd.DataFrame(data, columns=header, dtype=object)
     return df, comments
 
@@ -74,12 +105,12 @@ def source_file(path: Path, kind: str) -> SourceFile:
         h = hashlib.sha256()
         size = 0
         for f in sorted(p for p in path.iterdir() if p.is_file()):
-            data = f.read_bytes()
+            data = read_input_bytes(f)
             size += len(data)
             h.update(f.name.encode() + b"\0" + hashlib.sha256(data).digest())
         digest = h.hexdigest()
     else:
-        data = path.read_bytes()
+        data = read_input_bytes(path)
         size = len(data)
         digest = hashlib.sha256(data).hexdigest()
     return SourceFile(

@@ -17,11 +17,15 @@ from typing import Any
 from imft_desktop import __version__
 from imft_desktop.io.mapping.meanings import check_meanings
 from imft_desktop.io.mapping.targets import EXTRA, IGNORE, parse_target
+from imft_desktop.io.read.guard import current_budget, read_input_bytes
+from imft_desktop.io.read.raw import UnreadableFile
 from imft_desktop.io.write.atomic import atomic_write_text
 
 #: Version of the profile JSON layout written by this code.
 #: 2: columns carry ``value_meanings`` (the value dictionary's chosen meanings).
 SCHEMA_VERSION = 2
+#: Largest mapping profile read (a real one is a few KB).
+PROFILE_MAX_BYTES = 16 * 1024 * 1024
 
 #: Upgrades of older profile layouts: ``MIGRATIONS[n]`` turns a version-``n`` dict into
 #: a version-``n + 1`` dict.  Add one entry per layout change; never edit old entries.
@@ -275,6 +279,8 @@ class MappingProfile:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise ValueError(f"mapping profile is not valid JSON: {exc}") from exc
+        except RecursionError as exc:  # "[[[[...": nesting deeper than the parser's stack
+            raise ValueError("mapping profile is nested too deeply to be a profile") from exc
         if not isinstance(data, dict):
             raise ValueError("mapping profile must be a JSON object")
         return cls.from_dict(data)
@@ -286,8 +292,21 @@ class MappingProfile:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> MappingProfile:
-        """Read a profile saved by ``save``."""
-        return cls.from_json(Path(path).read_text(encoding="utf-8"))
+        """Read a profile saved by ``save``.
+
+        Through the reader guard: a pipe or device is refused, and so is a file over
+        ``PROFILE_MAX_BYTES`` (a real profile is a few KB).  Raises ``UnreadableFile``.
+        """
+        budget = current_budget()
+        budget = budget.with_values(max_file_bytes=min(budget.max_file_bytes, PROFILE_MAX_BYTES))
+        data = read_input_bytes(Path(path), budget)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise UnreadableFile(
+                "TEXT_ENCODING", f"{Path(path).name} is not a mapping profile (not UTF-8 text)."
+            ) from exc
+        return cls.from_json(text)
 
     # ------------------------------------------------------------------ re-application
 

@@ -66,6 +66,9 @@ class RawSheet:
     #: True when the structure pass (hidden rows, merges, formulas) ran on this sheet;
     #: False when it was skipped (e.g. very large file) -- the importer then says so.
     structure_checked: bool = True
+    #: False for a sheet the reader was told not to parse (not needed for the import);
+    #: its ``rows`` are then empty although the sheet may hold data.
+    parsed: bool = True
 
     @property
     def n_rows(self) -> int:

@@ -301,8 +301,21 @@ def check_zip_limits(zf: zipfile.ZipFile, name: str, limits: ReadLimits) -> None
             "FILE_TOO_LARGE",
             f"{name} would unpack to {total / MiB:,.0f} MB in total (limit: "
             f"{limits.max_total_uncompressed_bytes / MiB:,.0f} MB uncompressed). It was "
-            "not read.",
+            "not read. If the file is genuine, raise the limit with --max-unpacked-mb or "
+            "the environment variable IMFT_MAX_UNPACKED_MB.",
         )
+    # Many members each just under the per-member check add up: judge the whole too.
+    packed = sum(i.compress_size for i in infos)
+    if total >= 4 * limits.ratio_check_min_bytes:
+        ratio = total / max(packed, 1)
+        if ratio > limits.max_compression_ratio:
+            raise UnreadableFile(
+                "FILE_SUSPICIOUS",
+                f"{name}: its {len(infos):,} parts are compressed {ratio:,.0f}:1 in total "
+                f"({packed / MiB:,.1f} MB unpacking to {total / MiB:,.0f} MB; limit: "
+                f"compression ratio {limits.max_compression_ratio:,.0f}:1). Real workbooks "
+                "never do this; it was not read.",
+            )
 
 
 # A prolog is the XML declaration, comments, processing instructions and whitespace in

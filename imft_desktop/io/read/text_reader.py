@@ -13,10 +13,12 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
+from imft_desktop.io.read.guard import ReadBudget, allow_long_fields, current_budget
 from imft_desktop.io.read.memory import paused_gc
 from imft_desktop.io.read.raw import RawSheet, UnreadableFile
 from imft_desktop.model.findings import Finding
@@ -68,6 +70,7 @@ def read_text(
     *,
     encoding: str | None = None,
     delimiter: str | None = None,
+    max_cells: int | None = None,
 ) -> TextRead:
     """Read a delimited text file's bytes into one ``RawSheet``.
 
@@ -83,6 +86,8 @@ def read_text(
         Codec to use instead of detection (e.g. ``"cp1252"``).
     delimiter:
         Delimiter to use instead of detection.
+    max_cells:
+        Cell budget (default: the current ``ReadBudget``); more raises ``OverBudget``.
 
     Raises
     ------
@@ -93,6 +98,10 @@ def read_text(
     if delimiter is not None and len(delimiter) != 1:
         raise ValueError(f"delimiter must be one character, not {delimiter!r}")
     findings: list[Finding] = []
+    allow_long_fields()  # a pasted report longer than 131,072 characters is a value
+    budget = current_budget()
+    if max_cells is not None:
+        budget = budget.with_values(max_cells=max_cells)
     text, used = decode_text(data, name, encoding)
     if "\x00" in text:
         raise _not_text(name, text.index("\x00"))
@@ -136,10 +145,18 @@ def read_text(
         findings.append(
             Finding("TEXT_DELIMITER", Level.INFO, message, file=name, value=delimiter)
         )
+    # Every cell ends at a delimiter or a line end: an upper bound on the cells, counted
+    # at memchr speed, refuses an oversize table before millions of rows are built.
+    budget.check_cells(text.count(delimiter) + text.count("\n") + 1, name)
     sheet = RawSheet(name=PurePath(name).stem or name, rows=[], first_row=1)
     sheet.structure_checked = True  # text has no hidden rows, merges or formulas
     with paused_gc():
-        findings.extend(_parse_rows(text, name, delimiter, sheet, progress))
+        findings.extend(_parse_rows(text, name, delimiter, sheet, progress, budget))
+    if not any(v is not None and not _ONLY_SEPARATORS.fullmatch(v) for r in sheet.rows for v in r):
+        # Only delimiters and spaces: say "empty", not "no column could be mapped".
+        raise UnreadableFile(
+            "FILE_EMPTY", f"{name} holds no values (only delimiters, spaces or blank lines)."
+        )
     if sheet.n_rows in EXCEL_ROW_LIMITS:
         findings.append(
             Finding(
@@ -155,6 +172,10 @@ def read_text(
         )
     kind = "tsv" if delimiter == "\t" else "csv"
     return TextRead(sheet, used, delimiter, kind, findings)
+
+
+#: A cell of nothing but spaces and would-be delimiters (";;" read as one column).
+_ONLY_SEPARATORS = re.compile(r"[\s,;|\t]*")
 
 
 def _declared_delimiter(text: str) -> str | None:
@@ -297,8 +318,11 @@ def _sniff_sample(text: str) -> str:
 
 # --------------------------------------------------------------------------- rows
 def _parse_rows(
-    text: str, name: str, delimiter: str, sheet: RawSheet, progress: Progress
+    text: str, name: str, delimiter: str, sheet: RawSheet, progress: Progress,
+    budget: ReadBudget | None = None,
 ) -> list[Finding]:
+    budget = budget or current_budget()
+    cells_read = 0
     findings: list[Finding] = []
     total_lines = text.count("\n") + 1
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -313,6 +337,7 @@ def _parse_rows(
             cells = [c if c != "" else None for c in rec]
             rows.append(cells)
             n = len(rec)
+            cells_read += n
             if header_fields == 0:
                 # Title lines above the header ("CREATE export 2021") have fewer fields;
                 # the header is the first line with the usual number of fields.
@@ -327,6 +352,7 @@ def _parse_rows(
                                             header_row, rec))
             start_line = reader.line_num + 1
             if row_no % CHUNK_ROWS == 0:
+                budget.check_cells(cells_read, name)
                 progress.check()
                 progress.report(min(reader.line_num / total_lines, 1.0), f"Reading {name}")
     except csv.Error as exc:
@@ -335,6 +361,7 @@ def _parse_rows(
             f"{name}, line {reader.line_num}: the text cannot be split into cells "
             f"({exc}). A value may be longer than {csv.field_size_limit():,} characters.",
         ) from exc
+    budget.check_cells(cells_read, name)
     unclosed = _unclosed_quote(text, rows)
     if unclosed is not None:
         findings.append(

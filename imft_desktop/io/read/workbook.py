@@ -22,23 +22,33 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from imft_desktop.io.read.deadline import BudgetProgress
+from imft_desktop.io.read.guard import (
+    ReadBudget,
+    check_regular_file,
+    current_budget,
+    read_input_bytes,
+)
 from imft_desktop.io.read.raw import RawWorkbook, UnreadableFile
 from imft_desktop.io.read.sniff import FAMILY_WORDS, ReadLimits, check_file_size, sniff_bytes
 from imft_desktop.io.read.text_reader import read_text
-from imft_desktop.io.read.xlsx_reader import read_spreadsheet
+from imft_desktop.io.read.xlsx_reader import SheetChooser, read_spreadsheet
 from imft_desktop.model.cohort import SourceFile
 from imft_desktop.model.findings import Finding
 from imft_desktop.model.progress import Progress
 from imft_desktop.model.vocab import Level
 
-__all__ = ["ReadLimits", "SheetInfo", "UnreadableFile", "describe_sheets", "read_workbook"]
+__all__ = [
+    "ReadBudget", "ReadLimits", "SheetInfo", "UnreadableFile", "describe_sheets",
+    "read_sheet_into", "read_workbook",
+]
 
 _URL_PREFIXES = ("http://", "https://", "ftp://", "s3://", "file://", "gs://", "smb://")
-_READ_CHUNK = 1 << 24
 
 
 def read_workbook(
@@ -48,7 +58,9 @@ def read_workbook(
     encoding: str | None = None,
     delimiter: str | None = None,
     structure: bool = True,
-    limits: ReadLimits = ReadLimits(),  # noqa: B008 -- frozen dataclass, safe default
+    limits: ReadLimits | None = None,
+    budget: ReadBudget | None = None,
+    only: Collection[str] | SheetChooser | None = None,
 ) -> RawWorkbook:
     """Read every sheet of a workbook (or a delimited text file) as raw cells.
 
@@ -68,7 +80,14 @@ def read_workbook(
         Read hidden rows/columns, merges, formulas, error cells and number formats
         (.xlsx/.xlsm).  ``False`` is faster and marks sheets ``structure_checked=False``.
     limits:
-        Caps on file size and zip content, checked before parsing.
+        Caps on zip content, checked before parsing (default: from ``budget``).
+    budget:
+        The reader budget (file size, unpacked bytes, cells, time); default
+        ``current_budget()``.  Over budget raises ``OverBudget``.
+    only:
+        Workbooks only: names of the sheets to parse, or a function choosing them from
+        the names and hidden flags; the others are listed with no cells
+        (``RawSheet.parsed`` False), so a workbook's unused sheets cost nothing.
 
     Returns
     -------
@@ -83,14 +102,16 @@ def read_workbook(
         ``FILE_DAMAGED``, ``FILE_TOO_LARGE``, ``FILE_SUSPICIOUS``, ``FILE_NOT_TEXT``,
         ``TEXT_ENCODING`` ...) and a message for the user.
     """
-    progress = progress or Progress()
     path = _local_path(path)
     name = path.name
+    budget = budget or current_budget()
+    limits = limits or limits_for(budget)
+    progress = BudgetProgress(budget, name, progress)
     progress.check()
     progress.report(0.0, f"Reading {name}")
-    size = _file_size(path)
+    size = check_regular_file(path, budget)
     check_file_size(size, name, limits)
-    data = _read_bytes(path, name, limits.max_file_bytes)
+    data = read_input_bytes(path, budget)
     check_file_size(len(data), name, limits)  # the file may have grown since stat()
     digest = hashlib.sha256(data).hexdigest()
     read_at = datetime.now(UTC).isoformat(timespec="seconds")
@@ -117,14 +138,16 @@ def read_workbook(
     used_encoding: str | None = None
     used_delimiter: str | None = None
     if sniffed.kind == "text":
-        text = read_text(data, name, body, encoding=encoding, delimiter=delimiter)
+        text = read_text(data, name, body, encoding=encoding, delimiter=delimiter,
+                         max_cells=budget.max_cells)
         findings.extend(text.findings)
         sheets = [text.sheet]
         kind, date_system = text.kind, "1900"
         used_encoding, used_delimiter = text.encoding, text.delimiter
     else:
         book = read_spreadsheet(
-            data, name, sniffed.kind, body, structure=structure, limits=limits
+            data, name, sniffed.kind, body, structure=structure, limits=limits,
+            only=only, budget=budget,
         )
         findings.extend(book.findings)
         sheets, kind, date_system = book.sheets, sniffed.kind, book.date_system
@@ -162,40 +185,36 @@ def _local_path(path: str | os.PathLike[str]) -> Path:
     return Path(text).expanduser().absolute()
 
 
-def _file_size(path: Path) -> int:
-    try:
-        st = path.stat()
-    except FileNotFoundError as exc:
-        raise UnreadableFile("FILE_NOT_FOUND", f"{path.name} does not exist.") from exc
-    except OSError as exc:
-        raise UnreadableFile(
-            "FILE_NOT_FOUND", f"{path.name} cannot be opened ({exc.strerror})."
-        ) from exc
-    if not path.is_file():
-        raise UnreadableFile("FILE_NOT_FOUND", f"{path.name} is a folder, not a file.")
-    return st.st_size
+def limits_for(budget: ReadBudget) -> ReadLimits:
+    """The zip caps that follow from a reader budget."""
+    return ReadLimits(
+        max_file_bytes=budget.max_file_bytes,
+        max_total_uncompressed_bytes=budget.max_unpacked_bytes,
+        max_member_bytes=min(ReadLimits.max_member_bytes, budget.max_unpacked_bytes),
+    )
 
 
-def _read_bytes(path: Path, name: str, max_bytes: int) -> bytes:
-    try:
-        with path.open("rb") as fh:  # read-only: the source is never modified
-            # Chunks, so that the cap bounds memory without pre-allocating it.
-            chunks, total = [], 0
-            while total <= max_bytes:
-                chunk = fh.read(min(_READ_CHUNK, max_bytes + 1 - total))
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                total += len(chunk)
-            return b"".join(chunks)
-    except PermissionError as exc:
+def read_sheet_into(workbook: RawWorkbook, name: str, progress: Progress | None = None,
+                    budget: ReadBudget | None = None) -> RawWorkbook:
+    """Parse sheet ``name`` of a workbook read with ``only=`` and put it in place.
+
+    The file is read again and must still have the fingerprint it had (otherwise
+    ``FILE_CHANGED``): cells of two versions of a file are never mixed.
+    """
+    again = read_workbook(workbook.source.path, progress, budget=budget, only={name})
+    if again.source.sha256 != workbook.source.sha256:
         raise UnreadableFile(
-            "FILE_LOCKED",
-            f"{name} cannot be opened: another program (often Excel) holds it, or you "
-            "lack permission. Close it in Excel and try again.",
-        ) from exc
-    except OSError as exc:
-        raise UnreadableFile("FILE_NOT_FOUND", f"{name} cannot be read ({exc.strerror}).") from exc
+            "FILE_CHANGED",
+            f"{workbook.source.name} changed since it was opened. Open it again.",
+        )
+    fresh = again.sheet(name)
+    workbook.sheets = [fresh if s.name == fresh.name else s for s in workbook.sheets]
+    known = {(f.code, f.sheet, f.row) for f in workbook.findings}
+    workbook.findings.extend(
+        f for f in again.findings
+        if f.sheet == fresh.name and (f.code, f.sheet, f.row) not in known
+    )
+    return workbook
 
 
 @dataclass(frozen=True)
@@ -209,12 +228,16 @@ class SheetInfo:
     hidden: bool
     rows: int
     columns: int
+    parsed: bool = True  # False: not read yet (see ``read_workbook(only=...)``)
 
 
 def describe_sheets(workbook: RawWorkbook) -> list[SheetInfo]:
     """One ``SheetInfo`` per sheet, in workbook order (hidden sheets included)."""
     out = []
     for s in workbook.sheets:
+        if not s.parsed:
+            out.append(SheetInfo(s.name, s.hidden, 0, 0, parsed=False))
+            continue
         rows = columns = 0
         for r in s.rows:
             # Walk back from the end: rows mostly end in a value, so this is O(rows).

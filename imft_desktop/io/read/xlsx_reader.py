@@ -24,12 +24,14 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
+from collections.abc import Callable, Collection, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
+from imft_desktop.io.read.guard import ReadBudget, current_budget
 from imft_desktop.io.read.memory import paused_gc
 from imft_desktop.io.read.raw import RawSheet, UnreadableFile, column_letter
 from imft_desktop.io.read.sniff import ReadLimits, check_xml_prolog, check_zip_limits, open_zip
@@ -42,7 +44,7 @@ from imft_desktop.io.read.xlsx_structure import (
     workbook_part,
 )
 from imft_desktop.model.findings import Finding
-from imft_desktop.model.progress import Progress
+from imft_desktop.model.progress import Cancelled, Progress
 from imft_desktop.model.vocab import Level
 
 #: Row counts at which Excel (1,048,576) and old Excel/LibreOffice (65,536) stop.
@@ -51,6 +53,12 @@ _INT_LIMIT = float(2**53)
 #: Rows converted between cancellation checks.
 _CHECK_EVERY_ROWS = 10_000
 _ZIP_KINDS = ("xlsx", "xlsm", "xlsb", "ods")
+#: Empty rows below the data worth a note (a formula or format filled far down).
+_FILLED_REPORT_ROWS = 1000
+
+
+#: Chooses the sheets to parse from the worksheets' names and hidden flags.
+SheetChooser = Callable[[list[str], list[bool]], Collection[str] | None]
 
 
 @dataclass
@@ -70,6 +78,8 @@ def read_spreadsheet(
     *,
     structure: bool = True,
     limits: ReadLimits | None = None,
+    only: Collection[str] | SheetChooser | None = None,
+    budget: ReadBudget | None = None,
 ) -> SpreadsheetRead:
     """Read every worksheet of a workbook's bytes.
 
@@ -88,6 +98,13 @@ def read_spreadsheet(
         ``structure_checked=False``.
     limits:
         Zip caps checked before anything is parsed.
+    only:
+        Names of the sheets to parse (case-insensitive), or a function choosing them
+        from ``(names, hidden flags)`` of the worksheets; ``None`` parses all.  Other
+        sheets are returned empty with ``parsed=False``, without touching their XML.
+    budget:
+        Its ``max_cells`` counts the cells of all parsed sheets together (default: the
+        current budget); more raises ``OverBudget``.
 
     Raises
     ------
@@ -96,6 +113,7 @@ def read_spreadsheet(
         ``FILE_ENCRYPTED``.
     """
     limits = limits or ReadLimits()
+    cells = _CellCount(budget or current_budget(), name)
     zf: zipfile.ZipFile | None = None
     info: WorkbookInfo | None = None
     if kind in _ZIP_KINDS:
@@ -121,7 +139,11 @@ def read_spreadsheet(
     workbook = _open_calamine(data, name)
     metas = list(workbook.sheets_metadata)
     sheets: list[RawSheet] = []
-    bands = _progress_bands([m.name for m in metas], zf, info)
+    if callable(only):
+        work = [m for m in metas if m.typ == SheetTypeEnum.WorkSheet]
+        only = only([m.name for m in work], [m.visible != SheetVisibleEnum.Visible for m in work])
+    wanted = None if only is None else {n.casefold() for n in only}
+    bands = _progress_bands([m.name for m in metas], zf, info, wanted)
     # One thread for the structure passes: each runs while calamine parses the sheet's
     # values with the GIL released (about 0.5 s of a 100k-row sheet's 3.5 s).
     scans = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlsx-structure")
@@ -141,19 +163,30 @@ def read_spreadsheet(
                     )
                 )
                 continue
+            if wanted is not None and meta.name.casefold() not in wanted:
+                sheets.append(RawSheet(name=meta.name, rows=[], parsed=False,
+                                       hidden=meta.visible != SheetVisibleEnum.Visible))
+                continue
             scan: Future[tuple[SheetStructure, bool] | None] | None = None
-            if structured and zf is not None and info is not None and styles is not None:
-                scan = scans.submit(_scan_structure, zf, info, styles, name, meta.name)
+            filled_zero = 0
             with paused_gc():
                 try:
                     cal_sheet = workbook.get_sheet_by_name(meta.name)
-                    raw_rows = cal_sheet.to_python(skip_empty_area=False)
+                    progress.report(start + 0.5 * (end - start), f"Reading sheet {meta.name}")
+                    rows = _convert_rows(_calamine_rows(cal_sheet), progress, cells)
+                    filled_to = int(cal_sheet.height or 0) + int((cal_sheet.start or (0, 0))[0])
+                except (UnreadableFile, Cancelled):
+                    raise
                 except Exception as exc:  # calamine raises its own error types per format
                     raise _damaged(name, exc, sheet=meta.name) from exc
-                # Parsing is ~70% of a sheet's time, conversion ~15%, structure the rest.
-                progress.report(start + 0.7 * (end - start), f"Reading sheet {meta.name}")
-                rows = _convert_rows(raw_rows, progress)
                 progress.report(start + 0.85 * (end - start), f"Checking sheet {meta.name}")
+            # Rows below ``data_end`` hold nothing but 0 or empty text; if the scan finds
+            # only formulas there, they are a formula filled down, not data.
+            data_end = _substantive_end(rows)
+            if structured and zf is not None and info is not None and styles is not None:
+                # After the values, so the scan can stop at the last row with data.
+                scan_args = (zf, info, styles, name, meta.name)
+                scan = scans.submit(_scan_structure, *scan_args, data_end)
             sheet = RawSheet(
                 name=meta.name,
                 rows=rows,
@@ -164,11 +197,35 @@ def read_spreadsheet(
                 sheet.structure_checked = False
                 sheet.merged_ranges = _calamine_merges(cal_sheet)
             # calamine's copy of the sheet (~40 bytes a cell) is no longer needed
-            del cal_sheet, raw_rows
+            del cal_sheet
             if scan is not None:
-                _apply_xlsx_structure(sheet, scan.result())
+                scanned = scan.result()
+                if data_end < len(rows) and not _filled_formulas_below(scanned):
+                    # Typed values below: scan the whole sheet after all (rare).
+                    scanned = _scan_structure(*scan_args, len(rows))
+                elif data_end < len(rows):
+                    filled_zero = len(rows) - data_end
+                    del rows[data_end:]
+                _apply_xlsx_structure(sheet, scanned)
+                _trim_structure(sheet)
             sheets.append(sheet)
             findings.extend(_sheet_findings(sheet, name))
+            if filled_zero:
+                findings.append(Finding(
+                    "XLSX_FILLED_BELOW_DATA", Level.WARNING,
+                    f"Sheet '{sheet.name}': rows {len(sheet.rows) + 1:,} to "
+                    f"{len(sheet.rows) + filled_zero:,} hold nothing but formula results of 0 "
+                    "or empty text (a formula filled down below the data); they were skipped.",
+                    file=name, sheet=sheet.name, row=len(sheet.rows) + 1,
+                ))
+            elif filled_to - len(sheet.rows) >= _FILLED_REPORT_ROWS:
+                findings.append(Finding(
+                    "XLSX_FILLED_BELOW_DATA", Level.INFO,
+                    f"Sheet '{sheet.name}' has formulas or formatting filled down to row "
+                    f"{filled_to:,}, below its last row with a value (row {len(sheet.rows):,}); "
+                    "those empty rows were skipped.",
+                    file=name, sheet=sheet.name, row=len(sheet.rows),
+                ))
     finally:
         scans.shutdown(wait=True, cancel_futures=True)
     progress.report(1.0, f"Read {name}")
@@ -177,15 +234,30 @@ def read_spreadsheet(
     findings.extend(_workbook_findings(name, kind, info, date_system))
     if not sheets:
         raise UnreadableFile("FILE_EMPTY", f"{name} has no worksheets with cells.")
+    skipped = [s.name for s in sheets if not s.parsed]
+    if skipped:
+        shown = ", ".join(f"'{n}'" for n in skipped[:5])
+        more = f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""
+        findings.append(Finding(
+            "XLSX_SHEETS_NOT_READ", Level.INFO,
+            f"{len(skipped)} sheet(s) not needed for this import were not read: "
+            f"{shown}{more}. Choose one with --sheet (or in the sheet picker) to read it.",
+            file=name, value=str(len(skipped)),
+        ))
     return SpreadsheetRead(sheets, date_system, findings)
 
 
 def _progress_bands(
-    names: list[str], zf: zipfile.ZipFile | None, info: WorkbookInfo | None
+    names: list[str], zf: zipfile.ZipFile | None, info: WorkbookInfo | None,
+    wanted: set[str] | None = None,
 ) -> list[tuple[float, float]]:
-    """Each sheet's share of the progress bar: by XML size for .xlsx, else equal."""
+    """Each sheet's share of the progress bar: by XML size for .xlsx, else equal;
+    sheets that are not parsed get none."""
     weights = []
     for sheet_name in names:
+        if wanted is not None and sheet_name.casefold() not in wanted:
+            weights.append(0.0)
+            continue
         weight = 1.0
         entry = info.entry(sheet_name) if info is not None else None
         if zf is not None and entry is not None and entry.part in zf.NameToInfo:
@@ -224,19 +296,98 @@ def _damaged(name: str, exc: BaseException, sheet: str | None = None) -> Unreada
     )
 
 
-def _convert_rows(raw_rows: list[list[Any]], progress: Progress) -> list[list[Any]]:
-    """``""`` -> ``None``; integral floats -> ``int`` (Excel stores 5, calamine says 5.0)."""
+def _calamine_rows(cal_sheet: Any) -> Iterable[list[Any]]:
+    """Rows from A1 as ``to_python(skip_empty_area=False)`` gives them, one at a time.
+
+    calamine's ``iter_rows`` yields every row from row 1 but starts each at the first
+    used column, so the leading empty columns are put back here.
+    """
+    start = cal_sheet.start
+    pad = [""] * int(start[1]) if start else []
+    for row in cal_sheet.iter_rows():
+        yield pad + row if pad else row
+
+
+@dataclass
+class _CellCount:
+    """Cells kept so far across a workbook's sheets, against the reader budget: 60
+    filler sheets of a million cells each are stopped after the first ten or so, not
+    parsed for half a minute."""
+
+    budget: ReadBudget
+    name: str
+    cells: int = 0
+
+    def add(self, n: int) -> None:
+        self.cells += n
+        self.budget.check_cells(self.cells, self.name)
+
+
+def _convert_rows(
+    raw_rows: Iterable[list[Any]], progress: Progress, cells: _CellCount | None = None
+) -> list[list[Any]]:
+    """``""`` -> ``None``; integral floats -> ``int`` (Excel stores 5, calamine says 5.0).
+
+    Rows are taken one at a time and trailing empty rows are never kept: a formula or a
+    format filled down to row 1,048,576 below 20 cases gives 20 rows, so what follows
+    costs time and memory in proportion to the data, not to the filled range.
+    """
     limit = _INT_LIMIT
+    rows: list[list[Any]] = []
+    blank_run = 0  # empty rows seen since the last row with a value
+    kept_cells = 0
     for i, row in enumerate(raw_rows):
         if i % _CHECK_EVERY_ROWS == 0:
             progress.check()
-        raw_rows[i] = [
+            if cells is not None:
+                cells.add(kept_cells)
+                kept_cells = 0
+        if row.count("") == len(row):  # C-speed test: the filled-down tail is all ""
+            blank_run += 1
+            continue
+        if blank_run:
+            rows.extend([None] * len(row) for _ in range(blank_run))
+            blank_run = 0
+        kept_cells += len(row)
+        rows.append([
             None
             if v == ""
             else (int(v) if type(v) is float and v.is_integer() and -limit < v < limit else v)
             for v in row
-        ]
-    return raw_rows
+        ])
+    if cells is not None:
+        cells.add(kept_cells)
+    return rows
+
+
+def _substantive_end(rows: list[list[Any]]) -> int:
+    """Row count without the trailing rows whose values are all 0 or empty text, when
+    there are at least ``_FILLED_REPORT_ROWS`` of them (else ``len(rows)``)."""
+    end = len(rows)
+    while end and all(v is None or v == 0 or v == "" for v in rows[end - 1]):
+        end -= 1
+    return end if len(rows) - end >= _FILLED_REPORT_ROWS else len(rows)
+
+
+def _filled_formulas_below(scanned: tuple[SheetStructure, bool] | None) -> bool:
+    """True when every cell with a value below the scanned range is a formula."""
+    if scanned is None or not scanned[0].checked:
+        return False
+    st = scanned[0]
+    return st.formulas_below > 0 and st.values_below <= st.formulas_below
+
+
+def _trim_structure(sheet: RawSheet) -> None:
+    """Drop structure recorded below the last row kept (a filled-down formula)."""
+    last = sheet.first_row + len(sheet.rows) - 1
+    for attr in ("formula_without_value", "display_text", "number_formats"):
+        d = getattr(sheet, attr)
+        if d and max(r for r, _c in d) > last:
+            setattr(sheet, attr, {k: v for k, v in d.items() if k[0] <= last})
+    if sheet.formula_cells and max(r for r, _c in sheet.formula_cells) > last:
+        sheet.formula_cells = {k for k in sheet.formula_cells if k[0] <= last}
+    if sheet.hidden_rows and max(sheet.hidden_rows) > last:
+        sheet.hidden_rows = {r for r in sheet.hidden_rows if r <= last}
 
 
 def _calamine_merges(cal_sheet: Any) -> list[str]:
@@ -265,7 +416,8 @@ def _refuse_encrypted_ods(zf: zipfile.ZipFile, name: str) -> None:
 
 # --------------------------------------------------------------------------- structure
 def _scan_structure(
-    zf: zipfile.ZipFile, info: WorkbookInfo, styles: Any, name: str, sheet_name: str
+    zf: zipfile.ZipFile, info: WorkbookInfo, styles: Any, name: str, sheet_name: str,
+    last_row: int | None = None,
 ) -> tuple[SheetStructure, bool] | None:
     """The structure pass of one sheet and whether it is hidden; ``None`` when the sheet's
     XML part cannot be found.  Touches nothing but the zip, so it can run in a thread
@@ -276,7 +428,7 @@ def _scan_structure(
         return None
     try:
         with zf.open(part) as fh:
-            return scan_sheet_stream(fh, styles), entry.hidden
+            return scan_sheet_stream(fh, styles, last_row=last_row), entry.hidden
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
         raise _damaged(name, exc, sheet=sheet_name) from exc
 
@@ -296,6 +448,11 @@ def _apply_xlsx_structure(sheet: RawSheet, scanned: tuple[SheetStructure, bool] 
     sheet.formula_without_value = st.formula_without_value
     sheet.error_cells = st.error_cells
     rows = sheet.rows
+    # Rows holding only a formula without a cached value are rows with lost values:
+    # keep them (the reader dropped them as blank) so the importer reports each one.
+    last_lost = max((r for r, _c in st.formula_without_value), default=0)
+    while len(rows) < last_lost - sheet.first_row + 1:
+        rows.append([])
     for (r, c), err in st.error_cells.items():
         # calamine returned "" for the error: put the error text back so the cell is not
         # blank; error_cells marks it as an error, not as text someone typed.

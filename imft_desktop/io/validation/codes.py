@@ -44,6 +44,9 @@ _RULES: tuple[Rule, ...] = (
     Rule("SHEET_EMPTY", I, 'Sheet "{sheet}" has a header but no data rows.'),
     Rule("SHEET_HIDDEN", W, 'Sheet "{sheet}" is hidden in the workbook; its rows were {detail}.'),
     Rule("SHEET_NO_DATA", E, "No sheet with data was found in this file."),
+    Rule("COHORT_NO_DATA_ROWS", E,
+         "The file has headers but no data rows: there is no case to import.",
+         "Check that you chose the right file or sheet, and that the rows were saved."),
     Rule("SHEET_NOT_FOUND", E, 'There is no sheet called "{value}" in this file.',
          "Sheets in the file: {detail}."),
     Rule("MAPPING_COLUMN_MISSING", W,
@@ -237,6 +240,20 @@ _RULES: tuple[Rule, ...] = (
          "Write it with a double colon, e.g. NKX2-1::ALK."),
     Rule("FUSION_INVALID", E, '"{value}" is not a fusion in a recognised notation.',
          "Write 5'GENE::3'GENE, e.g. TPM3::ALK, or 'ALK rearranged'."),
+    Rule("FUSION_KARYOTYPE", W,
+         'Karyotype "{value}" read as a rearrangement of {normalised} (band {detail}) with '
+         "unknown partner: a band holds many genes, so the partner is not guessed.",
+         "Confirm the partner by sequencing or an RNA fusion panel."),
+    Rule("FUSION_KARYOTYPE_UNREAD", W,
+         'Karyotype "{value}" (bands {detail}) names no single known kinase band; no fusion '
+         "was recorded.", "Write the fusion as 5'GENE::3'GENE, e.g. TPM3::ALK."),
+    Rule("FUSION_DETAIL_KEPT", I,
+         'Fusion "{value}": the details "{detail}" (variant, exons or karyotype) were kept '
+         "in the column fusion_detail."),
+    Rule("FUSION_DRIVER_FIRST", W,
+         'Fusion "{value}" names the kinase {detail} first; it was kept in that order, but '
+         'the usual fusion is "{normalised}" (kinase 3\').',
+         "Write 5'GENE::3'GENE; keep ALK::PARTNER only for a reciprocal transcript."),
     Rule("FUSION_REVERSED_DUPLICATE", W,
          'Fusions "{value}" and "{detail}" (row {first_row}) are the same genes in reverse order.',
          "Check whether one of them is a duplicate."),

@@ -22,6 +22,11 @@ from imft_desktop.io.validation.cells import (
     missing_parsed,
     text_notes,
 )
+from imft_desktop.io.validation.fusion_notation import (
+    fusion_karyotype,
+    fusion_order_notes,
+    split_details,
+)
 from imft_desktop.model.fusion import DRIVER_GENES, Fusion
 
 #: Small bundled alias table (HGNC renames relevant to sarcoma/fusion pathology).
@@ -170,8 +175,17 @@ def parse_fusion(raw: Any) -> Parsed:
     cat = missing_category(text)
     if cat is not None:
         return missing_parsed(text, cat)
-    text = _FUSION_SUFFIX_RE.sub("", text).strip()
+    # Karyotypes, variant/exon details and order checks live in their own module.
+    karyotype = fusion_karyotype(text)
+    if karyotype is not None:
+        return karyotype
+    # "EML4-ALK v3 fusion" and "EML4-ALK fusion v3": suffix, details, suffix.
+    core, detail = split_details(_FUSION_SUFFIX_RE.sub("", text).strip())
+    suffixed = bool(_FUSION_SUFFIX_RE.search(text) or _FUSION_SUFFIX_RE.search(core))
+    text = _FUSION_SUFFIX_RE.sub("", core).strip()
     m = _UNKNOWN_SIDE_RE.match(text) or _PARTNER_UNKNOWN_RE.match(text)
+    if m is None and suffixed and not re.search(r"[\s:/-]", text):
+        m = re.match(r"(?P<g>.+)", text)  # "ALK fusion": the partner is not named
     if m:
         gene_raw = next(g for g in m.groups() if g)
         gene = parse_gene(gene_raw)
@@ -195,6 +209,8 @@ def parse_fusion(raw: Any) -> Parsed:
         parts = [p.strip() for p in text.split("/")]
     elif re.search(r"\s", text):
         parts = text.split()
+        if any("-" in p and not _plausible(p) for p in parts):
+            return Parsed(None, (Note("FUSION_INVALID"),))  # never a gene "EML4-ALK"
     elif "-" in text:
         good, _single = _split_hyphens(text)
         if len(good) == 1:
@@ -220,9 +236,10 @@ def parse_fusion(raw: Any) -> Parsed:
     value = Fusion(genes[0], genes[1]).notation
     if value != str(raw).strip():
         notes.insert(0, Note("FUSION_NORMALISED", value))
+    notes += fusion_order_notes(text, genes[0], genes[1], detail)
     extra = (("gene_5", genes[0]), ("gene_3", genes[1]), ("rearranged_gene", None),
              ("partner_unknown", False))
-    return Parsed(value, tuple(notes), extra)
+    return Parsed(value, tuple(notes), extra + ((("fusion_detail", detail),) if detail else ()))
 
 
 

@@ -40,6 +40,55 @@ class FileLockedError(OSError):
         )
 
 
+class ReadOnlyTargetError(PermissionError):
+    """The target exists and is read-only: it is refused, never silently replaced."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        super().__init__(
+            13,  # EACCES, so callers that look at errno see a permission problem
+            f'Did not save "{self.path.name}": the existing file is read-only (someone '
+            "protected it). Save under another name, or remove the read-only mark first.",
+        )
+
+
+def _refuse_protected_target(target: Path) -> None:
+    # os.replace would happily swap a read-only file (only the folder's permission
+    # counts), silently discarding the protection its owner put on it.
+    try:
+        st = os.stat(target)
+    except FileNotFoundError:
+        return
+    except OSError:
+        return  # let the write itself report what is wrong
+    if stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(21, f'Did not save: "{target.name}" is a folder.')
+    if not stat.S_ISREG(st.st_mode):
+        raise PermissionError(
+            13, f'Did not save: "{target.name}" is not a regular file (a pipe or device).'
+        )
+    if not (st.st_mode & stat.S_IWUSR) or not os.access(target, os.W_OK):
+        raise ReadOnlyTargetError(target)
+
+
+def remove_leftovers(target: Path) -> int:
+    """Delete temporary files an interrupted earlier save of ``target`` left behind
+    (``.NAME.*.tmp`` next to it); returns how many were removed."""
+    folder = target.parent if str(target.parent) else Path(".")
+    removed = 0
+    with contextlib.suppress(OSError):
+        for leftover in folder.glob(f".{glob_escape(target.name)}.*.tmp"):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+                removed += 1
+    return removed
+
+
+def glob_escape(name: str) -> str:
+    """``name`` with glob wildcards escaped."""
+    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
+
+
 def _fsync_directory(folder: Path) -> None:
     # POSIX: make the rename itself durable.  Windows cannot open directories.
     if os.name != "posix":
@@ -106,11 +155,15 @@ def atomic_open(
     ------
     FileLockedError
         The target stayed locked; the old file is intact, the temporary file removed.
+    ReadOnlyTargetError
+        The target exists and is read-only; nothing was written.
     """
     if mode not in ("wb", "w"):
         raise ValueError(f"atomic_open writes only ('wb' or 'w'), not {mode!r}")
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
+    _refuse_protected_target(target)
+    remove_leftovers(target)  # a killed earlier save must not leave its temp file forever
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     tmp = Path(tmp_name)
     try:

@@ -39,6 +39,11 @@ MIN_COLUMN_WIDTH = 6
 WIDTH_SAMPLE_ROWS = 500
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 PROGRAM = "IMFT Desktop"
+#: Excel's most characters in one cell; xlsxwriter silently cuts longer strings.
+EXCEL_CELL_CHARS = 32_767
+#: Where values longer than a cell go, whole, in parts.
+LONG_VALUES_SHEET = "Long values"
+_LONG_PART = 32_000
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,48 @@ class _Writer:
         )
         self.date = workbook.add_format({"num_format": "yyyy-mm-dd"})
         self.datetime = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+        #: (sheet, cell, text) of values too long for a cell, moved whole to a sheet.
+        self.long_values: list[tuple[str, str, str]] = []
+        self.methods_ws: Any = None
+        self.methods_row = 0
+
+    def text(self, ws: Any, row: int, col: int, value: str, fmt: Any = None) -> None:
+        """Write text; a value over Excel's cell limit is never cut silently: the cell
+        gets its start and a pointer, the whole text goes to the long-values sheet."""
+        if len(value) <= EXCEL_CELL_CHARS:
+            ws.write_string(row, col, value, fmt)
+            return
+        from xlsxwriter.utility import xl_rowcol_to_cell
+
+        self.long_values.append((ws.name, xl_rowcol_to_cell(row, col), value))
+        pointer = (f" [...{len(value):,} characters in all; the whole text is on sheet "
+                   f"'{LONG_VALUES_SHEET}', entry {len(self.long_values)}]")
+        ws.write_string(row, col, value[: EXCEL_CELL_CHARS - len(pointer)] + pointer, fmt)
+
+    def long_values_sheet(self, name: str) -> None:
+        """The long values, each split into parts that fit a cell, and a note."""
+        ws = self.wb.add_worksheet(name)
+        for j, head in enumerate(("Entry", "Sheet", "Cell", "Part", "Text")):
+            ws.write_string(0, j, head, self.header)
+        row = 1
+        for n, (sheet, cell, value) in enumerate(self.long_values, 1):
+            parts = [value[i:i + _LONG_PART] for i in range(0, len(value), _LONG_PART)]
+            for k, part in enumerate(parts, 1):
+                ws.write_number(row, 0, n)
+                ws.write_string(row, 1, sheet)
+                ws.write_string(row, 2, cell)
+                ws.write_string(row, 3, f"{k} of {len(parts)}")
+                ws.write_string(row, 4, part)
+                row += 1
+        ws.set_column(4, 4, 100)
+        if self.methods_ws is not None:
+            self.methods_ws.write_string(self.methods_row, 0, name, self.bold)
+            self.methods_ws.write_string(
+                self.methods_row, 1,
+                f"{len(self.long_values)} value(s) were longer than Excel's "
+                f"{EXCEL_CELL_CHARS:,}-character cell limit. Their cells show the start; "
+                f"the whole text is on sheet '{name}', in parts of {_LONG_PART:,} characters "
+                "to be joined in order.", self.wrap)
 
     def cell(self, ws: Any, row: int, col: int, value: Any) -> None:
         if value is None or value is pd.NA or value is pd.NaT:
@@ -104,7 +151,7 @@ class _Writer:
             else:
                 ws.write_number(row, col, value)
         elif isinstance(value, str):
-            ws.write_string(row, col, value)
+            self.text(ws, row, col, value)
         elif isinstance(value, dt.datetime):
             if isinstance(value, pd.Timestamp):
                 value = value.to_pydatetime()
@@ -117,14 +164,14 @@ class _Writer:
         elif isinstance(value, np.generic):  # numpy numbers and bools
             self.cell(ws, row, col, value.item())
         else:
-            ws.write_string(row, col, str(value))
+            self.text(ws, row, col, str(value))
 
     def data_sheet(self, name: str, frame: pd.DataFrame, index: bool) -> None:
         df = frame.reset_index() if index else frame
         ws = self.wb.add_worksheet(name)
         columns = [str(c) for c in df.columns]
         for j, col in enumerate(columns):
-            ws.write_string(0, j, col, self.header)
+            self.text(ws, 0, j, col, self.header)
         for i, row in enumerate(df.itertuples(index=False, name=None), start=1):
             for j, value in enumerate(row):
                 self.cell(ws, i, j, value)
@@ -160,8 +207,8 @@ class _Writer:
         ws.write_string(row, 1, "", self.header)
         row += 1
         for key, value in provenance:
-            ws.write_string(row, 0, key, self.bold)
-            ws.write_string(row, 1, value, self.wrap)
+            ws.write_string(row, 0, key[:EXCEL_CELL_CHARS], self.bold)
+            self.text(ws, row, 1, value, self.wrap)
             row += 1
         row += 1
         ws.write_string(row, 0, "Methods", self.header)
@@ -169,7 +216,7 @@ class _Writer:
         row += 1
         for i, text in enumerate(methods, 1):
             ws.write_string(row, 0, f"{i}.", self.bold)
-            ws.write_string(row, 1, text, self.wrap)
+            self.text(ws, row, 1, text, self.wrap)
             row += 1
         if not methods:
             ws.write_string(row, 1, "No statistical analysis in this workbook.", self.wrap)
@@ -181,7 +228,7 @@ class _Writer:
             row += 1
             for sheet, note in sheet_notes:
                 ws.write_string(row, 0, sheet, self.bold)
-                ws.write_string(row, 1, note, self.wrap)
+                self.text(ws, row, 1, note, self.wrap)
                 row += 1
         row += 1
         ws.write_string(
@@ -190,6 +237,8 @@ class _Writer:
             "a formula); numbers as numbers; empty cells are missing or not tested values.",
             self.wrap,
         )
+        # A note about over-long values, if any, goes below (written after the data).
+        self.methods_ws, self.methods_row = ws, row + 2
 
 
 def workbook_bytes(
@@ -253,6 +302,8 @@ def workbook_bytes(
     writer.methods_sheet(methods_name, title, pairs, list(methods), notes, synthetic)
     for name, spec in zip(names, specs):
         writer.data_sheet(name, spec.frame, spec.index)
+    if writer.long_values:
+        writer.long_values_sheet(safe_sheet_name(LONG_VALUES_SHEET, taken))
     wb.close()
     return buf.getvalue()
 

@@ -13,6 +13,7 @@ the user's records, so nothing has to be recognised and skipped as an example.
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from imft_desktop import __version__
-from imft_desktop.io.write.atomic import atomic_write
+from imft_desktop.io.write.atomic import atomic_write_bytes
 from imft_desktop.model.schema import STUDY_KEYS, TABLES, FieldSpec, TableSpec
 from imft_desktop.model.vocab import DEFAULT_FISH_THRESHOLD_PERCENT
 
@@ -232,4 +233,8 @@ def write_template(path: str | os.PathLike[str], *, example: bool = True) -> Pat
         The written file.
     """
     wb = build_template(example=example)
-    return atomic_write(path, wb.save, "wb")
+    # Built in memory first: openpyxl's zip writer, left open on a full disk, would
+    # print an error when it is garbage-collected after the save failed.
+    buf = io.BytesIO()
+    wb.save(buf)
+    return atomic_write_bytes(path, buf.getvalue())
