@@ -89,6 +89,9 @@ class ImportOptions:
     event_mapping: dict[str, int] | None = None
     decimal_comma: bool = False
     budget: ReadBudget | None = None
+    #: Sheets passed over when ``sheet`` was the program's own choice (the Import tab
+    #: shows ``choose_case_sheet``'s pick): reported as SHEET_CHOSEN, as without a sheet.
+    passed_over: tuple[str, ...] = ()
 
 
 #: Pause the cyclic garbage collector during a bulk build: an import allocates millions
@@ -265,7 +268,7 @@ def _study_assays(workbook: RawWorkbook, cases: RawSheet) -> dict[str, str]:
     return out
 
 
-def _case_sheet(workbook: RawWorkbook) -> tuple[RawSheet, MappingProfile, list[str]]:
+def choose_case_sheet(workbook: RawWorkbook) -> tuple[RawSheet, MappingProfile, list[str]]:
     """The sheet that holds the cases, its recognised mapping and the sheets with data
     before it that were passed over (a README or notes sheet first).
 
@@ -344,7 +347,7 @@ def _wide_tables(
     findings: list[Finding] = []
     profile = options.mapping
     if options.sheet is None and profile is None:
-        sheet, profile, skipped = _case_sheet(workbook)
+        sheet, profile, skipped = choose_case_sheet(workbook)
         if skipped:
             findings.append(codes.make(
                 "SHEET_CHOSEN", file=file, sheet=sheet.name, row=profile.header_row,
@@ -354,6 +357,11 @@ def _wide_tables(
         sheet = _choose_sheet(workbook, options.sheet)
     if profile is None:
         profile = mapping.recognise(sheet)
+    if options.passed_over and options.sheet is not None:
+        findings.append(codes.make(
+            "SHEET_CHOSEN", file=file, sheet=sheet.name, row=profile.header_row,
+            value=", ".join(f'"{s}"' for s in options.passed_over),
+            detail=_case_sheet_reason(profile)))
     else:
         applied = mapping.apply_profile(profile, sheet)
         for col in applied.unmatched:

@@ -42,6 +42,7 @@ class ReadResult:
     canonical_tables: dict[str, str] = field(default_factory=dict)  # table -> sheet name
     first_sheet: str | None = None
     profile: MappingProfile | None = None  # recognised mapping of ``first_sheet``
+    passed_over: tuple[str, ...] = ()  # sheets before ``first_sheet`` holding no cases
 
 
 def read_or_import(
@@ -88,12 +89,15 @@ def read_for_import(
         }
         result.first_sheet = result.canonical_tables.get("samples")
     else:
+        from imft_desktop.io.importer import choose_case_sheet
+
         candidates = [i for i in infos if not i.hidden and i.rows > 1] or [
             i for i in infos if i.rows > 0
         ]
         if candidates:
-            result.first_sheet = candidates[0].name
-            result.profile = mapping.recognise(workbook.sheet(candidates[0].name))
+            # The sheet holding the cases, as the command line picks it (a README first)
+            sheet, result.profile, skipped = choose_case_sheet(workbook)
+            result.first_sheet, result.passed_over = sheet.name, tuple(skipped)
     if progress is not None:
         progress.report(1.0, "Read")
     return result

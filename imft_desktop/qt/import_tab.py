@@ -927,6 +927,8 @@ class ImportTab(QWidget):
                 return
             options["sheet"] = sheet
             options["mapping"] = _copy_profile(profile) if profile is not None else None
+            if sheet == result.first_sheet:  # the program's pick: say what it passed over
+                options["passed_over"] = result.passed_over
         name = Path(result.path).name
         # The worker starts once the event loop has gone idle: the sheet just shown
         # (preview, mapping, busy state) lays out and paints on deferred timers, and

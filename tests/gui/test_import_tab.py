@@ -326,3 +326,27 @@ def test_the_header_row_can_be_corrected(window, qtbot, tmp_path):
         tab.start_import()
     assert blocker.args[0].n_samples == 2
     qtbot.waitUntil(lambda: window.samples_tab.is_ready)
+
+
+def test_a_readme_sheet_first_the_tab_shows_the_case_sheet_and_says_so(tmp_path):
+    """Issue 11: the Import tab picks the sheet holding the cases, as the CLI does, and
+    the import reports which sheets it passed over."""
+    import xlsxwriter
+
+    from imft_desktop.io.importer import ImportOptions, build_cohort
+    from imft_desktop.qt.import_models import read_for_import
+
+    path = tmp_path / "lab.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    wb.add_worksheet("README").write(0, 0, "One row per case on the next sheet.")
+    ws = wb.add_worksheet("Cases")
+    for r, row in enumerate([["Case", "Fusion", "PFS (months)"], ["A", "TPM3::ALK", 3],
+                             ["B", "not done", 5]]):
+        ws.write_row(r, 0, row)
+    wb.close()
+    result = read_for_import(str(path))
+    assert result.first_sheet == "Cases" and result.passed_over == ("README",)
+    cohort = build_cohort(result.workbook, ImportOptions(
+        sheet="Cases", mapping=result.profile, passed_over=result.passed_over))
+    assert [f.code for f in cohort.findings if f.code == "SHEET_CHOSEN"] == ["SHEET_CHOSEN"]
+    assert cohort.tested_for("fusion") == {"A"}
