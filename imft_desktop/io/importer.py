@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -665,7 +666,7 @@ def _build_cohort(
     )
     frames, vf = validate_tables(tables, context=ctx)
     findings.extend(vf)
-    dictionary = (value_dictionary(mapped.sheet, mapped.profile, tables, ctx)
+    dictionary = (value_dictionary(mapped.sheet, mapped.profile, tables, ctx, findings)
                   if mapped is not None else ValueDictionary())
     cohort = Cohort(
         tables=frames,
@@ -688,7 +689,7 @@ def _build_cohort(
 
 def value_dictionary(
     sheet: RawSheet, profile: MappingProfile, tables: list[RawTable],
-    ctx: ValidationContext | None = None,
+    ctx: ValidationContext | None = None, findings: Iterable[Finding] = (),
 ) -> ValueDictionary:
     """Each distinct value of each mapped column of ``sheet`` and its meaning.
 
@@ -701,6 +702,10 @@ def value_dictionary(
     from imft_desktop.io.validation.describe import describe_cells
 
     ctx = ctx or ValidationContext()
+    # A whole column read another way than cell by cell ("0.35" as 35%) says so on its
+    # numbers.
+    column_notes = {f.column: f.message for f in findings
+                    if f.code == "PERCENT_AS_FRACTION" and f.sheet == sheet.name}
     feeds: dict[str, tuple[RawTable, str]] = {}
     for rt in tables:
         for name, col in rt.columns.items():
@@ -723,6 +728,8 @@ def value_dictionary(
                 note = next((n for _m, _s, n in parts if n), "")
                 if cv.kind == "value" and meaning.startswith("missing"):
                     meaning = "not tested"  # an IHC/FISH measurement not done
+            if v.value == "numbers" and cv.letter in column_notes:
+                note = column_notes[cv.letter]
             entries.append(ValueEntry(
                 column=cv.letter, header=cv.header, target=cv.target, value=v.value,
                 key=v.key, count=v.count, rows=tuple(v.rows), meaning=meaning,
