@@ -1,0 +1,113 @@
+"""A project reopens to the very cohort it stored: frames, findings and every other part."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import numpy as np
+import pandas as pd
+import pytest
+from store_helpers import CASE_SHEET, TEMPLATE_DEMO, assert_same_cohort, assert_same_frame
+
+from imft_desktop.io.importer import import_file
+from imft_desktop.io.store import ProjectRepository, StoreError, codec
+from imft_desktop.model.cohort import Cohort
+
+
+def _store(cohort: Cohort, path) -> None:
+    repo = ProjectRepository.create(path)
+    with repo.change() as ch:
+        ch.put_cohort(cohort)
+        ch.audit("create project", path.name)
+    repo.close()
+
+
+@pytest.mark.parametrize("source", [CASE_SHEET, TEMPLATE_DEMO], ids=["case-sheet", "template"])
+def test_a_stored_cohort_reopens_bit_for_bit(tmp_path, source):
+    cohort = import_file(source)
+    path = tmp_path / "p.imftproj"
+    _store(cohort, path)
+    with ProjectRepository.open(path) as repo:
+        again = repo.load_cohort()
+    assert_same_cohort(cohort, again)
+
+
+def test_mixed_object_columns_keep_each_value_and_type(tmp_path):
+    df = pd.DataFrame({
+        "mixed": pd.Series(["5", 5, 5.0, True, None, float("nan"), -0.0, "", "NaN"],
+                           dtype=object),
+        "floats": [0.1, 1e300, float("inf"), float("-inf"), float("nan"), -0.0, 2.5, 3.0, 7],
+        "ints": np.arange(9, dtype=np.int64) * 10**15,
+        "flags": [True, False] * 4 + [True],
+        "odd": pd.Series([pd.Timestamp("2024-02-29 10:00"), np.int64(3), np.float64(2.5),
+                          (1, "a"), pd.NA, pd.NaT, None, "x", np.bool_(True)], dtype=object),
+    })
+    path = tmp_path / "p.imftproj"
+    repo = ProjectRepository.create(path)
+    with repo.change() as ch:
+        ch.put_frame("test", "t", df)
+    back = repo.load_frames("test")["t"]
+    repo.close()
+    assert_same_frame(df, back)
+
+
+def test_an_unstorable_value_is_refused_not_changed(tmp_path):
+    df = pd.DataFrame({"x": pd.Series([object()], dtype=object)})
+    repo = ProjectRepository.create(tmp_path / "p.imftproj")
+    with pytest.raises(StoreError, match="cannot be stored"), repo.change() as ch:
+        ch.put_frame("test", "t", df)
+    assert repo.load_frames("test") == {}
+    repo.close()
+
+
+def test_the_file_is_wal_with_full_sync(tmp_path):
+    path = tmp_path / "p.imftproj"
+    _store(import_file(CASE_SHEET), path)
+    repo = ProjectRepository.open(path)
+    assert repo.engine.scalar("PRAGMA journal_mode") == "wal"
+    assert repo.engine.scalar("PRAGMA synchronous") == 2  # FULL
+    repo.close()
+
+
+def test_the_audit_log_is_append_only(tmp_path):
+    path = tmp_path / "p.imftproj"
+    _store(import_file(CASE_SHEET), path)
+    db = sqlite3.connect(path)
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        db.execute("UPDATE audit SET why = 'forged'")
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        db.execute("DELETE FROM audit")
+    db.close()
+
+
+def test_other_files_are_refused_in_words(tmp_path):
+    other = tmp_path / "other.imftproj"
+    db = sqlite3.connect(other)
+    db.execute("CREATE TABLE x (y)")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="not an IMFT project"):
+        ProjectRepository.open(other)
+    text = tmp_path / "text.imftproj"
+    text.write_text("hello, this is not a database at all" * 100)
+    with pytest.raises(StoreError, match="not an IMFT project"):
+        ProjectRepository.open(text)
+    with pytest.raises(StoreError, match="does not exist"):
+        ProjectRepository.open(tmp_path / "missing.imftproj")
+
+
+def test_a_newer_project_format_is_refused(tmp_path):
+    path = tmp_path / "p.imftproj"
+    _store(import_file(CASE_SHEET), path)
+    db = sqlite3.connect(path)
+    db.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="newer IMFT Desktop") as err:
+        ProjectRepository.open(path)
+    assert err.value.kind == "too_new"
+
+
+def test_tagged_values_round_trip():
+    for v in [pd.Timestamp("2020-01-01"), np.int32(4), (1, (2, "x")), [1, None]]:
+        assert codec.decode_value(codec.encode_value(v)) == v
