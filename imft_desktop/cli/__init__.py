@@ -27,6 +27,7 @@ COMMANDS = (
     "response",
     "report",
     "export",
+    "project",
 )
 
 

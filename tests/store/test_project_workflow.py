@@ -89,7 +89,7 @@ def test_the_next_batch_adds_cases_and_asks_about_updates(tmp_path, project):
     # the hand correction is not offered back: the batch still holds the old 3%
     assert not any(u.table == "fish" for u in cmp.updates)
     result = project.add_batch(cmp, how, accepted=[1, 2, 3])
-    assert result["new_samples"] == 2 and result["updates_accepted"] == 3
+    assert result["samples_added"] == 2 and result["updates_accepted"] == 3
     out = project.cohort.tables["outcomes"].set_index("patient_id")
     assert out.at["SYN-P01", "pfs_months"] == 35.0 and out.at["SYN-P01", "pfs_event"] == 1
     assert out.at["SYN-P02", "pfs_months"] == 6.1

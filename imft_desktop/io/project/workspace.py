@@ -267,10 +267,11 @@ class Project:
         return next((r for r in self.imports() if r.sha256 == digest), None)
 
     def add_batch(self, cmp: compare_mod.BatchComparison, how: dict[str, Any],
-                  accepted: Iterable[int] = ()) -> dict[str, Any]:
+                  accepted: Iterable[int] = (), rejected_why: str | None = None
+                  ) -> dict[str, Any]:
         """Store a compared batch: its records as read, the new cases, and the updates
         whose ``number`` is in ``accepted`` (each with an audit entry); one transaction.
-        Rejected updates are logged as such."""
+        Rejected updates are logged as such (``rejected_why`` added to the source)."""
         accepted = set(accepted)
         cohort, changed = compare_mod.append_records(self._cohort, cmp)
         columns: dict[str, list[str]] = {}
@@ -290,7 +291,8 @@ class Project:
                 columns.setdefault(u.table, []).extend(touched)
             applied.append(u)
         src = cmp.batch.sources[0]
-        summary = {"new_samples": len(cmp.new_samples), "new_records": cmp.added_record_count,
+        summary = {"samples_added": len(cmp.new_samples),
+                   "records_added": cmp.added_record_count,
                    "updates_offered": len(cmp.updates), "updates_accepted": len(applied),
                    "clashes": [c.to_dict() for c in cmp.clashes]}
         with self.repo.change() as ch:
@@ -310,7 +312,8 @@ class Project:
                              _shown(u.new_raw, u.new_value), where)
                 else:
                     ch.audit("reject update", u.label, _shown(u.old_raw, u.old_value),
-                             _shown(u.new_raw, u.new_value), where)
+                             _shown(u.new_raw, u.new_value),
+                             f"{where}; {rejected_why}" if rejected_why else where)
             for c in cmp.clashes:
                 ch.audit("identifier clash", c.batch_id, c.project_id, None,
                          f"{src.name}: not merged; differs only in case or spacing")
