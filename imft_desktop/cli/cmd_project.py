@@ -97,6 +97,8 @@ def run(args: argparse.Namespace) -> int:
     except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
         return report_unreadable(getattr(args, "file", args.project),
                                  exc.strerror or type(exc).__name__)
+    except BrokenPipeError:
+        raise  # the reader went away (| head): main() ends quietly
     except OSError as exc:  # a full disk while reading a source, a network drive gone
         return _fail(action, exc.strerror or str(exc))
 

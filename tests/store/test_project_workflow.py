@@ -136,3 +136,10 @@ def test_settings_and_outline_are_kept(project):
                                                      "endpoint": "PFS"}}
     assert reopened.repo.report_outline() == {"chapters": ["summary", "survival"]}
     reopened.close()
+
+
+def test_a_value_corrected_twice_is_kept_while_the_source_holds_the_original(tmp_path, project):
+    project.correct("SYN-01", "age", "51", "chart")
+    project.correct("SYN-01", "age", "52", "chart, again")
+    cmp, _how = project.compare_file(tmp_path / "cases.xlsx")
+    assert cmp.updates == [] and cmp.new_samples == []

@@ -149,7 +149,9 @@ def compare(project: Cohort, batch: Cohort,
     # Patients: a batch patient id clashing likewise is left out with its samples.
     pat_have = {str(p) for p in project.tables["samples"]["patient_id"].tolist()}
     pat_folded = {fold_id(p): p for p in pat_have}
-    corrected = {(c.table, c.record, c.field): c for c in corrections or []}
+    corrected: dict[tuple[str, int, str], Correction] = {}
+    for done in corrections or []:  # a cell's first correction holds the source's value
+        corrected.setdefault((done.table, done.record, done.field), done)
     updated_samples: set[str] = set()
     for table in COMPARED:
         spec = TABLES_BY_NAME[table]
@@ -184,8 +186,8 @@ def compare(project: Cohort, batch: Cohort,
                 old, new = pdf[f].iat[pi], bdf[f].iat[bi]
                 if _same(old, new):
                     continue
-                c = corrected.get((table, pi, f))
-                if c is not None and _same(c.old_value, new):
+                fix = corrected.get((table, pi, f))
+                if fix is not None and _same(fix.old_value, new):
                     continue  # the source still holds what the correction replaced
                 raw_col = RAW_PREFIX + f
                 out.updates.append(FieldUpdate(
@@ -195,7 +197,7 @@ def compare(project: Cohort, batch: Cohort,
                                               if name not in ("sample_id", "patient_id") and k),
                     field=f, old_value=_json(old),
                     old_raw=_raw(pdf, raw_col, pi), new_value=_json(new),
-                    new_raw=_raw(bdf, raw_col, bi), corrected=c is not None))
+                    new_raw=_raw(bdf, raw_col, bi), corrected=fix is not None))
                 updated_samples.add(owner)
         if added:
             out.new_records[table] = added

@@ -8,6 +8,7 @@ leaves both the file and the cohort as they were and raises ``StoreError``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Iterable
@@ -108,7 +109,12 @@ class Project:
             raise StoreError(f"{Path(path).name} already exists; choose another name.",
                              "exists")
         cohort, profile_json, sheet = _import(source, options, progress)
-        repo = ProjectRepository.create(path, __version__)
+        # Built under a temporary name and renamed when complete: a crash while it is
+        # written leaves no half-made project under the name the user chose.
+        target = Path(path)
+        partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+        _remove_database(partial)
+        repo = ProjectRepository.create(partial, __version__)
         try:
             with repo.change() as ch:
                 ch.add_import(action="create", cohort=cohort, options=options_to_json(options),
@@ -116,12 +122,30 @@ class Project:
                               summary={"samples": cohort.n_samples})
                 ch.put_cohort(cohort)
                 src = cohort.sources[0]
-                ch.audit("create project", Path(path).name, None,
+                ch.audit("create project", target.name, None,
                          f"{src.name} (sha256 {src.sha256}, {cohort.n_samples} samples)")
+            repo.engine.close_whole()  # the WAL folded in: the file stands alone
+            if target.exists():
+                raise StoreError(f"{target.name} already exists; choose another name.",
+                                 "exists")
+            _remove_database(partial, main=False)
+            os.replace(partial, target)
+            _fsync_folder(target.parent)
+            repo = ProjectRepository.open(target)
+        except OSError as exc:
+            repo.close()
+            _remove_database(partial)
+            from imft_desktop.io.store.engine import describe_error
+
+            raise describe_error(exc, target) from None
+        except StoreError as exc:
+            repo.close()
+            _remove_database(partial)
+            # the message names the file the user chose, not the temporary one
+            raise StoreError(str(exc).replace(partial.name, target.name), exc.kind) from None
         except BaseException:
             repo.close()
-            for suffix in ("", "-wal", "-shm"):
-                Path(str(path) + suffix).unlink(missing_ok=True)
+            _remove_database(partial)
             raise
         return cls(repo, cohort)
 
@@ -334,6 +358,28 @@ class Project:
         with self.repo.change() as ch:
             ch.put_outline(data)
             ch.audit("report outline", "report", None, data)
+
+
+def _remove_database(path: Path, main: bool = True) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal")[0 if main else 1:]:
+        with contextlib.suppress(OSError):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename durable (POSIX; Windows cannot open folders)."""
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _value(v: Any) -> Any:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -21,6 +22,17 @@ from typing import Any
 
 #: Milliseconds to wait for another process's write lock before giving up.
 BUSY_TIMEOUT_MS = 5000
+
+
+#: Below this much free space an I/O error is reported as a full disk.
+LOW_SPACE_BYTES = 4 * 1024 * 1024
+
+
+def _free_bytes(folder: Path) -> int:
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return 1 << 62
 
 
 class StoreError(Exception):
@@ -52,6 +64,15 @@ def describe_error(exc: BaseException, path: Path) -> StoreError:
             return StoreError(
                 f"The disk holding {name} is full: the change was not saved and the "
                 "project is as it was. Free some space and try again.", "disk_full")
+        if "disk i/o error" in text:
+            # SQLite says "disk I/O error" when it cannot grow its shared-memory file
+            # on a full disk; tell the two apart by the free space.
+            if _free_bytes(path.parent) < LOW_SPACE_BYTES:
+                return StoreError(
+                    f"The disk holding {name} is full: the change was not saved and the "
+                    "project is as it was. Free some space and try again.", "disk_full")
+            return StoreError(f"The disk holding {name} reported an error: the change was "
+                              "not saved and the project is as it was.", "io")
         if "locked" in text or "busy" in text:
             return StoreError(
                 f"{name} is being changed by another window or program; try again in a "
@@ -83,9 +104,7 @@ class Engine:
         self.read_only = read_only
         try:
             if read_only:
-                uri = self.path.resolve().as_uri() + "?mode=ro"
-                self._db = sqlite3.connect(uri, uri=True, isolation_level=None,
-                                           check_same_thread=False)
+                self._db = self._connect_read_only()
             else:
                 self._db = sqlite3.connect(self.path, isolation_level=None,
                                            check_same_thread=False)
@@ -101,6 +120,24 @@ class Engine:
             with contextlib.suppress(Exception):
                 self._db.close()
             raise describe_error(exc, self.path) from None
+
+    def _connect_read_only(self) -> sqlite3.Connection:
+        """Read-only; when SQLite cannot make its shared-memory file (a full disk, a
+        read-only folder) and no WAL holds committed changes, the file is read as it is
+        (``immutable``): every committed change is then in the main file."""
+        base = self.path.resolve().as_uri()
+        db = sqlite3.connect(base + "?mode=ro", uri=True, isolation_level=None,
+                             check_same_thread=False)
+        try:
+            db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            return db
+        except sqlite3.OperationalError:
+            db.close()
+            wal = Path(str(self.path) + "-wal")
+            if wal.exists() and wal.stat().st_size > 0:
+                raise
+        return sqlite3.connect(base + "?mode=ro&immutable=1", uri=True,
+                               isolation_level=None, check_same_thread=False)
 
     # ------------------------------------------------------------------ reading
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
@@ -140,10 +177,27 @@ class Engine:
         """``"ok"`` or SQLite's description of the damage."""
         return str(self.scalar("PRAGMA integrity_check"))
 
-    def checkpoint(self) -> None:
-        """Fold the WAL into the main file (so a copy of the ``.imftproj`` alone is whole)."""
-        with contextlib.suppress(sqlite3.Error):
-            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    def checkpoint(self) -> bool:
+        """Fold the WAL into the main file (so a copy of the ``.imftproj`` alone is
+        whole); False when it could not be done (the WAL then still holds the changes,
+        which stay safe: SQLite reads them on the next open)."""
+        try:
+            busy = self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        except sqlite3.Error:
+            return False
+        return busy == 0
+
+    def close_whole(self) -> None:
+        """Checkpoint and close, raising ``StoreError`` unless the main file now holds
+        everything (required before the file is renamed or copied on its own)."""
+        if not self.checkpoint():
+            self.close()
+            raise StoreError(f"The disk holding {self.path.name} is full or failing: the "
+                             "project could not be completed.", "disk_full")
+        self.close()
+        wal = Path(str(self.path) + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise StoreError(f"{self.path.name} could not be completed.", "io")
 
     def close(self) -> None:
         """Checkpoint and close; the project is one file again afterwards."""
