@@ -51,6 +51,25 @@ def test_mixed_object_columns_keep_each_value_and_type(tmp_path):
     assert_same_frame(df, back)
 
 
+def test_each_column_gets_the_encoding_that_keeps_it_exactly():
+    def encoding(values, dtype=None):
+        return codec.encode_column("c", pd.Series(values, dtype=dtype)).encoding
+
+    assert encoding(["pos", None, "pos", "neg"], object) == codec.CODED
+    assert encoding(["pos", float("nan")], object) == codec.PLAIN  # NaN is not None
+    assert encoding(["1", 1, 1.0, True], object) == codec.PLAIN  # 1 == 1.0 == True
+    assert encoding([1.5, float("nan")]) == codec.BINARY
+    assert encoding([pd.Timestamp("2020-01-01")], object) == codec.TYPED
+    for values in (["pos", None, "pos", "", "neg"], [None, None], [], ["x"] * 3):
+        col = codec.encode_column("c", pd.Series(values, dtype=object))
+        back = codec.decode_column(col.dtype, col.encoding, col.data)
+        assert [(type(v), v) for v in back] == [(type(v), v) for v in values]
+    nan_payload = np.frombuffer(np.array([0x7FF8000000000123], dtype="<u8").tobytes(), "<f8")
+    col = codec.encode_column("c", pd.Series(nan_payload))
+    assert codec.decode_column(col.dtype, col.encoding, col.data).tobytes() == \
+        nan_payload.tobytes()
+
+
 def test_an_unstorable_value_is_refused_not_changed(tmp_path):
     df = pd.DataFrame({"x": pd.Series([object()], dtype=object)})
     repo = ProjectRepository.create(tmp_path / "p.imftproj")
