@@ -99,3 +99,43 @@ def test_wrong_calls_get_one_line(capsys, files, tmp_path):
     other.write_bytes(b"SQLite format 3\x00" + os.urandom(2000))
     code, _, err = _run(capsys, "summary", other)
     assert code == 2 and "not an IMFT project" in err and "Traceback" not in err
+
+
+def test_exports_and_reports_from_a_project_name_its_state(capsys, files, tmp_path):
+    import openpyxl
+
+    first, batch, project = files
+    _run(capsys, "project", "create", project, first)
+    _run(capsys, "project", "edit", project, "--sample", "SYN-02", "--field",
+         "fish.percent_split", "--value", "25%", "--reason", "recounted 100 nuclei")
+    _run(capsys, "project", "add", project, batch, "--accept-updates")
+    out = tmp_path / "results.xlsx"
+    code, _, err = _run(capsys, "export", project, "--out", out)
+    assert code == 0, err
+    wb = openpyxl.load_workbook(out, read_only=True)
+    sheet = wb[wb.sheetnames[0]]
+    text = "\n".join(" | ".join(str(c) for c in row if c is not None)
+                     for row in sheet.iter_rows(values_only=True))
+    wb.close()
+    assert "Project | p.imftproj" in text
+    assert "Project audit position | 7" in text
+    assert "Project import 1 | cases.xlsx, SHA-256" in text
+    assert "Project import 2 | batch2.xlsx, SHA-256" in text
+    assert "SYN-02 fish.percent_split: 3% -> 25%; reason: recounted 100 nuclei" in text
+
+
+def test_a_deidentified_export_keeps_reasons_not_names(capsys, files, tmp_path):
+    from imft_desktop.io.project import Project
+    from imft_desktop.reports.provenance import Provenance
+
+    first, _batch, project = files
+    _run(capsys, "project", "create", project, first)
+    _run(capsys, "project", "edit", project, "--sample", "SYN-02", "--field", "age",
+         "--value", "70", "--reason", "chart review")
+    with Project.open(project, read_only=True) as p:
+        pairs = dict(Provenance.from_cohort(p.cohort, deidentified=True).as_pairs())
+        footer = Provenance.from_cohort(p.cohort).footer_text()
+    assert pairs["Correction 1"].startswith("samples.age: 69 -> 70; reason: chart review")
+    assert "SYN-02" not in pairs["Correction 1"] and "cases.xlsx" not in pairs[
+        "Project import 1"]
+    assert "project audit position 2" in footer

@@ -9,6 +9,7 @@ leaves both the file and the cohort as they were and raises ``StoreError``.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import os
 from collections.abc import Iterable
@@ -31,6 +32,7 @@ from imft_desktop.io.store import (
 )
 from imft_desktop.model.cohort import Cohort
 from imft_desktop.model.progress import Progress
+from imft_desktop.model.project_info import ProjectCorrection, ProjectImport, ProjectInfo
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ class Project:
     def __init__(self, repo: ProjectRepository, cohort: Cohort):
         self.repo = repo
         self._cohort = cohort
+        self._stamped: tuple[int, Cohort, Cohort] | None = None
 
     # ------------------------------------------------------------------ lifecycle
     @classmethod
@@ -179,7 +182,29 @@ class Project:
 
     @property
     def cohort(self) -> Cohort:
-        return self._cohort
+        """The current cohort, carrying the project's provenance (``Cohort.project``)."""
+        position = self.repo.audit_position()
+        stamped = self._stamped
+        if stamped is None or stamped[0] != position or stamped[1] is not self._cohort:
+            info = self.project_info(position)
+            stamped = (position, self._cohort, dataclasses.replace(self._cohort, project=info))
+            self._stamped = stamped
+        return stamped[2]
+
+    def project_info(self, position: int | None = None) -> ProjectInfo:
+        """Imports, active corrections and audit position, as outputs cite them."""
+        return ProjectInfo(
+            name=self.path.name,
+            audit_position=self.repo.audit_position() if position is None else position,
+            imports=tuple(ProjectImport(r.id, r.action, r.source_name, r.sha256,
+                                        r.imported_at) for r in self.imports()),
+            corrections=tuple(
+                ProjectCorrection(str(c.sample_id), f"{c.table}.{c.field}",
+                                  str(c.old_raw if c.old_raw is not None else c.old_value),
+                                  str(c.new_raw if c.new_raw is not None else c.new_value),
+                                  c.reason, c.user, c.at, c.audit_id)
+                for c in self.corrections()),
+        )
 
     # ------------------------------------------------------------------ reading
     def imports(self) -> list[ImportRecord]:
