@@ -112,6 +112,17 @@ class Project:
             raise StoreError(f"{Path(path).name} already exists; choose another name.",
                              "exists")
         cohort, profile_json, sheet = _import(source, options, progress)
+        return cls.create_from(path, cohort, options_to_json(options), profile_json, sheet)
+
+    @classmethod
+    def create_from(cls, path: str | os.PathLike[str], cohort: Cohort,
+                    options: dict[str, Any] | None = None, profile_json: str | None = None,
+                    sheet: str | None = None) -> Project:
+        """A new project at ``path`` holding ``cohort`` as imported (the window's New
+        Project keeps the cohort on screen, read with the mapping the user confirmed)."""
+        if not cohort.sources:
+            raise StoreError("This cohort was not read from a file; open a file first.",
+                             "other")
         # Built under a temporary name and renamed when complete: a crash while it is
         # written leaves no half-made project under the name the user chose.
         target = Path(path)
@@ -120,7 +131,7 @@ class Project:
         repo = ProjectRepository.create(partial, __version__)
         try:
             with repo.change() as ch:
-                ch.add_import(action="create", cohort=cohort, options=options_to_json(options),
+                ch.add_import(action="create", cohort=cohort, options=options or {},
                               profile_json=profile_json, sheet=sheet,
                               summary={"samples": cohort.n_samples})
                 ch.put_cohort(cohort)
@@ -259,25 +270,49 @@ class Project:
         Raises ``CorrectionRejected`` (unknown field, unreadable value, no reason) or
         ``StoreError`` (the file cannot be written; nothing changed).
         """
-        if not reason or not reason.strip():
-            raise corr.CorrectionRejected("a correction needs a reason (why the value is "
-                                          "wrong), for the audit log")
-        at = corr.locate(self._cohort, sample_id, address)
-        reading = corr.read_value(at.table, at.field, text)
-        old_value, old_raw = corr.current_value(self._cohort, at)
-        new_cohort, touched = corr.apply_value(self._cohort, at, reading.value, reading.raw,
+        return self.correct_many([(sample_id, address, text, reason)])[0]
+
+    def preview(self, edits: Iterable[tuple[str, str, str, str]],
+                cohort: Cohort | None = None) -> tuple[Cohort, list[dict[str, Any]]]:
+        """The cohort with ``edits`` (sample, field, text, reason) applied in memory,
+        each validated; nothing is stored.  Also what each edit changes."""
+        cohort = self._cohort if cohort is None else cohort
+        done: list[dict[str, Any]] = []
+        for sample_id, address, text, reason in edits:
+            if not reason or not reason.strip():
+                raise corr.CorrectionRejected("a correction needs a reason (why the value is "
+                                              "wrong), for the audit log")
+            at = corr.locate(cohort, sample_id, address)
+            reading = corr.read_value(at.table, at.field, text)
+            old_value, old_raw = corr.current_value(cohort, at)
+            cohort, touched = corr.apply_value(cohort, at, reading.value, reading.raw,
                                                reading.extra, reading.missing)
+            done.append({"at": at, "touched": touched, "old_value": old_value,
+                         "old_raw": old_raw, "reading": reading, "text": text,
+                         "reason": reason.strip()})
+        return cohort, done
+
+    def correct_many(self, edits: Iterable[tuple[str, str, str, str]]) -> list[Correction]:
+        """Several corrections (a window's Save) in one transaction, each audited."""
+        new_cohort, done = self.preview(list(edits))
+        columns: dict[str, list[str]] = {}
+        for d in done:
+            columns.setdefault(d["at"].table, []).extend(
+                c for c in d["touched"] if c not in columns.get(d["at"].table, []))
+        ids = []
         with self.repo.change() as ch:
-            ch.put_cohort(new_cohort, tables=(), columns={at.table: touched})
-            aid = ch.audit("correct", at.label, old_raw if old_raw is not None else old_value,
-                           text, reason.strip())
-            cid = ch.add_correction(audit_id=aid, table=at.table, record=at.record,
-                                    sample_id=at.sample_id, field=at.field,
-                                    old_value=old_value, old_raw=old_raw,
-                                    new_value=reading.value, new_raw=reading.raw,
-                                    reason=reason.strip())
+            ch.put_cohort(new_cohort, tables=(), columns=columns)
+            for d in done:
+                at, reading = d["at"], d["reading"]
+                old_shown = d["old_raw"] if d["old_raw"] is not None else d["old_value"]
+                aid = ch.audit("correct", at.label, old_shown, d["text"], d["reason"])
+                ids.append(ch.add_correction(
+                    audit_id=aid, table=at.table, record=at.record, sample_id=at.sample_id,
+                    field=at.field, old_value=d["old_value"], old_raw=d["old_raw"],
+                    new_value=reading.value, new_raw=reading.raw, reason=d["reason"]))
         self._cohort = new_cohort
-        return next(c for c in self.repo.corrections() if c.id == cid)
+        by_id = {c.id: c for c in self.repo.corrections()}
+        return [by_id[i] for i in ids]
 
     def undo_correction(self, correction_id: int, reason: str = "undone") -> None:
         """Put back the value a correction replaced (the log keeps both)."""
