@@ -199,6 +199,17 @@ class Engine:
         if wal.exists() and wal.stat().st_size > 0:
             raise StoreError(f"{self.path.name} could not be completed.", "io")
 
+    def copy_to(self, target: str | os.PathLike[str]) -> None:
+        """A consistent copy of the database at ``target`` (SQLite's online backup)."""
+        try:
+            dst = sqlite3.connect(target)
+            try:
+                self._db.backup(dst)
+            finally:
+                dst.close()
+        except sqlite3.Error as exc:
+            raise describe_error(exc, Path(target)) from None
+
     def close(self) -> None:
         """Checkpoint and close; the project is one file again afterwards."""
         if not self.read_only:

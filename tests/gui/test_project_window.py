@@ -1,0 +1,122 @@
+"""The window with a project: new, correct with a reason, undo/redo, save, add a batch,
+close and reopen, recover after a crash."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QMessageBox
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "store"))
+from store_helpers import CASE_SHEET, next_batch  # noqa: E402
+
+from imft_desktop.io.project import Project  # noqa: E402
+from imft_desktop.qt.project_controller import sidecar_path  # noqa: E402
+
+
+def _open_case_sheet(win, qtbot, folder: Path) -> Path:
+    source = folder / "cases.xlsx"
+    shutil.copy(CASE_SHEET, source)
+    with qtbot.waitSignal(win.load_finished, timeout=30000):
+        win.open_path(str(source))
+    return source
+
+
+def _fish(win, sample: str) -> float:
+    fish = win.cohort.tables["fish"]
+    return float(fish.loc[fish["sample_id"] == sample, "percent_split"].iloc[0])
+
+
+def test_the_issue_round_trip_in_the_window(window, qtbot, tmp_path):
+    win = window
+    source = _open_case_sheet(win, qtbot, tmp_path)
+    ctl = win.projects
+    path = tmp_path / "study.imftproj"
+    assert ctl.new_project(str(path))
+    assert win.windowTitle().startswith("study[*] — ") and not win.isWindowModified()
+    # a correction with a reason: pending, marked, undoable
+    assert ctl.correct("SYN-02", "fish[ALK].percent_split", "25%", "") is not None
+    assert ctl.correct("SYN-02", "fish[ALK].percent_split", "250%", "x") is not None
+    assert ctl.correct("SYN-02", "fish[ALK].percent_split", "25%", "recounted") is None
+    assert win.isWindowModified() and _fish(win, "SYN-02") == 25.0
+    assert sidecar_path(path).is_file()
+    qtbot.waitUntil(lambda: win.samples_tab.model.rowCount() == 24)
+    model = win.samples_tab.model
+    col = model.column_names.index("FISH ALK")
+    row = [str(model.value(r, 0)) for r in range(model.rowCount())].index("SYN-02")
+    assert "recounted" in model.mark(row, col)
+    ctl.undo_stack.undo()
+    assert _fish(win, "SYN-02") == 3.0 and not win.isWindowModified()
+    ctl.undo_stack.redo()
+    assert _fish(win, "SYN-02") == 25.0
+    assert ctl.save() and not win.isWindowModified() and not sidecar_path(path).exists()
+    # the next batch: accept two updates, reject one, the rest untouched
+    batch = next_batch(source, tmp_path / "batch2.xlsx")
+
+    def choose(dialog):
+        assert dialog.table.rowCount() == 4
+        dialog.set_all(False)
+        dialog.set_taken(0, True)
+        dialog.set_taken(2, True)
+        return True
+
+    result = ctl.add_cases(str(batch), choose=choose)
+    assert result["samples_added"] == 2 and result["updates_accepted"] == 2
+    assert win.cohort.n_samples == 26
+    shown = win.cohort
+    assert ctl.close_project()
+    # reopen: the same cohort, corrections and log
+    assert ctl.open_project(str(path))
+    again = win.cohort
+    for name in shown.tables:
+        assert shown.tables[name].equals(again.tables[name]), name
+    assert [a.action for a in ctl.project.audit()].count("accept update") == 2
+    assert again.project.corrections[0].reason == "recounted"
+    assert str(path) in win.settings.recent_files()
+    qtbot.waitUntil(lambda: win.samples_tab.is_ready)
+
+
+def test_unsaved_corrections_are_recovered_after_a_crash(window, qtbot, tmp_path):
+    win = window
+    _open_case_sheet(win, qtbot, tmp_path)
+    ctl = win.projects
+    path = tmp_path / "study.imftproj"
+    ctl.new_project(str(path))
+    assert ctl.correct("SYN-05", "age", "61", "chart review") is None
+    assert sidecar_path(path).is_file()
+    # a crash: the window goes away without saving; the sidecar stays
+    ctl.project.close()
+    ctl.project = None
+    ctl.pending = []
+    ctl.undo_stack.clear()
+    asked = []
+
+    def recover(box):
+        asked.append(box.text())
+        return True
+
+    ctl.ask_recover = recover
+    assert ctl.open_project(str(path))
+    assert "Recover the unsaved changes from" in asked[0]
+    assert win.isWindowModified()
+    samples = win.cohort.tables["samples"].set_index("sample_id")
+    assert samples.at["SYN-05", "age"] == 61.0
+    ctl.ask_save = lambda _name: QMessageBox.StandardButton.Discard
+    assert ctl.close_project()
+    with Project.open(path) as p:
+        assert p.corrections() == []
+    qtbot.waitUntil(lambda: win.samples_tab.is_ready)
+
+
+def test_opening_a_project_file_by_path_or_drop_uses_the_project(window, qtbot, tmp_path):
+    source = tmp_path / "cases.xlsx"
+    shutil.copy(CASE_SHEET, source)
+    Project.create(tmp_path / "p.imftproj", source).close()
+    with qtbot.waitSignal(window.load_finished, timeout=30000):
+        window.open_path(str(tmp_path / "p.imftproj"))
+    assert window.projects.project is not None
+    assert window.cohort.n_samples == 24
+    assert window.windowTitle().startswith("p[*]")
+    qtbot.waitUntil(lambda: window.samples_tab.is_ready)
