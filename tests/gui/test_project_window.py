@@ -10,10 +10,10 @@ from pathlib import Path
 from PySide6.QtWidgets import QMessageBox
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "store"))
-from store_helpers import CASE_SHEET, next_batch  # noqa: E402
+from store_helpers import CASE_SHEET, next_batch
 
-from imft_desktop.io.project import Project  # noqa: E402
-from imft_desktop.qt.project_controller import sidecar_path  # noqa: E402
+from imft_desktop.io.project import Project
+from imft_desktop.qt.project_controller import sidecar_path
 
 
 def _open_case_sheet(win, qtbot, folder: Path) -> Path:
