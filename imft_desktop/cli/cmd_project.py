@@ -158,7 +158,8 @@ def _add(args: argparse.Namespace) -> int:
             mark = "  (corrected by hand in the project)" if u.corrected else ""
             old = u.old_raw if u.old_raw is not None else u.old_value
             new = u.new_raw if u.new_raw is not None else u.new_value
-            print(f"  {u.number:>3}. {u.label}: {old} -> {new}{mark}")
+            where = f"{u.table}[{u.key}]" if u.key else u.table
+            print(f"  {u.number:>3}. {u.case_label} {where}.{u.field}: {old} -> {new}{mark}")
     for c in cmp.clashes:
         print(f"  identifier {c.batch_id!r} differs from {c.project_id!r} only in case or "
               "spacing: not added; correct the sheet and add it again")

@@ -149,7 +149,7 @@ class BatchDialog(QDialog):
             old = u.old_raw if u.old_raw is not None else u.old_value
             new = u.new_raw if u.new_raw is not None else u.new_value
             note = "corrected by hand in the project" if u.corrected else ""
-            for col, text in enumerate((u.owner, f"{key}.{u.field}", old, new, note), 1):
+            for col, text in enumerate((u.case_label, f"{key}.{u.field}", old, new, note), 1):
                 self.table.setItem(row, col, QTableWidgetItem("" if text is None else str(text)))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

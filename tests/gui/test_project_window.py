@@ -120,3 +120,33 @@ def test_opening_a_project_file_by_path_or_drop_uses_the_project(window, qtbot, 
     assert window.cohort.n_samples == 24
     assert window.windowTitle().startswith("p[*]")
     qtbot.waitUntil(lambda: window.samples_tab.is_ready)
+
+
+def test_a_samples_cell_is_corrected_through_its_dialog(window, qtbot, tmp_path, monkeypatch):
+    win = window
+    _open_case_sheet(win, qtbot, tmp_path)
+    ctl = win.projects
+    ctl.new_project(str(tmp_path / "p.imftproj"))
+    seen = {}
+
+    class FakeDialog:
+        value, reason = "positive", "re-scored"
+
+        def exec(self):
+            return True
+
+    def make_dialog(sample, column, address, current, choices):
+        seen.update(sample=sample, address=address, current=current, choices=choices)
+        return FakeDialog()
+
+    monkeypatch.setattr(ctl, "make_dialog", make_dialog)
+    assert ctl.edit_cell("SYN-02", "FISH ALK")
+    assert seen["address"] == "fish[ALK].call" and seen["current"] == "neg"
+    assert "positive" in seen["choices"]
+    fish = win.cohort.tables["fish"]
+    assert fish.loc[fish["sample_id"] == "SYN-02", "call"].iloc[0] == "positive"
+    assert not ctl.edit_cell("SYN-02", "Fusion")  # derived from several records
+    assert "derived" in win.statusBar().currentMessage()
+    ctl.ask_save = lambda _name: QMessageBox.StandardButton.Discard
+    ctl.close_project()
+    qtbot.waitUntil(lambda: win.samples_tab.is_ready)

@@ -53,6 +53,14 @@ class FieldUpdate:
     new_value: Any
     new_raw: str | None
     corrected: bool = False  # the project value was corrected by hand
+    case: str = ""  # the sample(s) of a patient-level record ("SYN-01"), else the owner
+
+    @property
+    def case_label(self) -> str:
+        """How the dialog names the case: ``SYN-01 (patient SYN-P01)`` for outcomes."""
+        if self.case and self.case != self.owner:
+            return f"{self.case} (patient {self.owner})"
+        return self.owner
 
     @property
     def label(self) -> str:
@@ -61,7 +69,8 @@ class FieldUpdate:
 
     def to_dict(self) -> dict[str, Any]:
         return {"number": self.number, "table": self.table, "owner": self.owner,
-                "key": self.key, "field": self.field, "old": _json(self.old_value),
+                "case": self.case_label, "key": self.key, "field": self.field,
+                "old": _json(self.old_value),
                 "new": _json(self.new_value), "old_raw": self.old_raw,
                 "new_raw": self.new_raw, "corrected": self.corrected}
 
@@ -149,6 +158,9 @@ def compare(project: Cohort, batch: Cohort,
     # Patients: a batch patient id clashing likewise is left out with its samples.
     pat_have = {str(p) for p in project.tables["samples"]["patient_id"].tolist()}
     pat_folded = {fold_id(p): p for p in pat_have}
+    samples_of: dict[str, list[str]] = {}
+    for sid, pid in zip(have, project.tables["samples"]["patient_id"].tolist(), strict=True):
+        samples_of.setdefault(str(pid), []).append(sid)
     corrected: dict[tuple[str, int, str], Correction] = {}
     for done in corrections or []:  # a cell's first correction holds the source's value
         corrected.setdefault((done.table, done.record, done.field), done)
@@ -197,7 +209,9 @@ def compare(project: Cohort, batch: Cohort,
                                               if name not in ("sample_id", "patient_id") and k),
                     field=f, old_value=_json(old),
                     old_raw=_raw(pdf, raw_col, pi), new_value=_json(new),
-                    new_raw=_raw(bdf, raw_col, bi), corrected=fix is not None))
+                    new_raw=_raw(bdf, raw_col, bi), corrected=fix is not None,
+                    case=", ".join(samples_of.get(owner, [])) if owner_col == "patient_id"
+                    else owner))
                 updated_samples.add(owner)
         if added:
             out.new_records[table] = added
