@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QObject, Signal
+from PySide6.QtCore import QModelIndex, QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
@@ -39,6 +39,8 @@ MESSAGES = {
     "added": "{file}: {new} new case(s), {taken} of {offered} changed value(s) taken",
     "nothing_new": "{file}: nothing new; every case and value is already in the project.",
     "failed": "{message}",
+    "source_changed": "{file} has changed since it was imported (its SHA-256 differs).\n\n"
+                      "Compare it with the project and choose the changes to take?",
 }
 
 
@@ -90,6 +92,8 @@ class ProjectController(QObject):
         #: ``ask_recover(box) -> bool``; tests and screenshots replace it.
         self.ask_recover = lambda box: box.exec() == QMessageBox.StandardButton.Yes
         self.ask_save = None  # ``(name) -> QMessageBox.StandardButton``; None: a dialog
+        #: ``ask_reimport(file name) -> bool``: take the changes of a changed source?
+        self.ask_reimport = self._ask_reimport
 
     # ------------------------------------------------------------ menus
     def build_actions(self, file_menu: QMenu, before: QAction) -> None:
@@ -309,7 +313,37 @@ class ProjectController(QObject):
         self._adopt(project)
         self._offer_recovery()
         self.window.load_finished.emit(True)
+        # Checked once the window shows the cohort: hashing a large sheet takes a moment.
+        QTimer.singleShot(0, self.check_sources)
         return True
+
+    def check_sources(self) -> list[str]:
+        """Offer to add again each source file that changed since its import (found by
+        its SHA-256); returns the names of the changed files."""
+        if self.project is None:
+            return []
+        changed = [s for s in self.project.source_status() if s.status == "changed"]
+        # the newest import of each path decides (an older one was already re-added)
+        latest: dict[str, Any] = {}
+        for s in changed:
+            latest[s.imported.source_path] = s
+        current = {r.source_path: r.sha256 for r in self.project.imports()}
+        names = []
+        for path, status in latest.items():
+            if current.get(path) != status.imported.sha256:
+                continue
+            names.append(status.imported.source_name)
+            if self.ask_reimport(status.imported.source_name):
+                self.add_cases(path)
+        return names
+
+    def _ask_reimport(self, name: str) -> bool:
+        answer = QMessageBox.question(
+            self.window, APP_NAME,
+            MESSAGES["source_changed"].format(file=name),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes)
+        return answer == QMessageBox.StandardButton.Yes
 
     def _adopt(self, project: Project) -> None:
         self.project = project

@@ -150,3 +150,16 @@ def test_a_samples_cell_is_corrected_through_its_dialog(window, qtbot, tmp_path,
     ctl.ask_save = lambda _name: QMessageBox.StandardButton.Discard
     ctl.close_project()
     qtbot.waitUntil(lambda: win.samples_tab.is_ready)
+
+
+def test_a_changed_source_is_offered_again_on_opening(window, qtbot, tmp_path):
+    source = tmp_path / "cases.xlsx"
+    shutil.copy(CASE_SHEET, source)
+    Project.create(tmp_path / "p.imftproj", source).close()
+    next_batch(source, source)  # the lab updated the sheet in place
+    ctl = window.projects
+    asked = []
+    ctl.ask_reimport = lambda name: asked.append(name) or False
+    assert ctl.open_project(str(tmp_path / "p.imftproj"))
+    qtbot.waitUntil(lambda: asked == ["cases.xlsx"])
+    qtbot.waitUntil(lambda: window.samples_tab.is_ready)
