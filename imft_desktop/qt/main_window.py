@@ -450,6 +450,7 @@ class MainWindow(QMainWindow):
         signal = getattr(widget, "samples_selected", None)
         if signal is not None:
             signal.connect(self._on_samples_selected)
+        self.projects.tab_created(page.title, widget)  # the project's choices for it
 
     @Slot(list)
     def _on_samples_selected(self, ids: list) -> None:

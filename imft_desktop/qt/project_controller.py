@@ -357,6 +357,9 @@ class ProjectController(QObject):
             self.refresh()
         finally:
             self._adopting = False
+        for page in self.window.lazy_tabs:
+            if page.widget is not None:
+                self.tab_created(page.title, page.widget)
 
     def save(self) -> bool:
         """Apply the pending corrections in one transaction."""
@@ -375,6 +378,7 @@ class ProjectController(QObject):
         self.pending = []
         self.undo_stack.clear()
         sidecar_path(self.project.path).unlink(missing_ok=True)
+        self.save_tab_settings()
         self.refresh()
         self.window.statusBar().showMessage(MESSAGES["saved"].format(
             name=self.project.path.name, position=self.project.repo.audit_position()), 6000)
@@ -429,6 +433,7 @@ class ProjectController(QObject):
             if answer == QMessageBox.StandardButton.Save and not self.save():
                 return False
         sidecar_path(self.project.path).unlink(missing_ok=True)
+        self.save_tab_settings()
         self.project.close()
         self.project = None
         self.pending = []
@@ -438,6 +443,47 @@ class ProjectController(QObject):
         self._update_actions()
         self.project_changed.emit()
         return True
+
+    # ------------------------------------------------------------ tab settings
+    def save_tab_settings(self) -> None:
+        """Store each analysis tab's choices (unchanged ones are not rewritten)."""
+        from imft_desktop.io.store import StoreError
+        from imft_desktop.qt.project_settings import capture
+
+        if self.project is None or self.project.repo.engine.read_only:
+            return
+        for page in self.window.lazy_tabs:
+            if page.widget is None:
+                continue
+            try:
+                self.project.set_setting(page.title, capture(page.widget))
+            except StoreError as exc:  # settings are a convenience: say so, go on
+                self.window.statusBar().showMessage(str(exc), 8000)
+                return
+
+    #: A tab fills some choices in a worker (groupings): try again this often, this long.
+    RESTORE_RETRY_MS = 100
+    RESTORE_ATTEMPTS = 300
+
+    def tab_created(self, title: str, widget: Any) -> None:
+        """A lazy tab was built: give it the project's choices once it has the cohort."""
+        if self.project is not None:
+            project = self.project
+            QTimer.singleShot(0, lambda: self._restore_later(project, title, widget, 0))
+
+    def _restore_later(self, project: Any, title: str, widget: Any, attempt: int) -> None:
+        from imft_desktop.qt.project_settings import pending as still_pending
+        from imft_desktop.qt.project_settings import restore
+
+        if self.project is not project:
+            return  # closed or replaced meanwhile
+        settings = project.repo.settings().get(title)
+        if not settings:
+            return
+        restore(widget, settings)
+        if still_pending(widget, settings) and attempt < self.RESTORE_ATTEMPTS:
+            QTimer.singleShot(self.RESTORE_RETRY_MS,
+                              lambda: self._restore_later(project, title, widget, attempt + 1))
 
     # ------------------------------------------------------------ corrections
     def _check(self, e: Edit) -> str | None:

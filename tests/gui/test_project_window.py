@@ -163,3 +163,30 @@ def test_a_changed_source_is_offered_again_on_opening(window, qtbot, tmp_path):
     assert ctl.open_project(str(tmp_path / "p.imftproj"))
     qtbot.waitUntil(lambda: asked == ["cases.xlsx"])
     qtbot.waitUntil(lambda: window.samples_tab.is_ready)
+
+
+def test_the_choices_made_in_a_tab_come_back_with_the_project(window, qtbot, tmp_path):
+    win = window
+    _open_case_sheet(win, qtbot, tmp_path)
+    ctl = win.projects
+    path = tmp_path / "p.imftproj"
+    ctl.new_project(str(path))
+    page = next(p for p in win.lazy_tabs if p.title == "Survival")
+    tab = page.ensure_created()
+    qtbot.waitUntil(lambda: tab.group_combo.count() > 2, timeout=30000)
+    tab.group_combo.setCurrentIndex(2)
+    chosen = tab.group_combo.currentText()
+    tab.bands_check.setChecked(not tab.bands_check.isChecked())
+    bands = tab.bands_check.isChecked()
+    assert ctl.close_project()
+    with Project.open(path) as p:
+        stored = p.repo.settings()["Survival"]["controls"]
+        assert stored["group_combo"] == chosen and stored["bands_check"] == bands
+    tab.group_combo.setCurrentIndex(0)
+    tab.bands_check.setChecked(not bands)
+    assert ctl.open_project(str(path))
+    qtbot.waitUntil(lambda: tab.group_combo.currentText() == chosen, timeout=30000)
+    assert tab.bands_check.isChecked() == bands
+    qtbot.waitUntil(lambda: win.samples_tab.is_ready)
+    ctl.close_project()
+    win.set_cohort(None)  # stops the tab's workers before the test ends
