@@ -12,6 +12,7 @@ file is an import: it is stored at once (one transaction) after the comparison d
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 from dataclasses import asdict, dataclass
@@ -39,6 +40,8 @@ MESSAGES = {
     "added": "{file}: {new} new case(s), {taken} of {offered} changed value(s) taken",
     "nothing_new": "{file}: nothing new; every case and value is already in the project.",
     "failed": "{message}",
+    "read_only": "{name} is read-only (or its folder is): it is shown but cannot be "
+                 "changed. Use File > Save Project As to work on a copy.",
     "source_changed": "{file} has changed since it was imported (its SHA-256 differs).\n\n"
                       "Compare it with the project and choose the changes to take?",
 }
@@ -135,11 +138,16 @@ class ProjectController(QObject):
         w.samples_tab.view.doubleClicked.connect(self._on_samples_double_clicked)
         self._update_actions()
 
+    @property
+    def writable(self) -> bool:
+        return self.project is not None and not self.project.repo.engine.read_only
+
     def _update_actions(self) -> None:
         has = self.project is not None
-        for action in (self.save_action, self.save_as_action, self.close_action,
-                       self.add_action):
+        for action in (self.save_as_action, self.close_action):
             action.setEnabled(has)
+        for action in (self.save_action, self.add_action):
+            action.setEnabled(self.writable)
         self.new_action.setEnabled(self.window.cohort is not None)
 
     # ------------------------------------------------------------ state
@@ -304,23 +312,34 @@ class ProjectController(QObject):
                 return False
         if not self.close_project():
             return False
+        read_only = not os.access(path, os.W_OK) or not os.access(
+            Path(path).resolve().parent, os.W_OK)
         try:
-            project = Project.open(path)
+            project = Project.open(path, read_only=read_only)
         except (StoreError, sqlite3.Error) as exc:
             self._fail(str(exc))
             self.window.load_finished.emit(False)
             return False
         self._adopt(project)
+        if read_only:
+            self._read_only_notice()
         self._offer_recovery()
         self.window.load_finished.emit(True)
         # Checked once the window shows the cohort: hashing a large sheet takes a moment.
         QTimer.singleShot(0, self.check_sources)
         return True
 
+    def _read_only_notice(self) -> None:
+        """A project that cannot be written is shown, not changed: say it once, and
+        leave only Save Project As to keep changes elsewhere."""
+        assert self.project is not None
+        self.window.statusBar().showMessage(MESSAGES["read_only"].format(
+            name=self.project.path.name), 15000)
+
     def check_sources(self) -> list[str]:
         """Offer to add again each source file that changed since its import (found by
         its SHA-256); returns the names of the changed files."""
-        if self.project is None:
+        if self.project is None or self.project.repo.engine.read_only:
             return []
         changed = [s for s in self.project.source_status() if s.status == "changed"]
         # the newest import of each path decides (an older one was already re-added)
@@ -501,6 +520,8 @@ class ProjectController(QObject):
         """Add a pending correction (undoable); the problem in words, or None."""
         if self.project is None:
             return MESSAGES["no_project"]
+        if not self.writable:
+            return MESSAGES["read_only"].format(name=self.project.path.name)
         edit = Edit(sample, address, text, reason.strip())
         problem = self._check(edit) if reason.strip() else "a correction needs a reason"
         if problem is None:

@@ -190,3 +190,26 @@ def test_the_choices_made_in_a_tab_come_back_with_the_project(window, qtbot, tmp
     qtbot.waitUntil(lambda: win.samples_tab.is_ready)
     ctl.close_project()
     win.set_cohort(None)  # stops the tab's workers before the test ends
+
+
+def test_a_read_only_project_is_shown_not_changed(window, qtbot, tmp_path, monkeypatch):
+    from imft_desktop.qt import project_controller
+
+    source = tmp_path / "cases.xlsx"
+    shutil.copy(CASE_SHEET, source)
+    Project.create(tmp_path / "p.imftproj", source).close()
+    before = (tmp_path / "p.imftproj").read_bytes()
+    monkeypatch.setattr(project_controller.os, "access", lambda *_a: False)
+    ctl = window.projects
+    assert ctl.open_project(str(tmp_path / "p.imftproj"))
+    assert "read-only" in window.statusBar().currentMessage()
+    assert not ctl.save_action.isEnabled() and ctl.save_as_action.isEnabled()
+    assert "read-only" in ctl.correct("SYN-01", "age", "50", "typo")
+    assert ctl.save_as(str(tmp_path / "copy.imftproj"))
+    assert ctl.writable and ctl.project.path.name == "copy.imftproj"
+    assert ctl.correct("SYN-01", "age", "50", "typo") is None and ctl.save()
+    assert ctl.close_project()
+    assert (tmp_path / "p.imftproj").read_bytes() == before
+    with Project.open(tmp_path / "copy.imftproj") as p:
+        assert [c.reason for c in p.corrections()] == ["typo"]
+    qtbot.waitUntil(lambda: window.samples_tab.is_ready)
