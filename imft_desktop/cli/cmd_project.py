@@ -48,6 +48,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_import_arguments(p)
     p.add_argument("--accept-updates", action="store_true",
                    help="take every changed value of cases already in the project")
+    p.add_argument("--same-case", action="append", default=[], metavar="FILE_ID=PROJECT_ID",
+                   help="an identifier of FILE that differs from a project one only in case "
+                        "or spacing is the same case (repeat for several)")
     p = sub.add_parser("edit", help="correct one value, with a reason",
                        description="Correct one value; it is read like an imported value.")
     p.add_argument("project", metavar="P.imftproj")
@@ -126,8 +129,19 @@ def _add(args: argparse.Namespace) -> int:
     from imft_desktop.io.project import Project
 
     options = import_options(args)
+    same_case = {}
+    for pair in args.same_case:
+        batch_id, sep, project_id = pair.partition("=")
+        if not sep or not batch_id.strip() or not project_id.strip():
+            raise UsageError(f'--same-case: "{pair}" should look like "syn 01=SYN-01"')
+        same_case[batch_id.strip()] = project_id.strip()
     with Project.open(args.project) as project:
-        cmp, how = project.compare_file(args.file, options)
+        cmp, how = project.compare_file(args.file, options, same_case=same_case)
+        unknown = [b for b, p in same_case.items()
+                   if p not in set(project.cohort.sample_ids)]
+        if unknown:
+            raise UsageError(f"--same-case: {', '.join(unknown)} is matched to a sample the "
+                             "project does not have")
         nothing_new = not cmp.new_records and not cmp.updates and not cmp.clashes
         accepted = [u.number for u in cmp.updates] if args.accept_updates else []
         result: dict[str, Any] = {"project": Path(args.project).name,
@@ -162,7 +176,8 @@ def _add(args: argparse.Namespace) -> int:
             print(f"  {u.number:>3}. {u.case_label} {where}.{u.field}: {old} -> {new}{mark}")
     for c in cmp.clashes:
         print(f"  identifier {c.batch_id!r} differs from {c.project_id!r} only in case or "
-              "spacing: not added; correct the sheet and add it again")
+              f"spacing: not added. The same case? add again with --same-case "
+              f"\"{c.batch_id}={c.project_id}\"; otherwise correct the sheet")
     return 0
 
 

@@ -611,6 +611,12 @@ class ProjectController(QObject):
         dialog = BatchDialog(cmp, name, self.window)
         if not (choose(dialog) if choose is not None else dialog.exec()):
             return None
+        while dialog.same_case() and dialog.same_case() != cmp.same_case:
+            # identifiers matched: compare again, and ask again about the new differences
+            cmp = self.project.recompare(cmp, how, {**cmp.same_case, **dialog.same_case()})
+            dialog = BatchDialog(cmp, name, self.window)
+            if not (choose(dialog) if choose is not None else dialog.exec()):
+                return None
         try:
             result = self.project.add_batch(cmp, how, dialog.accepted_numbers())
         except StoreError as exc:

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -40,7 +41,9 @@ MESSAGES = {
                    "{updates} value(s) of cases already in the project differ: tick the "
                    "ones to take. Every choice is written to the audit log.",
     "batch_clash": "Not added: {batch!r} differs from {project!r} only in case or spacing. "
-                   "Correct the sheet and add it again.",
+                   "Correct the sheet and add it again, or tick below if it is the same "
+                   "case (it is then compared as such).",
+    "batch_same": "{batch!r} is the same case as {project!r}",
     "recover_title": "Recover unsaved changes",
     "recover": "IMFT Desktop closed before these changes to {project} were saved.\n\n"
                "Recover the unsaved changes from {time}?",
@@ -155,12 +158,17 @@ class BatchDialog(QDialog):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         layout.addWidget(self.table, 1)
+        self.same_case_checks: list[tuple[Any, QCheckBox]] = []
         for clash in comparison.clashes:
             label = QLabel(MESSAGES["batch_clash"].format(batch=clash.batch_id,
                                                           project=clash.project_id))
             label.setWordWrap(True)
             label.setStyleSheet("color:#92400e")
             layout.addWidget(label)
+            check = QCheckBox(MESSAGES["batch_same"].format(batch=clash.batch_id,
+                                                             project=clash.project_id))
+            layout.addWidget(check)
+            self.same_case_checks.append((clash, check))
         row = QHBoxLayout()
         self.accept_all = QPushButton("Accept all")
         self.reject_all = QPushButton("Reject all")
@@ -176,6 +184,11 @@ class BatchDialog(QDialog):
         buttons.rejected.connect(self.reject)
         row.addWidget(buttons)
         layout.addLayout(row)
+
+    def same_case(self) -> dict[str, str]:
+        """Clashes the user ticked as the same case: batch id -> project id."""
+        return {c.batch_id: c.project_id for c, check in self.same_case_checks
+                if check.isChecked()}
 
     def set_all(self, take: bool) -> None:
         state = Qt.CheckState.Checked if take else Qt.CheckState.Unchecked

@@ -213,3 +213,32 @@ def test_a_read_only_project_is_shown_not_changed(window, qtbot, tmp_path, monke
     with Project.open(tmp_path / "copy.imftproj") as p:
         assert [c.reason for c in p.corrections()] == ["typo"]
     qtbot.waitUntil(lambda: window.samples_tab.is_ready)
+
+
+def test_a_clash_ticked_as_the_same_case_is_compared_again(window, qtbot, tmp_path):
+    import openpyxl
+
+    win = window
+    source = _open_case_sheet(win, qtbot, tmp_path)
+    ctl = win.projects
+    ctl.new_project(str(tmp_path / "p.imftproj"))
+    wb = openpyxl.load_workbook(source)
+    wb["Cases"]["A3"] = "syn-01 "
+    wb["Cases"]["V3"] = 40.0
+    wb.save(tmp_path / "clash.xlsx")
+    shown = []
+
+    def choose(dialog):
+        shown.append((dialog.table.rowCount(), len(dialog.same_case_checks)))
+        for _clash, check in dialog.same_case_checks:
+            check.setChecked(True)
+        dialog.set_all(True)
+        return True
+
+    result = ctl.add_cases(str(tmp_path / "clash.xlsx"), choose=choose)
+    assert shown == [(1, 1), (1, 0)]  # the patient matched at once: its PFS is offered
+    assert result["updates_accepted"] == 1
+    out = win.cohort.tables["outcomes"].set_index("patient_id")
+    assert out.at["SYN-P01", "pfs_months"] == 40.0
+    ctl.close_project()
+    qtbot.waitUntil(lambda: win.samples_tab.is_ready)

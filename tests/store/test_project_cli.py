@@ -139,3 +139,21 @@ def test_a_deidentified_export_keeps_reasons_not_names(capsys, files, tmp_path):
     assert "SYN-02" not in pairs["Correction 1"] and "cases.xlsx" not in pairs[
         "Project import 1"]
     assert "project audit position 2" in footer
+
+
+def test_same_case_on_the_command_line(capsys, files, tmp_path):
+    import openpyxl
+
+    first, _batch, project = files
+    _run(capsys, "project", "create", project, first)
+    wb = openpyxl.load_workbook(first)
+    wb["Cases"]["A3"] = "syn - 01"
+    wb.save(tmp_path / "clash.xlsx")
+    code, out, _ = _run(capsys, "project", "add", project, tmp_path / "clash.xlsx")
+    assert code == 0 and '--same-case "syn - 01=SYN-01"' in out
+    code, _, err = _run(capsys, "project", "add", project, tmp_path / "clash.xlsx",
+                        "--same-case", "syn - 01")
+    assert code == 2 and "should look like" in err
+    code, out, _ = _run(capsys, "project", "add", project, tmp_path / "clash.xlsx",
+                        "--same-case", "syn - 01=SYN-01", "--json")
+    assert code == 0 and json.loads(out)["same_case"] == {"syn - 01": "SYN-01"}

@@ -143,3 +143,25 @@ def test_a_value_corrected_twice_is_kept_while_the_source_holds_the_original(tmp
     project.correct("SYN-01", "age", "52", "chart, again")
     cmp, _how = project.compare_file(tmp_path / "cases.xlsx")
     assert cmp.updates == [] and cmp.new_samples == []
+
+
+def test_a_clash_the_user_calls_the_same_case_is_compared_as_such(tmp_path, project):
+    import openpyxl
+
+    wb = openpyxl.load_workbook(tmp_path / "cases.xlsx")
+    ws = wb["Cases"]
+    ws["A3"], ws["B3"] = "syn - 01", "syn-p01"
+    ws["V3"] = 40.0  # PFS (months) of that case, updated
+    wb.save(tmp_path / "clash.xlsx")
+    cmp, how = project.compare_file(tmp_path / "clash.xlsx",
+                                    same_case={"syn - 01": "SYN-01"})
+    assert cmp.clashes == [] and cmp.new_samples == []
+    assert [(u.case_label, u.field, u.new_value) for u in cmp.updates] == [
+        ("SYN-01 (patient SYN-P01)", "pfs_months", 40.0)]
+    project.add_batch(cmp, how, accepted=[1])
+    assert project.cohort.n_samples == 24
+    out = project.cohort.tables["outcomes"].set_index("patient_id")
+    assert out.at["SYN-P01", "pfs_months"] == 40.0
+    assert [a.action for a in project.audit()][-1] == "same case"
+    stored = project.repo.load_frames(f"import:{project.imports()[-1].id}")["samples"]
+    assert "syn - 01" in stored["sample_id"].tolist()  # the records as read

@@ -98,6 +98,8 @@ class BatchComparison:
     updates: list[FieldUpdate] = field(default_factory=list)
     clashes: list[IdClash] = field(default_factory=list)
     unchanged_samples: int = 0
+    #: Batch identifiers the user said are the same case as a project one.
+    same_case: dict[str, str] = field(default_factory=dict)
 
     @property
     def added_record_count(self) -> int:
@@ -108,6 +110,7 @@ class BatchComparison:
                 "new_records": {t: len(v) for t, v in self.new_records.items() if v},
                 "updates": [u.to_dict() for u in self.updates],
                 "clashes": [c.to_dict() for c in self.clashes],
+                "same_case": self.same_case,
                 "unchanged_samples": self.unchanged_samples}
 
 
@@ -136,10 +139,45 @@ def _key(spec_key: tuple[str, ...], df: pd.DataFrame) -> list[tuple[str, ...]]:
         if cols else [() for _ in range(len(df))]
 
 
+def rename_cases(project: Cohort, batch: Cohort, same_case: dict[str, str]) -> Cohort:
+    """``batch`` with the sample identifiers the user matched to project ones renamed
+    (and their patients, when those too differ only in case or spacing)."""
+    import dataclasses
+
+    samples = batch.tables["samples"]
+    proj = project.tables["samples"]
+    proj_patient = dict(zip(proj["sample_id"].astype(str), proj["patient_id"], strict=True))
+    patients: dict[str, str] = {}
+    for b, p in same_case.items():
+        rows = samples.loc[samples["sample_id"].astype(str) == b, "patient_id"]
+        if len(rows) and p in proj_patient:
+            bp, pp = str(rows.iloc[0]), str(proj_patient[p])
+            if bp != pp and fold_id(bp) == fold_id(pp):
+                patients[bp] = pp
+    tables = {}
+    for name, df in batch.tables.items():
+        df = df.copy(deep=False)
+        for col, names in (("sample_id", same_case), ("patient_id", patients)):
+            if col in df.columns and names and not df.empty:
+                df[col] = df[col].map(lambda v, m=names: m.get(str(v), v))
+        tables[name] = df
+    extra = batch.extra
+    if not extra.empty:
+        extra = extra.rename(index=lambda v: same_case.get(str(v), v))
+    return dataclasses.replace(batch, tables=tables, extra=extra)
+
+
 def compare(project: Cohort, batch: Cohort,
-            corrections: list[Correction] | None = None) -> BatchComparison:
-    """Compare ``batch`` (as imported) with the project's current ``project`` cohort."""
-    out = BatchComparison(batch=batch)
+            corrections: list[Correction] | None = None,
+            same_case: dict[str, str] | None = None) -> BatchComparison:
+    """Compare ``batch`` (as imported) with the project's current ``project`` cohort.
+
+    ``same_case`` maps batch identifiers to the project identifiers the user said they
+    are (an identifier clash answered "same case"); they are then compared as such.
+    """
+    if same_case:
+        batch = rename_cases(project, batch, same_case)
+    out = BatchComparison(batch=batch, same_case=dict(same_case or {}))
     have = [str(s) for s in project.tables["samples"]["sample_id"].tolist()]
     have_set = set(have)
     folded = {fold_id(s): s for s in have}

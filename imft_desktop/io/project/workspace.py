@@ -333,14 +333,22 @@ class Project:
 
     def compare_file(self, source: str | os.PathLike[str],
                      options: ImportOptions | None = None,
-                     progress: Progress | None = None) -> tuple[compare_mod.BatchComparison,
-                                                                 dict[str, Any]]:
-        """Import ``source`` and compare it with the project (nothing is stored yet)."""
+                     progress: Progress | None = None,
+                     same_case: dict[str, str] | None = None
+                     ) -> tuple[compare_mod.BatchComparison, dict[str, Any]]:
+        """Import ``source`` and compare it with the project (nothing is stored yet);
+        ``same_case``: batch identifiers the user matched to project ones."""
         options = options or ImportOptions()
         batch, profile_json, sheet = _import(source, options, progress)
-        cmp = compare_mod.compare(self._cohort, batch, self.repo.corrections())
+        cmp = compare_mod.compare(self._cohort, batch, self.repo.corrections(), same_case)
         return cmp, {"options": options_to_json(options), "profile_json": profile_json,
-                     "sheet": sheet}
+                     "sheet": sheet, "batch_as_read": batch}
+
+    def recompare(self, cmp: compare_mod.BatchComparison, how: dict[str, Any],
+                  same_case: dict[str, str]) -> compare_mod.BatchComparison:
+        """The same batch compared again with identifiers matched (no re-reading)."""
+        batch = how.get("batch_as_read", cmp.batch)
+        return compare_mod.compare(self._cohort, batch, self.repo.corrections(), same_case)
 
     def already_imported(self, source: str | os.PathLike[str]) -> ImportRecord | None:
         """The import of a file with the same SHA-256 as ``source``, if any."""
@@ -380,7 +388,9 @@ class Project:
                    "updates_offered": len(cmp.updates), "updates_accepted": len(applied),
                    "clashes": [c.to_dict() for c in cmp.clashes]}
         with self.repo.change() as ch:
-            iid = ch.add_import(action="add", cohort=cmp.batch, options=how["options"],
+            # the records as read (before identifiers the user matched were renamed)
+            iid = ch.add_import(action="add", cohort=how.get("batch_as_read", cmp.batch),
+                                options=how["options"],
                                 profile_json=how["profile_json"], sheet=how["sheet"],
                                 summary=summary)
             ch.put_cohort(cohort, tables=changed, columns=columns)
@@ -401,6 +411,9 @@ class Project:
             for c in cmp.clashes:
                 ch.audit("identifier clash", c.batch_id, c.project_id, None,
                          f"{src.name}: not merged; differs only in case or spacing")
+            for b, p in cmp.same_case.items():
+                ch.audit("same case", b, None, p,
+                         f"{src.name}: the user said {b!r} is the project's {p!r}")
         self._cohort = cohort
         return {"import": iid, **summary}
 
