@@ -130,3 +130,23 @@ def test_a_newer_project_format_is_refused(tmp_path):
 def test_tagged_values_round_trip():
     for v in [pd.Timestamp("2020-01-01"), np.int32(4), (1, (2, "x")), [1, None]]:
         assert codec.decode_value(codec.encode_value(v)) == v
+
+
+def test_opening_a_project_does_not_load_the_importer(tmp_path):
+    """Opening pays only for the store: the importer and validators load on demand."""
+    import subprocess
+    import sys
+
+    from imft_desktop.io.project import corrections
+    from imft_desktop.io.validation.tables import MISSING_PREFIX
+
+    assert corrections.MISSING_PREFIX == MISSING_PREFIX
+    path = tmp_path / "p.imftproj"
+    _store(import_file(CASE_SHEET), path)
+    code = ("import sys\nfrom imft_desktop.io.project import Project\n"
+            f"Project.open({str(path)!r}).cohort\n"
+            "print(sorted(m for m in sys.modules if m.startswith('imft_desktop.io.')"
+            " and ('importer' in m or 'validation' in m or 'mapping' in m)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"

@@ -16,18 +16,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from imft_desktop.io.read.records import RawTable
-from imft_desktop.io.validation import codes
-from imft_desktop.io.validation.context import ValidationContext
-from imft_desktop.io.validation.tables import MISSING_PREFIX, parse_distinct
 from imft_desktop.model.cohort import RAW_PREFIX, Cohort
 from imft_desktop.model.schema import TABLES, TABLES_BY_NAME
 from imft_desktop.model.vocab import Level
+
+if TYPE_CHECKING:
+    from imft_desktop.io.validation.context import ValidationContext
+
+#: ``validation.tables.MISSING_PREFIX``, repeated so that opening a project does not load
+#: the validators (tests check the two agree).
+MISSING_PREFIX = "missing:"
 
 _ADDRESS = re.compile(r"^\s*(?:(?P<table>[a-z_]+)\s*(?:\[(?P<key>[^\]]*)\])?\s*\.)?"
                       r"\s*(?P<field>[a-z_0-9]+)\s*$", re.IGNORECASE)
@@ -135,6 +138,12 @@ def read_value(table: str, field: str, text: str, ctx: ValidationContext | None 
 
     Raises ``CorrectionRejected`` with the parser's message when it is an error.
     """
+    # The validators load on the first correction, not when a project opens.
+    from imft_desktop.io.read.records import RawTable
+    from imft_desktop.io.validation import codes
+    from imft_desktop.io.validation.context import ValidationContext
+    from imft_desktop.io.validation.tables import parse_distinct
+
     ctx = ctx or ValidationContext()
     rt = RawTable(table=table, file="", sheet="", rows=[])
     cell: Any = text

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from imft_desktop.io.importer import ImportOptions
+if TYPE_CHECKING:  # the importer loads when a file is read, not when a project opens
+    from imft_desktop.io.importer import ImportOptions
 
 
 def options_to_json(options: ImportOptions) -> dict[str, Any]:
@@ -16,6 +17,8 @@ def options_to_json(options: ImportOptions) -> dict[str, Any]:
 
 def options_from_json(data: dict[str, Any], profile_json: str | None = None) -> ImportOptions:
     """``ImportOptions`` from ``options_to_json`` and the profile JSON, if any."""
+    from imft_desktop.io.importer import ImportOptions
+
     known = {f.name for f in dataclasses.fields(ImportOptions)} - {"mapping"}
     kwargs = {k: v for k, v in data.items() if k in known}
     if profile_json:

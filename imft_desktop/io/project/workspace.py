@@ -15,10 +15,9 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from imft_desktop import __version__
-from imft_desktop.io.importer import ImportOptions, build_cohort, import_file
 from imft_desktop.io.project import compare as compare_mod
 from imft_desktop.io.project import corrections as corr
 from imft_desktop.io.project.options import options_to_json
@@ -33,6 +32,9 @@ from imft_desktop.io.store import (
 from imft_desktop.model.cohort import Cohort
 from imft_desktop.model.progress import Progress
 from imft_desktop.model.project_info import ProjectCorrection, ProjectImport, ProjectInfo
+
+if TYPE_CHECKING:  # the importer loads when a file is read, not when a project opens
+    from imft_desktop.io.importer import ImportOptions
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ def _import(path: str | os.PathLike[str], options: ImportOptions,
             progress: Progress | None) -> tuple[Cohort, str | None, str | None]:
     """Import ``path`` exactly as ``import_file`` would; also the mapping profile used
     (its JSON, with chosen value meanings) and the sheet read, for the record."""
+    from imft_desktop.io.importer import build_cohort, import_file
     from imft_desktop.io.interop import detect
 
     if detect(path) is not None:
@@ -107,6 +110,8 @@ class Project:
         The file is read before the project is created, so an unreadable source leaves
         nothing behind.
         """
+        from imft_desktop.io.importer import ImportOptions
+
         options = options or ImportOptions()
         if Path(path).exists():
             raise StoreError(f"{Path(path).name} already exists; choose another name.",
@@ -338,6 +343,8 @@ class Project:
                      ) -> tuple[compare_mod.BatchComparison, dict[str, Any]]:
         """Import ``source`` and compare it with the project (nothing is stored yet);
         ``same_case``: batch identifiers the user matched to project ones."""
+        from imft_desktop.io.importer import ImportOptions
+
         options = options or ImportOptions()
         batch, profile_json, sheet = _import(source, options, progress)
         cmp = compare_mod.compare(self._cohort, batch, self.repo.corrections(), same_case)
@@ -471,5 +478,7 @@ def load_any(path: str | os.PathLike[str], options: ImportOptions | None = None,
     if is_project_path(path):
         with Project.open(path, read_only=True) as project:
             return project.cohort
+    from imft_desktop.io.importer import import_file
+
     return import_file(path, options, progress)
 
