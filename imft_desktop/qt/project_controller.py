@@ -40,6 +40,8 @@ MESSAGES = {
     "added": "{file}: {new} new case(s), {taken} of {offered} changed value(s) taken",
     "nothing_new": "{file}: nothing new; every case and value is already in the project.",
     "failed": "{message}",
+    "import_banner": "Project <b>{name}</b>: {n} file(s) imported (imft project info lists "
+                     "them). To add cases, use File &gt; Add Cases from File…",
     "read_only": "{name} is read-only (or its folder is): it is shown but cannot be "
                  "changed. Use File > Save Project As to work on a copy.",
     "source_changed": "{file} has changed since it was imported (its SHA-256 differs).\n\n"
@@ -379,6 +381,11 @@ class ProjectController(QObject):
         for page in self.window.lazy_tabs:
             if page.widget is not None:
                 self.tab_created(page.title, page.widget)
+        # The Import tab shows a file being read; a project's files were read before.
+        self.window.import_tab._show_banner(MESSAGES["import_banner"].format(
+            name=project.path.name, n=len(project.imports())), "info")
+        if self.window.tabs.currentWidget() is self.window.import_tab:
+            self.window.tabs.setCurrentWidget(self.window.samples_tab)
 
     def save(self) -> bool:
         """Apply the pending corrections in one transaction."""
