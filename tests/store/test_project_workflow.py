@@ -165,3 +165,13 @@ def test_a_clash_the_user_calls_the_same_case_is_compared_as_such(tmp_path, proj
     assert [a.action for a in project.audit()][-1] == "same case"
     stored = project.repo.load_frames(f"import:{project.imports()[-1].id}")["samples"]
     assert "syn - 01" in stored["sample_id"].tolist()  # the records as read
+
+
+def test_a_correction_that_adds_a_column_reopens_bit_for_bit(project):
+    before = set(project.cohort.tables["samples"].columns)
+    project.correct("SYN-03", "age", "unknown", "age not in the chart after all")
+    added = set(project.cohort.tables["samples"].columns) - before
+    assert added == {"missing:age"}  # "unknown" is a missing token, kept in its column
+    reopened = Project.open(project.path)
+    assert_same_cohort(project.cohort, reopened.cohort)
+    reopened.close()

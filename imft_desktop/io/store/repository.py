@@ -345,12 +345,13 @@ class Change:
             if columns is None:
                 self.cur.execute("DELETE FROM frame_columns WHERE owner = ? AND tbl = ?",
                                  (owner, tbl))
-                self.cur.execute(
-                    "INSERT OR REPLACE INTO frames (owner, tbl, meta) VALUES (?, ?, ?)",
-                    (owner, tbl, codec.dumps(codec.frame_meta(df))))
                 chosen = list(df.columns)
             else:
                 chosen = list(columns)
+            # Always: a change may add a column (a correction's "missing:" column).
+            self.cur.execute(
+                "INSERT OR REPLACE INTO frames (owner, tbl, meta) VALUES (?, ?, ?)",
+                (owner, tbl, codec.dumps(codec.frame_meta(df))))
             rows = []
             for pos in [i for i, c in enumerate(df.columns) if c in set(chosen)]:
                 stored = codec.encode_column(df.columns[pos], df.iloc[:, pos])
