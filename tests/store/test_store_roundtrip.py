@@ -150,3 +150,19 @@ def test_opening_a_project_does_not_load_the_importer(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_an_import_s_records_as_read_are_kept_compressed_and_exact(tmp_path):
+    cohort = import_file(CASE_SHEET)
+    repo = ProjectRepository.create(tmp_path / "p.imftproj")
+    with repo.change() as ch:
+        iid = ch.add_import(action="create", cohort=cohort, options={}, profile_json=None,
+                            sheet=None, summary={})
+    encodings = {e for (e,) in repo.engine.query(
+        "SELECT DISTINCT encoding FROM frame_columns WHERE owner = ?", (f"import:{iid}",))}
+    assert encodings and all(e.startswith(codec.ZLIB) for e in encodings)
+    frames = repo.load_frames(f"import:{iid}")
+    repo.close()
+    for name, df in cohort.tables.items():
+        if not df.empty:
+            assert_same_frame(df, frames[name], name)

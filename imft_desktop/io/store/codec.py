@@ -19,6 +19,7 @@ import datetime as dt
 import json
 import math
 import struct
+import zlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -158,8 +159,22 @@ def _coded(arr: np.ndarray) -> bytes | None:
     return _HEAD.pack(len(head)) + head + codes.astype("<i4").tobytes()
 
 
+#: Prefix of an encoding whose data is zlib-compressed: the records of each import as
+#: read, which are kept for the record and not read when a project opens.
+ZLIB = "zlib+"
+
+
+def compress(column: StoredColumn) -> StoredColumn:
+    """``column`` with its data zlib-compressed (level 1: fast, about 4x smaller here)."""
+    return StoredColumn(column.name, column.dtype, ZLIB + column.encoding,
+                        zlib.compress(column.data, 1))
+
+
 def decode_column(dtype: str, encoding: str, data: bytes | str) -> Any:
     """The column's values as an array or list of ``dtype``."""
+    if encoding.startswith(ZLIB):
+        packed = data.encode("latin-1") if isinstance(data, str) else bytes(data)
+        return decode_column(dtype, encoding[len(ZLIB):], zlib.decompress(packed))
     if encoding == BINARY:
         buf = data.encode("latin-1") if isinstance(data, str) else data
         return np.frombuffer(buf, dtype=_BINARY[dtype]).astype(dtype)  # a writable copy

@@ -338,9 +338,10 @@ class Change:
 
     # ------------------------------------------------------------------ frames
     def put_frame(self, owner: str, tbl: str, df: pd.DataFrame,
-                  columns: Iterable[Any] | None = None) -> None:
+                  columns: Iterable[Any] | None = None, compressed: bool = False) -> None:
         """Store ``df`` as table ``tbl`` of ``owner``; only ``columns`` when given (the
-        frame's shape and column order must then be as stored)."""
+        frame's shape and column order must then be as stored); ``compressed`` for
+        frames kept for the record rather than read on every open."""
         try:
             if columns is None:
                 self.cur.execute("DELETE FROM frame_columns WHERE owner = ? AND tbl = ?",
@@ -355,6 +356,8 @@ class Change:
             rows = []
             for pos in [i for i, c in enumerate(df.columns) if c in set(chosen)]:
                 stored = codec.encode_column(df.columns[pos], df.iloc[:, pos])
+                if compressed:
+                    stored = codec.compress(stored)
                 rows.append((owner, tbl, stored.name, stored.dtype, stored.encoding,
                              stored.data))
         except codec.UnstorableValue as exc:
@@ -414,9 +417,9 @@ class Change:
         owner = f"import:{import_id}"
         for tbl, df in cohort.tables.items():
             if not df.empty:
-                self.put_frame(owner, tbl, df)
+                self.put_frame(owner, tbl, df, compressed=True)
         if not cohort.extra.empty:
-            self.put_frame(owner, EXTRA, cohort.extra)
+            self.put_frame(owner, EXTRA, cohort.extra, compressed=True)
         self.cur.execute("INSERT INTO findings (owner, data) VALUES (?, ?)",
                          (owner, codec.findings_json(cohort.findings)))
         return import_id
