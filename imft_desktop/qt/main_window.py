@@ -370,7 +370,7 @@ class MainWindow(QMainWindow):
         """Read and import ``path`` in the background; the current cohort stays until
         the new one is ready.  A project file (``.imftproj``) opens as a project."""
         if str(path).lower().endswith(".imftproj"):
-            self.projects.open_project(str(path))
+            self.projects.open_project(str(path), background=True)
             return
         if not self.projects.close_project():
             self.load_finished.emit(False)

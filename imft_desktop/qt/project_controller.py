@@ -40,6 +40,7 @@ MESSAGES = {
     "added": "{file}: {new} new case(s), {taken} of {offered} changed value(s) taken",
     "nothing_new": "{file}: nothing new; every case and value is already in the project.",
     "failed": "{message}",
+    "opening": "Opening {name}…",
     "import_banner": "Project <b>{name}</b>: {n} file(s) imported (imft project info lists "
                      "them). To add cases, use File &gt; Add Cases from File…",
     "read_only": "{name} is read-only (or its folder is): it is shown but cannot be "
@@ -76,6 +77,18 @@ class CorrectionCommand(QUndoCommand):
         self.controller.refresh()
 
 
+def _open_in_worker(path: str, read_only: bool, progress: Any = None) -> tuple[Any, str]:
+    """Open a project and compute its status line (runs in a worker thread)."""
+    from imft_desktop.io.project import Project
+
+    project = Project.open(path, read_only=read_only)
+    try:
+        return project, project.cohort.summary_line()
+    except BaseException:
+        project.close()
+        raise
+
+
 def sidecar_path(project_path: Path) -> Path:
     return project_path.with_name(project_path.name + SIDECAR_SUFFIX)
 
@@ -93,6 +106,8 @@ class ProjectController(QObject):
         self.pending: list[Edit] = []
         self.undo_stack = QUndoStack(self)
         self._adopting = False
+        self._open_task: Any = None
+        self._summary: str | None = None
         self.undo_stack.cleanChanged.connect(self._update_title)
         #: ``ask_recover(box) -> bool``; tests and screenshots replace it.
         self.ask_recover = lambda box: box.exec() == QMessageBox.StandardButton.Yes
@@ -108,7 +123,7 @@ class ProjectController(QObject):
         self.new_action.setStatusTip("Keep the cohort on screen in a project file")
         self.new_action.triggered.connect(lambda: self.new_project())
         self.open_action = QAction("Open Pro&ject…", w)
-        self.open_action.triggered.connect(lambda: self.open_project())
+        self.open_action.triggered.connect(lambda: self.open_project(background=True))
         self.save_action = QAction("&Save", w)
         self.save_action.setShortcut(QKeySequence.StandardKey.Save)
         self.save_action.triggered.connect(self.save)
@@ -181,7 +196,9 @@ class ProjectController(QObject):
         else:
             cohort = self.project.cohort
         self.window.cohort_path = str(self.project.path)
-        self.window.set_cohort(cohort)
+        # The summary line computed in the opening worker (a second for 100k samples).
+        summary, self._summary = self._summary, None
+        self.window.set_cohort(cohort, summary=summary if not self.pending else None)
         self._update_marks()
         self._update_title()
         self._update_actions()
@@ -302,10 +319,11 @@ class ProjectController(QObject):
         self._adopt(project)
         return True
 
-    def open_project(self, path: str | None = None) -> bool:
-        from imft_desktop.io.project import Project
-        from imft_desktop.io.store import StoreError
-
+    def open_project(self, path: str | None = None, background: bool = False) -> bool:
+        """Open a project; ``background`` reads it in a worker (the window stays
+        responsive while 100,000 samples load) and emits ``load_finished`` when done.
+        Returns False when nothing is opened (cancelled, or failed when not in the
+        background)."""
         if path is None:
             path, _ = QFileDialog.getOpenFileName(self.window, "Open a project",
                                                   self.window.settings.last_directory(),
@@ -313,15 +331,50 @@ class ProjectController(QObject):
             if not path:
                 return False
         if not self.close_project():
+            self.window.load_finished.emit(False)
             return False
         read_only = not os.access(path, os.W_OK) or not os.access(
             Path(path).resolve().parent, os.W_OK)
+        if background:
+            from imft_desktop.qt.workers import start_task
+
+            self.window.statusBar().showMessage(MESSAGES["opening"].format(
+                name=Path(path).name))
+            self._open_task = start_task(
+                _open_in_worker, path, read_only,
+                on_result=lambda result: self._on_opened(result, read_only),
+                on_error=self._on_open_failed)
+            return True
         try:
-            project = Project.open(path, read_only=read_only)
-        except (StoreError, sqlite3.Error) as exc:
-            self._fail(str(exc))
-            self.window.load_finished.emit(False)
+            result = _open_in_worker(path, read_only)
+        except Exception as exc:  # StoreError, sqlite3.Error: said in words
+            self._on_open_failed(exc)
             return False
+        self._on_opened(result, read_only)
+        return True
+
+    def _on_open_failed(self, exc: BaseException) -> None:
+        from imft_desktop.io.store import StoreError
+
+        self._open_task = None
+        self.window.statusBar().clearMessage()
+        if isinstance(exc, StoreError | sqlite3.Error | OSError):
+            self._fail(str(exc))
+        else:  # a bug: the error window, not a bare message
+            from imft_desktop.qt import error_dialog
+
+            error_dialog.report_exception(type(exc), exc, exc.__traceback__,
+                                          "opening a project")
+        self.window.load_finished.emit(False)
+
+    def _on_opened(self, result: tuple[Project, str], read_only: bool) -> None:
+        project, summary = result
+        self._open_task = None
+        self.window.statusBar().clearMessage()
+        if self.project is not None:  # another project was opened meanwhile
+            project.close()
+            return
+        self._summary = summary
         self._adopt(project)
         if read_only:
             self._read_only_notice()
@@ -329,7 +382,6 @@ class ProjectController(QObject):
         self.window.load_finished.emit(True)
         # Checked once the window shows the cohort: hashing a large sheet takes a moment.
         QTimer.singleShot(0, self.check_sources)
-        return True
 
     def _read_only_notice(self) -> None:
         """A project that cannot be written is shown, not changed: say it once, and

@@ -42,7 +42,7 @@ def test_the_issue_round_trip_in_the_window(window, qtbot, tmp_path):
     assert ctl.correct("SYN-02", "fish[ALK].percent_split", "25%", "recounted") is None
     assert win.isWindowModified() and _fish(win, "SYN-02") == 25.0
     assert sidecar_path(path).is_file()
-    qtbot.waitUntil(lambda: win.samples_tab.model.rowCount() == 24)
+    qtbot.waitUntil(lambda: win.samples_tab.model.rowCount() == 24, timeout=30000)
     model = win.samples_tab.model
     col = model.column_names.index("FISH ALK")
     row = [str(model.value(r, 0)) for r in range(model.rowCount())].index("SYN-02")
@@ -75,7 +75,7 @@ def test_the_issue_round_trip_in_the_window(window, qtbot, tmp_path):
     assert [a.action for a in ctl.project.audit()].count("accept update") == 2
     assert again.project.corrections[0].reason == "recounted"
     assert str(path) in win.settings.recent_files()
-    qtbot.waitUntil(lambda: win.samples_tab.is_ready)
+    qtbot.waitUntil(lambda: win.samples_tab.is_ready, timeout=30000)
 
 
 def test_unsaved_corrections_are_recovered_after_a_crash(window, qtbot, tmp_path):
@@ -107,7 +107,7 @@ def test_unsaved_corrections_are_recovered_after_a_crash(window, qtbot, tmp_path
     assert ctl.close_project()
     with Project.open(path) as p:
         assert p.corrections() == []
-    qtbot.waitUntil(lambda: win.samples_tab.is_ready)
+    qtbot.waitUntil(lambda: win.samples_tab.is_ready, timeout=30000)
 
 
 def test_opening_a_project_file_by_path_or_drop_uses_the_project(window, qtbot, tmp_path):
@@ -119,7 +119,7 @@ def test_opening_a_project_file_by_path_or_drop_uses_the_project(window, qtbot, 
     assert window.projects.project is not None
     assert window.cohort.n_samples == 24
     assert window.windowTitle().startswith("p[*]")
-    qtbot.waitUntil(lambda: window.samples_tab.is_ready)
+    qtbot.waitUntil(lambda: window.samples_tab.is_ready, timeout=30000)
 
 
 def test_a_samples_cell_is_corrected_through_its_dialog(window, qtbot, tmp_path, monkeypatch):
@@ -149,7 +149,7 @@ def test_a_samples_cell_is_corrected_through_its_dialog(window, qtbot, tmp_path,
     assert "derived" in win.statusBar().currentMessage()
     ctl.ask_save = lambda _name: QMessageBox.StandardButton.Discard
     ctl.close_project()
-    qtbot.waitUntil(lambda: win.samples_tab.is_ready)
+    qtbot.waitUntil(lambda: win.samples_tab.is_ready, timeout=30000)
 
 
 def test_a_changed_source_is_offered_again_on_opening(window, qtbot, tmp_path):
@@ -161,8 +161,8 @@ def test_a_changed_source_is_offered_again_on_opening(window, qtbot, tmp_path):
     asked = []
     ctl.ask_reimport = lambda name: asked.append(name) or False
     assert ctl.open_project(str(tmp_path / "p.imftproj"))
-    qtbot.waitUntil(lambda: asked == ["cases.xlsx"])
-    qtbot.waitUntil(lambda: window.samples_tab.is_ready)
+    qtbot.waitUntil(lambda: asked == ["cases.xlsx"], timeout=30000)
+    qtbot.waitUntil(lambda: window.samples_tab.is_ready, timeout=30000)
 
 
 def test_the_choices_made_in_a_tab_come_back_with_the_project(window, qtbot, tmp_path):
@@ -187,7 +187,7 @@ def test_the_choices_made_in_a_tab_come_back_with_the_project(window, qtbot, tmp
     assert ctl.open_project(str(path))
     qtbot.waitUntil(lambda: tab.group_combo.currentText() == chosen, timeout=30000)
     assert tab.bands_check.isChecked() == bands
-    qtbot.waitUntil(lambda: win.samples_tab.is_ready)
+    qtbot.waitUntil(lambda: win.samples_tab.is_ready, timeout=30000)
     ctl.close_project()
     win.set_cohort(None)  # stops the tab's workers before the test ends
 
@@ -212,7 +212,7 @@ def test_a_read_only_project_is_shown_not_changed(window, qtbot, tmp_path, monke
     assert (tmp_path / "p.imftproj").read_bytes() == before
     with Project.open(tmp_path / "copy.imftproj") as p:
         assert [c.reason for c in p.corrections()] == ["typo"]
-    qtbot.waitUntil(lambda: window.samples_tab.is_ready)
+    qtbot.waitUntil(lambda: window.samples_tab.is_ready, timeout=30000)
 
 
 def test_a_clash_ticked_as_the_same_case_is_compared_again(window, qtbot, tmp_path):
@@ -241,4 +241,25 @@ def test_a_clash_ticked_as_the_same_case_is_compared_again(window, qtbot, tmp_pa
     out = win.cohort.tables["outcomes"].set_index("patient_id")
     assert out.at["SYN-P01", "pfs_months"] == 40.0
     ctl.close_project()
-    qtbot.waitUntil(lambda: win.samples_tab.is_ready)
+    qtbot.waitUntil(lambda: win.samples_tab.is_ready, timeout=30000)
+
+
+def test_a_project_opens_in_the_background_and_errors_read_as_words(window, qtbot, tmp_path):
+    source = tmp_path / "cases.xlsx"
+    shutil.copy(CASE_SHEET, source)
+    Project.create(tmp_path / "p.imftproj", source).close()
+    ctl = window.projects
+    with qtbot.waitSignal(window.load_finished, timeout=30000) as blocker:
+        assert ctl.open_project(str(tmp_path / "p.imftproj"), background=True)
+        assert ctl.project is None  # still opening: the window stays responsive
+    assert blocker.args == [True] and ctl.project is not None
+    assert window.cohort_label.text() == window.cohort.summary_line()
+    ctl.close_project()
+    bad = tmp_path / "bad.imftproj"
+    bad.write_bytes(b"SQLite format 3\x00" + b"\x00" * 4000)
+    failures = []
+    ctl._fail = failures.append
+    with qtbot.waitSignal(window.load_finished, timeout=30000) as blocker:
+        ctl.open_project(str(bad), background=True)
+    assert blocker.args == [False] and "not an IMFT project" in failures[0]
+    qtbot.waitUntil(lambda: window.samples_tab.is_ready, timeout=30000)
