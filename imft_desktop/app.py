@@ -26,7 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=f"{APP_NAME}: analyse IHC, FISH and sequencing results of a tumour "
         "cohort with response and survival. Without FILE, opens the synthetic demo cohort.",
     )
-    parser.add_argument("file", nargs="?", metavar="FILE", help="workbook or text table to open")
+    parser.add_argument("file", nargs="?", metavar="FILE",
+                        help="workbook, text table or project (.imftproj) to open")
     parser.add_argument(
         "--screenshot",
         metavar="DIR",

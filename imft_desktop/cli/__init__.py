@@ -29,6 +29,7 @@ COMMANDS = (
     "response",
     "report",
     "export",
+    "project",
 )
 
 

@@ -32,7 +32,8 @@ ISSUE_KEYS = ("level", "code", "sheet", "row", "column", "header", "value", "mes
 
 def add_import_arguments(parser: argparse.ArgumentParser) -> None:
     """Options shared by the commands that import a file."""
-    parser.add_argument("file", help="Excel workbook (.xlsx, .xls, .ods) or CSV/TSV file")
+    parser.add_argument("file", help="Excel workbook (.xlsx, .xls, .ods), CSV/TSV file, or an "
+                                     "IMFT project (.imftproj)")
     parser.add_argument("--json", action="store_true", help="print a JSON report")
     parser.add_argument("--sheet", metavar="NAME",
                         help="sheet to read (one-row-per-case files)")
@@ -160,8 +161,27 @@ def _progress_for(path: str) -> Progress | None:
     return Progress(show, min_interval=0.1)
 
 
+#: Options of ``add_import_arguments`` that a project (already read) cannot take.
+_IMPORT_FLAGS = (("--sheet", "sheet"), ("--mapping", "mapping"),
+                 ("--fish-threshold", "fish_threshold"),
+                 ("--exclude-hidden-rows", "exclude_hidden_rows"),
+                 ("--decimal-comma", "decimal_comma"), ("--event-map", "event_map"))
+
+
 def load_cohort(args: argparse.Namespace) -> Any:
-    """Import ``args.file``; raises ``UnreadableFile`` or ``UsageError``."""
+    """Import ``args.file``, or open it read-only when it is a project (``.imftproj``);
+    raises ``UnreadableFile``, ``UsageError`` or ``StoreError``."""
+    from imft_desktop.io.store import is_project_path
+
+    if is_project_path(args.file):
+        from imft_desktop.io.project import Project
+
+        used = [flag for flag, dest in _IMPORT_FLAGS if getattr(args, dest, None)]
+        if used:
+            raise UsageError(f"{', '.join(used)} apply to reading a file; a project's files "
+                             "were read when they were added (see imft project log)")
+        with Project.open(args.file, read_only=True) as project:
+            return project.cohort
     from imft_desktop.io.importer import import_file
 
     options = import_options(args)
@@ -175,9 +195,13 @@ def open_cohort(args: argparse.Namespace, command: str) -> tuple[Any, int | None
     (a wrong option: 2; a file that cannot be read: 2) -- never a traceback.
     """
     from imft_desktop.io.read.raw import UnreadableFile
+    from imft_desktop.io.store import StoreError
 
     try:
         return load_cohort(args), None
+    except StoreError as exc:
+        print(f"imft {command}: {exc}", file=sys.stderr)
+        return None, 2
     except UsageError as exc:
         print(f"imft {command}: {exc}", file=sys.stderr)
         return None, 2

@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from imft_desktop.model.findings import FindingList
+from imft_desktop.model.project_info import ProjectInfo
 from imft_desktop.model.schema import TABLES, TABLES_BY_NAME
 from imft_desktop.model.text import plural
 from imft_desktop.model.value_dictionary import ValueDictionary
@@ -133,6 +134,9 @@ class Cohort:
     #: One-row-per-case sheets: each distinct value of each mapped column and what the
     #: program read in it (empty for template workbooks and other tools' files).
     value_dictionary: ValueDictionary = field(default_factory=ValueDictionary)
+    #: When the cohort comes from a project file: its imports, corrections and audit
+    #: position, for the provenance of every output (``io.project``); else ``None``.
+    project: ProjectInfo | None = None
     #: Denominators already computed (the cohort is not changed once built).
     _tested_cache: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from imft_desktop import APP_NAME
 from imft_desktop.qt import error_dialog
 from imft_desktop.qt.import_tab import ImportTab
+from imft_desktop.qt.project_controller import ProjectController
 from imft_desktop.qt.samples_tab import SamplesTab
 from imft_desktop.qt.settings import AppSettings
 from imft_desktop.qt.workers import default_runner
@@ -48,8 +49,9 @@ TEMPLATE_MODULE = "imft_desktop.io.write.template"
 DEMO_FILE = "demo_cohort_synthetic.xlsx"
 
 OPEN_FILTER = (
-    "Cohort files (*.xlsx *.xlsm *.xlsb *.xls *.ods *.csv *.tsv *.txt *.maf *.maf.gz *.seg "
-    "*.seg.txt *.seg.gz *.cbs);;"
+    "Cohort files and projects (*.xlsx *.xlsm *.xlsb *.xls *.ods *.csv *.tsv *.txt *.maf "
+    "*.maf.gz *.seg *.seg.txt *.seg.gz *.cbs *.imftproj);;"
+    "Projects (*.imftproj);;"
     "Spreadsheets and text tables (*.xlsx *.xlsm *.xlsb *.xls *.ods *.csv *.tsv *.txt);;"
     "Mutations (MAF) (*.maf *.maf.gz *.maf.txt);;"
     "Copy-number segments (SEG) (*.seg *.seg.txt *.seg.gz *.cbs *.cbs.gz);;"
@@ -204,13 +206,17 @@ class MainWindow(QMainWindow):
         self.import_tab.import_failed.connect(self._on_import_tab_import_ended)
 
         self._build_menus()
+        # Project files: File > New/Open/Save/Close Project, Edit > Undo/Correct Value.
+        self.projects = ProjectController(self)
+        self.projects.build_actions(self.file_menu, before=self.template_action)
+        self.cohort_changed.connect(lambda _c: self.projects._update_actions())
         self._build_status_bar()
         self._restore_settings()
         error_dialog.set_dialog_parent(self)
 
     # ------------------------------------------------------------ menus
     def _build_menus(self) -> None:
-        menu = self.menuBar().addMenu("&File")
+        menu = self.file_menu = self.menuBar().addMenu("&File")
         self.open_action = QAction("&Open…", self)
         self.open_action.setShortcut(QKeySequence.StandardKey.Open)
         self.open_action.triggered.connect(self._on_open_action)
@@ -354,6 +360,9 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.projects.close_project():  # the user cancelled: keep the window
+            event.ignore()
+            return
         if self.remember:
             self.settings.save_window(self.saveGeometry(), self.saveState())
             self.settings.sync()
@@ -382,7 +391,13 @@ class MainWindow(QMainWindow):
 
     def open_path(self, path: str, demo: bool = False) -> None:
         """Read and import ``path`` in the background; the current cohort stays until
-        the new one is ready."""
+        the new one is ready.  A project file (``.imftproj``) opens as a project."""
+        if str(path).lower().endswith(".imftproj"):
+            self.projects.open_project(str(path), background=True)
+            return
+        if not self.projects.close_project():
+            self.load_finished.emit(False)
+            return
         self._opening = str(path)
         self._opening_is_demo = demo
         self.statusBar().showMessage(MESSAGES["loading"].format(name=Path(path).name))
@@ -427,6 +442,9 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_import_tab_cohort_imported(self, cohort: Cohort) -> None:
+        if not self.projects.close_project():  # a new import replaces the project's cohort
+            self.load_finished.emit(False)
+            return
         self.statusBar().clearMessage()
         self.cohort_path = self.import_tab.result.path if self.import_tab.result else None
         self._opening = None
@@ -463,6 +481,7 @@ class MainWindow(QMainWindow):
         signal = getattr(widget, "samples_selected", None)
         if signal is not None:
             signal.connect(self._on_samples_selected)
+        self.projects.tab_created(page.title, widget)  # the project's choices for it
 
     @Slot(list)
     def _on_samples_selected(self, ids: list) -> None:

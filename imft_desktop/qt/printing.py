@@ -185,6 +185,9 @@ def footer_lines(report: Report) -> tuple[str, str]:
     first = report.provenance.cohort_name if report.provenance else report.title
     if report.deidentified:
         first += " · de-identified"
+    project = report.provenance.project if report.provenance else None
+    if project is not None:  # the exact project state the page came from
+        first += f" · project audit position {project.audit_position}"
     second = ""
     if report.provenance is not None:
         p = report.provenance

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from imft_desktop.model.text import plural
-from imft_desktop.qt.table_models import DARK_TEXT, CellStyle, DataFrameTableModel, make_proxy
+from imft_desktop.qt.project_samples import MarkedTableModel
+from imft_desktop.qt.table_models import DARK_TEXT, CellStyle, make_proxy
 from imft_desktop.qt.workers import TaskHandle, start_task
 
 if TYPE_CHECKING:
@@ -293,7 +294,8 @@ class SamplesTab(QWidget):
         self._build_timer = QTimer(self)
         self._build_timer.setSingleShot(True)
         self._build_timer.timeout.connect(self._start_build)
-        self.model = DataFrameTableModel(
+        # Marks values corrected by hand in a project (qt/project_samples.py).
+        self.model = MarkedTableModel(
             styles=CELL_STYLES, tooltips=self._cell_tooltip, parent=self
         )
         self.proxy = make_proxy(self.model, self)

@@ -15,6 +15,7 @@ from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
 from imft_desktop import APP_NAME, __version__
+from imft_desktop.model.project_info import ProjectInfo
 
 if TYPE_CHECKING:  # pragma: no cover
     from imft_desktop.model.cohort import Cohort
@@ -87,6 +88,9 @@ class Provenance:
         Analysis settings that shaped the output (groupings, thresholds ...).
     synthetic, deidentified:
         Flags shown with the provenance.
+    project:
+        For a cohort kept in a project file: its imports, corrections with their
+        reasons and audit position (the exact state the output came from).
     """
 
     cohort_name: str
@@ -99,6 +103,7 @@ class Provenance:
     parameters: tuple[tuple[str, str], ...] = ()
     synthetic: bool = False
     deidentified: bool = False
+    project: ProjectInfo | None = None
 
     @classmethod
     def from_cohort(
@@ -137,6 +142,7 @@ class Provenance:
             parameters=params,
             synthetic=cohort.is_synthetic,
             deidentified=deidentified,
+            project=getattr(cohort, "project", None),
         )
 
     def with_parameters(self, **parameters: Any) -> Provenance:
@@ -147,7 +153,7 @@ class Provenance:
             mapping_profile=self.mapping_profile, imported_at=self.imported_at,
             generated_at=self.generated_at, app_version=self.app_version,
             libraries=self.libraries, parameters=self.parameters + extra,
-            synthetic=self.synthetic, deidentified=self.deidentified,
+            synthetic=self.synthetic, deidentified=self.deidentified, project=self.project,
         )
 
     @property
@@ -164,10 +170,35 @@ class Provenance:
 
     def footer_text(self) -> str:
         """One line for page footers and figure captions."""
+        project = ""
+        if self.project is not None:
+            project = f"project audit position {self.project.audit_position} · "
         return (
-            f"{self.cohort_name} · source SHA-256 {self.source_hash} · {self.program} · "
-            f"generated {self.generated_at}"
+            f"{self.cohort_name} · source SHA-256 {self.source_hash} · {project}"
+            f"{self.program} · generated {self.generated_at}"
         )
+
+    def project_pairs(self) -> list[tuple[str, str]]:
+        """Rows naming the project state: imports, corrections with reasons, position."""
+        p = self.project
+        if p is None:
+            return []
+        name = "project (name withheld)" if self.deidentified else p.name
+        rows = [("Project", name), ("Project audit position",
+                                    f"{p.audit_position} (the last entry of its audit log)")]
+        for imp in p.imports:
+            file = f"file-{imp.sha256[:HASH_PREFIX]}" if self.deidentified else imp.file
+            when = imp.imported_at[:4] if self.deidentified else imp.imported_at
+            rows.append((f"Project import {imp.id}",
+                         f"{file}, SHA-256 {imp.sha256}, {imp.action}, {when}"))
+        if not p.corrections:
+            rows.append(("Corrections", "none"))
+        for i, c in enumerate(p.corrections, 1):
+            who = "" if self.deidentified else f"{c.sample_id} "
+            by = "" if self.deidentified else f"{c.user}, {c.at}; "
+            rows.append((f"Correction {i}", f"{who}{c.field}: {c.old} -> {c.new}; "
+                         f"reason: {c.reason} ({by}audit entry {c.audit_id})"))
+        return rows
 
     def as_pairs(self) -> list[tuple[str, str]]:
         """(label, value) rows for title pages, the workbook's provenance sheet, CSV notes."""
@@ -188,6 +219,7 @@ class Provenance:
         rows.append(("Program", self.program))
         if self.libraries:
             rows.append(("Libraries", ", ".join(f"{n} {v}" for n, v in self.libraries)))
+        rows.extend(self.project_pairs())
         rows.extend(self.parameters)
         if self.deidentified:
             rows.append(
@@ -221,4 +253,5 @@ class Provenance:
             "parameters": dict(self.parameters),
             "synthetic": self.synthetic,
             "deidentified": self.deidentified,
+            "project": None if self.project is None else dict(self.project_pairs()),
         }

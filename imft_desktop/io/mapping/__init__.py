@@ -12,7 +12,7 @@ two-level headers, whole sheet), ``profile`` (profiles, JSON), ``reapply`` (a sa
 profile on next month's sheet), ``tables`` (records), ``canonical`` (template-layout
 detection).  This ``__init__`` re-exports their public names.
 
-May import: ``imft_desktop.io.read.workbook``, ``imft_desktop.io.write`` (atomic saves),
+May import: ``imft_desktop.io.read``, ``imft_desktop.io.write`` (atomic saves),
 ``imft_desktop.model`` and this package.
 """
 

@@ -7,6 +7,6 @@ Value parsers by domain (``cells``: results, wrappers and text; ``identifiers``;
 cross-table checks (``cross``), canonical template sheets to raw tables (``sheet``), the
 settings of one validation (``context``) and the finding-code catalogue (``codes``).
 
-May import: ``imft_desktop.io.read.workbook`` (raw records), ``imft_desktop.model`` and this
+May import: ``imft_desktop.io.read`` (raw records), ``imft_desktop.model`` and this
 package.  Never ``mapping`` or ``interop``: both hand their records to this stage.
 """
