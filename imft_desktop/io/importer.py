@@ -38,6 +38,7 @@ from imft_desktop.model.cohort import Cohort, ColumnOrigin
 from imft_desktop.model.findings import Finding, FindingList
 from imft_desktop.model.progress import Progress
 from imft_desktop.model.schema import SAMPLES, TABLES_BY_NAME
+from imft_desktop.model.time_units import study_key
 
 if TYPE_CHECKING:  # the mapping modules load lazily (only one-row-per-case files need them)
     from imft_desktop.io.mapping.profile import MappingProfile
@@ -67,6 +68,9 @@ class ImportOptions:
         Explicit coding for event columns not coded 0/1, e.g. ``{"yes": 1, "no": 0}``.
     decimal_comma:
         Accept "7,5" as 7.5 (otherwise an error: it could be a thousands separator).
+    time_unit:
+        One-row-per-case files: the unit (days, weeks, months, years) of every time
+        column whose header states none, as the user says (``--time-unit``).
     """
 
     sheet: str | None = None
@@ -77,6 +81,7 @@ class ImportOptions:
     delimiter: str | None = None
     event_mapping: dict[str, int] | None = None
     decimal_comma: bool = False
+    time_unit: str | None = None
 
 
 #: Pause the cyclic garbage collector during a bulk build: an import allocates millions
@@ -177,6 +182,10 @@ def _wide_tables(
                 "MAPPING_COLUMN_MISSING", file=file, sheet=sheet.name, column=col.column,
                 header=col.header))
         profile = applied.profile
+    if options.time_unit:
+        from imft_desktop.io.mapping.time_columns import with_time_unit
+
+        profile = with_time_unit(profile, options.time_unit)
     try:
         tables = mapping.to_raw_tables(sheet, profile, file)
     except mapping.MappingError as exc:
@@ -315,6 +324,20 @@ def _build_cohort(
     )
     if options.fish_threshold is not None:
         cohort.study["fish_threshold"] = f"{options.fish_threshold:g}"
+    cohort.study.update(_time_units(tables))
     if any(f.code == "SHEET_MARKED_SYNTHETIC" for f in cohort.findings):
         cohort.study.setdefault("synthetic", "yes")
     return cohort
+
+
+def _time_units(tables: list[RawTable]) -> dict[str, str]:
+    """``Cohort.study`` entries naming the sheet unit of each mapped time field
+    (``time_unit:pfs_months = days``), so results can be shown in that unit."""
+    out: dict[str, str] = {}
+    for rt in tables:
+        if rt.table != "outcomes":
+            continue
+        for key, value in rt.constants.items():
+            if key.startswith("_unit_source:") and isinstance(value, list | tuple):
+                out[study_key(key.removeprefix("_unit_source:"))] = str(value[1])
+    return out

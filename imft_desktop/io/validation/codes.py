@@ -240,6 +240,17 @@ _RULES: tuple[Rule, ...] = (
     Rule("UNIT_COLUMN_CONVERTED", I,
          'Column "{header}" is in {value}; every value was converted to {normalised} '
          "(30.4375 days per month)."),
+    Rule("TIME_UNIT_ASSUMED", W,
+         'Column "{header}" states no time unit; its times are read in {value}: {detail}.',
+         "Choose the unit of this column on the Import tab (or give --time-unit); "
+         "results are shown in the unit read."),
+    Rule("TIME_FROM_DATES", W,
+         "{value} derived from dates: {detail}.",
+         "Check the rule; map a time column instead if the sheet has one."),
+    Rule("DATE_ORDER_IMPOSSIBLE", E,
+         '{detail} date "{value}" is before the start date "{normalised}"; '
+         "no time is derived for this row.",
+         "Check both dates."),
     Rule("SEQUENCING_IMPLIED", I,
          'Added "{normalised}" as done for sample "{value}" because the {detail} sheet names it.'),
     Rule("FISH_CALL_DERIVED", I,
@@ -255,6 +266,13 @@ _RULES: tuple[Rule, ...] = (
          "Event given but no survival time; the patient is left out of Kaplan-Meier curves."),
     Rule("EVENT_PREFIX_NORMALISED", I, 'Event "{value}" read as {normalised}.'),
     Rule("EVENT_MAPPED", I, 'Event "{value}" read as {normalised} through the event mapping.'),
+    Rule("EVENT_WORD_READ", I,
+         'Event "{value}" read as {normalised} ({detail}: 1 = progressed or died, '
+         "0 = censored)."),
+    Rule("EVENT_R_CODING", W,
+         "The event column holds 1 and 2 and no 0: read with R's coding, 1 = censored and "
+         '2 = event; "{value}" read as {normalised}.',
+         "If 1 means an event in this sheet, give the coding of the column."),
     Rule("EVENT_CODING_UNMAPPED", E,
          'Event "{value}" is not coded 0/1; it is not used until you say what it means.',
          "Map the codes of this column explicitly (e.g. {detail})."),

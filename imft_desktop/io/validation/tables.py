@@ -40,6 +40,7 @@ from imft_desktop.io.read.records import RawColumn, RawTable
 from imft_desktop.io.validation import codes
 from imft_desktop.io.validation.context import ValidationContext
 from imft_desktop.io.validation.cross import cross_validate
+from imft_desktop.io.validation.outcome_times import time_unit_findings, times_from_dates
 from imft_desktop.io.validation.value_memo import ParsedColumn, ValueMemo, row_groups, spread_sparse
 from imft_desktop.io.validation.values import (
     Note,
@@ -514,6 +515,7 @@ def validate_raw_table(rt: RawTable, ctx: ValidationContext) -> TableResult:
             findings.append(codes.make(
                 "UNIT_COLUMN_CONVERTED", file=rt.file, sheet=rt.sheet, column=col.letter,
                 header=col.header, value=source_unit, normalised=f.unit))
+        findings.extend(time_unit_findings(rt, f.name, col.letter, col.header))
         parsed_col = _parse_column(rt, spec, f, ctx, col.values)
         values, distinct, memo = parsed_col.values, parsed_col.distinct, parsed_col.memo
         data[f.name] = parsed_col.data
@@ -647,6 +649,9 @@ def validate_tables(
         if ctx.progress is not None:
             ctx.progress.check()
             ctx.progress.report(done / total * 0.8, f"Checking {rt.sheet}")
+        if rt.table == "outcomes":  # dates -> PFS / OS times before the checks
+            rt, date_findings = times_from_dates(rt, ctx.date_system)
+            findings.extend(date_findings)
         result = validate_raw_table(rt, ctx)
         done += len(rt)
         origins.setdefault(rt.table, []).append(rt)

@@ -1,0 +1,144 @@
+"""Survival times as the sheet meant them: the unit's provenance, and times from dates.
+
+``time_unit_findings`` reports a time column whose unit the program assumed (the
+header states none and the user did not choose one): a WARNING naming the column and
+the rule, because the unit changes every number shown.
+
+``times_from_dates`` (see its docstring) derives PFS / OS times and events from a start
+date and progression, death and last-follow-up dates, states the rule once per endpoint
+and reports every row whose dates are in an impossible order.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from imft_desktop.io.read.records import RawColumn, RawTable
+from imft_desktop.io.validation import codes
+from imft_desktop.model.findings import Finding
+
+
+def time_unit_findings(rt: RawTable, field: str, letter: str | None,
+                       header: str | None) -> list[Finding]:
+    """A TIME_UNIT_ASSUMED warning when the mapping assumed ``field``'s unit."""
+    source = rt.constants.get(f"_unit_source:{field}")
+    if not source or source[0] != "assumed":
+        return []
+    _how, unit, rule = source
+    return [codes.make("TIME_UNIT_ASSUMED", file=rt.file, sheet=rt.sheet, column=letter,
+                       header=header, value=unit, detail=rule)]
+
+
+#: Date fields a one-row-per-case outcome column may feed (see ``mapping.targets``).
+START, PROGRESSION, DEATH, LAST_FOLLOWUP = (
+    "start_date", "progression_date", "death_date", "last_followup_date")
+DATE_FIELDS = (START, PROGRESSION, DEATH, LAST_FOLLOWUP)
+
+#: The rules, in words, as the finding and the methods text state them.
+PFS_RULE = ("PFS = progression date (or death date when there is no progression) minus "
+            "the start date, event 1; without either, last follow-up date minus the start "
+            "date, censored (event 0); in days")
+OS_RULE = ("OS = death date minus the start date, event 1; otherwise last follow-up date "
+           "minus the start date, censored (event 0); in days")
+
+
+def times_from_dates(rt: RawTable, date_system: str = "1900"
+                     ) -> tuple[RawTable, list[Finding]]:
+    """Outcome records with PFS / OS times and events derived from date columns.
+
+    Needs a start date (treatment start or diagnosis) and, for PFS, a progression date
+    column; for OS, a death date column (a last follow-up date censors both).  An
+    endpoint whose time column is mapped directly is left alone.  Returns the table
+    with the derived ``pfs_months``/``pfs_event`` (``os_...``) columns in days (the
+    validator converts like any days column; the Cohort remembers "days") and the
+    findings: one TIME_FROM_DATES warning per endpoint stating the rule, a
+    DATE_ORDER_IMPOSSIBLE error per row whose end date is before its start date, and
+    DATE_INVALID for a cell that is not a date.
+    """
+    dates = {f: rt.columns[f] for f in DATE_FIELDS if f in rt.columns}
+    if not dates:
+        return rt, []
+    columns = {k: c for k, c in rt.columns.items() if k not in DATE_FIELDS}
+    out = RawTable(rt.table, rt.file, rt.sheet, rt.rows, columns, dict(rt.constants),
+                   rt.constant_origin, rt.record_column, rt.hidden_rows)
+    if START not in dates:
+        return out, []
+    findings: list[Finding] = []
+    parsed = {f: _parse_dates(rt, c, date_system, findings) for f, c in dates.items()}
+    reported: set[tuple[int, str]] = set()  # a bad row is reported once, not per endpoint
+    plans = (("pfs", PROGRESSION, (PROGRESSION, DEATH), PFS_RULE),
+             ("os", DEATH, (DEATH,), OS_RULE))
+    for stem, needed, event_fields, rule in plans:
+        if needed not in dates or f"{stem}_months" in rt.columns:
+            continue
+        times, events = _derive(rt, dates, parsed, event_fields, findings, reported)
+        anchor = dates[needed]
+        out.columns[f"{stem}_months"] = RawColumn(f"{stem}_months", anchor.letter,
+                                                  f"{stem.upper()} from dates", times)
+        out.columns[f"{stem}_event"] = RawColumn(f"{stem}_event", anchor.letter,
+                                                 f"{stem.upper()} event from dates", events)
+        out.constants[f"_unit:{stem}_months"] = "days"
+        # also on the input table: the importer records the sheet unit from it
+        for constants in (out.constants, rt.constants):
+            constants[f"_unit_source:{stem}_months"] = ["dates", "days", rule]
+        out.constants.pop(f"_event_coding:{stem}_event", None)
+        used = ", ".join(f'"{dates[f].header}" ({dates[f].letter})'
+                         for f in (START, *event_fields, LAST_FOLLOWUP) if f in dates)
+        findings.append(codes.make(
+            "TIME_FROM_DATES", file=rt.file, sheet=rt.sheet, column=anchor.letter,
+            header=anchor.header, value=stem.upper(), detail=f"{rule}; columns {used}"))
+    return out, findings
+
+
+def _parse_dates(rt: RawTable, col: RawColumn, date_system: str,
+                 findings: list[Finding]) -> list[Any]:
+    """The column's cells as ``date`` (None when empty or not a date, with a finding)."""
+    from imft_desktop.io.validation.numbers import make_date_parser
+
+    parse = make_date_parser(date_system)
+    out: list[Any] = []
+    for row, raw in zip(rt.rows, col.values, strict=True):
+        p = parse(raw)
+        if p.value is None and any(n.code == "DATE_INVALID" for n in p.notes):
+            findings.append(codes.make("DATE_INVALID", file=rt.file, sheet=rt.sheet, row=row,
+                                       column=col.letter, header=col.header, value=raw))
+        out.append(p.value)
+    return out
+
+
+def _derive(rt: RawTable, dates: dict[str, RawColumn], parsed: dict[str, list[Any]],
+            event_fields: tuple[str, ...], findings: list[Finding],
+            reported: set[tuple[int, str]]) -> tuple[list[Any], list[Any]]:
+    """Per row: (days from start to the first event date, else to last follow-up;
+    1 / 0), ``None`` where a date is missing or before the start (reported)."""
+    times: list[Any] = []
+    events: list[Any] = []
+    start = parsed[START]
+    for i, row in enumerate(rt.rows):
+        t0 = start[i]
+        ends = [(f, parsed[f][i]) for f in event_fields if f in parsed and parsed[f][i]]
+        event = 1 if ends else 0
+        if not ends and LAST_FOLLOWUP in parsed and parsed[LAST_FOLLOWUP][i]:
+            ends = [(LAST_FOLLOWUP, parsed[LAST_FOLLOWUP][i])]
+        if t0 is None or not ends:
+            times.append(None)
+            events.append(None)
+            continue
+        field, end = min(ends, key=lambda fe: fe[1])
+        if end < t0:
+            col = dates[field]
+            if (row, field) in reported:
+                times.append(None)
+                events.append(None)
+                continue
+            reported.add((row, field))
+            findings.append(codes.make(
+                "DATE_ORDER_IMPOSSIBLE", file=rt.file, sheet=rt.sheet, row=row,
+                column=col.letter, header=col.header, value=end.isoformat(),
+                normalised=t0.isoformat(), detail=col.header))
+            times.append(None)
+            events.append(None)
+            continue
+        times.append(float((end - t0).days))
+        events.append(event)
+    return times, events
