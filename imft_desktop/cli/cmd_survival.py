@@ -123,6 +123,7 @@ def analyse(cohort: Any, args: argparse.Namespace) -> dict[str, Any]:
         pairwise_logrank,
         permutation_logrank,
     )
+    from imft_desktop.analysis.time_display import time_methods
 
     endpoint = endpoint_from_args(args, cohort)
     notes: list[str] = []
@@ -144,7 +145,7 @@ def analyse(cohort: Any, args: argparse.Namespace) -> dict[str, Any]:
     cox = cox_univariable(data, min_events=args.min_events, firth=args.firth)
     warnings = list(dict.fromkeys(lr.warnings + cox.warnings
                                   + [w for g in km.groups for w in g.warnings]))
-    methods = [km.method, lr.method, cox.method]
+    methods = [km.method, lr.method, cox.method, *time_methods(cohort, endpoint)]
     groups = []
     for g in km.groups:
         entry: dict[str, Any] = {

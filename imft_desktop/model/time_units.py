@@ -11,6 +11,7 @@ No Qt, no pandas requirement beyond accepting array-likes.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -145,3 +146,22 @@ def unit_of_column(study: Mapping[str, str], column: str, header: str | None = N
     if column.endswith("_months"):
         return source_unit(study, column)
     return unit_in_header(header or column) or STORAGE_UNIT
+
+
+#: Axis tick steps that read naturally in each unit, smallest first.
+_TICK_STEPS: dict[str, tuple[float, ...]] = {
+    "days": (7.0, 30.0, 90.0, 180.0, 365.0, 730.0),
+    "weeks": (1.0, 4.0, 13.0, 26.0, 52.0, 104.0),
+    "months": (1.0, 3.0, 6.0, 12.0, 24.0, 60.0),
+    "years": (0.25, 0.5, 1.0, 2.0, 5.0, 10.0),
+}
+
+
+def tick_step(unit: str, span: float, most: int = 10) -> float | None:
+    """The smallest natural step (6 months, 90 days, 26 weeks, 1 year ...) that puts at
+    most ``most`` ticks over ``span``; ``None`` for an unknown unit or an empty span."""
+    steps = _TICK_STEPS.get(unit)
+    if not steps or not span > 0:
+        return None
+    return next((s for s in steps if span / s <= most), steps[-1] * math.ceil(
+        span / (steps[-1] * most)))

@@ -225,8 +225,8 @@ class MappingTableModel(QAbstractTableModel):
         except ValueError:
             return False
         old = self.profile.columns[index.row()]
-        if old.target == target:
-            return False
+        if old.target == target and old.confidence >= 1.0:
+            return False  # picking a guess again confirms it (e.g. a time column's unit)
         self.profile.columns[index.row()] = replace(
             old, target=target, confidence=1.0, reason="chosen by you"
         )

@@ -66,6 +66,9 @@ class ReportOptions:
     ----------
     endpoint:
         Survival endpoint for the chosen groupings ("PFS" or "OS").
+    unit:
+        Time unit of survival results (days, weeks, months, years); ``None``: the
+        unit of the sheet's time column.
     ci_transform:
         Kaplan-Meier CI transform, "log" (R's default) or "log-log".
     response_measure:
@@ -86,6 +89,7 @@ class ReportOptions:
     """
 
     endpoint: str = "PFS"
+    unit: str | None = None
     ci_transform: str = "log"
     response_measure: str = "CNA burden"
     min_focal_samples: int = 2
@@ -408,7 +412,9 @@ def _run_survival(a: CohortAnalyses) -> None:
     response = _module("imft_desktop.analysis.response")
     opts = a.options
     try:
-        endpoint = groupings.resolve_endpoint(opts.endpoint)
+        # in the sheet's unit (or the one asked for), as the Survival tab shows it
+        endpoint = groupings.in_unit(a.cohort, groupings.resolve_endpoint(opts.endpoint),
+                                     opts.unit)
     except Exception as exc:
         a.overall_survival.problem = _explain("survival", exc)
         return
@@ -422,6 +428,10 @@ def _run_survival(a: CohortAnalyses) -> None:
     _attempt(a.overall_survival, overall)
     if a.overall_survival.ok:
         a.methods.add("Survival", a.overall_survival.result[1])
+        time_display = _module("imft_desktop.analysis.time_display")
+        if time_display is not None:
+            for text in time_display.time_methods(a.cohort, endpoint):
+                a.methods.add("Survival", text)
     for text in a.survival_groupings:
         s = SurvivalAnalysis(grouping_text=text)
         a.survival.append(s)

@@ -1,0 +1,63 @@
+"""Times of per-patient plots (swimmer) in the unit the user reads them in.
+
+The canonical time fields hold months (``model.time_units``); the swimmer plot shows
+them in the sheet's unit by default or in a unit the user picks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from imft_desktop.model.time_units import STORAGE_UNIT, convert, normalise_unit, source_unit
+
+if TYPE_CHECKING:
+    from imft_desktop.analysis.groupings import Endpoint
+    from imft_desktop.model.cohort import Cohort
+
+
+def swimmer_unit(study: Mapping[str, str], data: pd.DataFrame) -> str:
+    """The sheet unit of the swimmer's bars: time on treatment's when a patient has one,
+    else PFS's (``swimmer_data`` takes the PFS time when time on treatment is missing)."""
+    tot = data.get("time_on_treatment_months")
+    if tot is not None and pd.to_numeric(tot, errors="coerce").notna().any():
+        return source_unit(study, "time_on_treatment_months")
+    return source_unit(study, "pfs_months")
+
+
+def swimmer_in_unit(data: pd.DataFrame, study: Mapping[str, str], unit: str | None = None
+                    ) -> tuple[pd.DataFrame, str]:
+    """``swimmer_data`` with ``duration`` and ``pfs_months`` in ``unit`` (default: the
+    sheet's), and that unit; ``attrs`` (missing counts) are kept."""
+    shown = normalise_unit(unit) or swimmer_unit(study, data)
+    if shown == STORAGE_UNIT:
+        return data, shown
+    out = data.copy()
+    for col in ("duration", "pfs_months"):
+        if col in out:
+            out[col] = convert(pd.to_numeric(out[col], errors="coerce"), STORAGE_UNIT, shown)
+    out.attrs = dict(data.attrs)
+    return out, shown
+
+
+def time_methods(cohort: Cohort, endpoint: Endpoint) -> list[str]:
+    """Sentences for the methods: the unit results are in and where it came from, the
+    rule that derived the times from dates, or the rule that assumed the unit."""
+    field = endpoint.time_col
+    origin = cohort.column_origin.get(("outcomes", field))
+    sheet_unit = source_unit(cohort.study, field) if field.endswith("_months") else None
+    out = []
+    if sheet_unit is not None and sheet_unit != endpoint.unit:
+        out.append(f"{endpoint.label} times in {endpoint.unit}, converted from the sheet's "
+                   f"{sheet_unit} (30.4375 days per month, 365.25 days per year)")
+    else:
+        out.append(f"{endpoint.label} times in {endpoint.unit}, as on the sheet")
+    for f in cohort.findings:
+        if f.code == "TIME_FROM_DATES" and f.value == endpoint.label:
+            out.append(f.message.rstrip("."))
+        elif (f.code == "TIME_UNIT_ASSUMED" and origin is not None
+              and f.column == origin.column and f.sheet == origin.sheet):
+            out.append(f"{endpoint.label}: {f.message.rstrip('.')}")
+    return out
