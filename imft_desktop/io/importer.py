@@ -297,6 +297,7 @@ def _build_cohort(
     if _is_canonical(workbook):
         tables, fs, reported = canonical_tables(
             workbook, include_hidden_rows=options.include_hidden_rows)
+        fs += _study_time_unit(tables)
     else:
         tables, fs, profile_name = _wide_tables(workbook, options)
     findings.extend(fs)
@@ -341,3 +342,35 @@ def _time_units(tables: list[RawTable]) -> dict[str, str]:
             if key.startswith("_unit_source:") and isinstance(value, list | tuple):
                 out[study_key(key.removeprefix("_unit_source:"))] = str(value[1])
     return out
+
+
+def _study_time_unit(tables: list[RawTable]) -> list[Finding]:
+    """Template workbooks: the Study sheet's ``time_unit`` (days, weeks, months, years)
+    is the unit of every Outcomes time column; the validator converts to the stored
+    months and the Cohort remembers the unit.  An unknown unit is an error finding and
+    the times are read as months, the template's unit."""
+    from imft_desktop.io.mapping.targets import TIME_FIELDS
+    from imft_desktop.model.time_units import normalise_unit
+
+    study = next((rt for rt in tables if rt.table == "study"), None)
+    if study is None or "key" not in study.columns or "value" not in study.columns:
+        return []
+    for i, key in enumerate(study.columns["key"].values):
+        if str(key or "").strip().casefold() != "time_unit":
+            continue
+        raw = study.columns["value"].values[i]
+        unit = normalise_unit(raw)
+        if unit is None:
+            col = study.columns["value"]
+            return [codes.make("STUDY_VALUE_INVALID", file=study.file, sheet=study.sheet,
+                               row=study.rows[i], column=col.letter, header=col.header,
+                               value=raw, detail="time_unit")]
+        for rt in tables:
+            if rt.table != "outcomes":
+                continue
+            for f in TIME_FIELDS:
+                if f in rt.columns:
+                    if unit != "months":
+                        rt.constants[f"_unit:{f}"] = unit
+                    rt.constants[f"_unit_source:{f}"] = ["study", unit, ""]
+    return []

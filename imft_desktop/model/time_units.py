@@ -103,15 +103,32 @@ def factor(from_unit: str, to_unit: str) -> float:
 def convert(values: Any, from_unit: str, to_unit: str) -> Any:
     """``values`` (a number, array or Series) converted between units.
 
-    The result is rounded to 9 decimals so that a round trip through the stored months
-    (365 days -> 11.99... months -> 365 days) gives the user's number back exactly.
+    The result keeps 12 significant digits, so that a round trip through the stored
+    months (365 days -> 11.99... months -> 365 days) gives the user's number back
+    exactly; no survival time has more precision than that.
     """
     if from_unit == to_unit:
         return values
     f = factor(from_unit, to_unit)
     if isinstance(values, (int, float)):
-        return round(float(values) * f, 9)
-    return np.round(values * f, 9)
+        return float(_round_significant(np.asarray([float(values) * f]))[0])
+    out = values * f
+    out[:] = _round_significant(np.asarray(out, dtype=float))
+    return out
+
+
+#: Significant digits kept by ``convert`` (float noise sits near the 16th).
+SIGNIFICANT = 12
+
+
+def _round_significant(x: np.ndarray) -> np.ndarray:
+    """``x`` rounded to ``SIGNIFICANT`` significant digits (NaN and inf unchanged)."""
+    finite = np.isfinite(x) & (x != 0)
+    mag = np.zeros_like(x)
+    mag[finite] = np.floor(np.log10(np.abs(x[finite])))
+    decimals = np.clip(SIGNIFICANT - 1 - mag, -300, 300)
+    scale = np.power(10.0, decimals)
+    return np.where(finite, np.round(x * scale) / scale, x)
 
 
 def singular(unit: str) -> str:
@@ -136,8 +153,7 @@ def study_key(field: str) -> str:
 
 def source_unit(study: Mapping[str, str], field: str) -> str:
     """The unit a time field was written in on the sheet (months when not recorded)."""
-    unit = normalise_unit(study.get(study_key(field))) or normalise_unit(study.get("time_unit"))
-    return unit or STORAGE_UNIT
+    return normalise_unit(study.get(study_key(field))) or STORAGE_UNIT
 
 
 def unit_of_column(study: Mapping[str, str], column: str, header: str | None = None) -> str:

@@ -11,12 +11,14 @@ from PySide6.QtWidgets import QComboBox, QWidget
 from imft_desktop.model.time_units import TIME_UNITS
 
 #: Text of the first item; the unit actually used is shown beside it once known.
-SHEET_UNIT = "as in the sheet"
+SHEET_UNIT = "sheet's unit"
 
 
 def make_unit_combo(parent: QWidget | None = None) -> QComboBox:
     """A combo whose ``currentData()`` is ``None`` (the sheet's unit) or a unit name."""
     combo = QComboBox(parent)
+    # the first item grows to name the sheet's unit: the combo follows its text
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
     combo.addItem(SHEET_UNIT, None)
     for unit in TIME_UNITS:
         combo.addItem(unit, unit)
@@ -27,5 +29,5 @@ def make_unit_combo(parent: QWidget | None = None) -> QComboBox:
 
 
 def show_sheet_unit(combo: QComboBox, unit: str | None) -> None:
-    """Name the sheet's unit in the first item ("as in the sheet (days)")."""
+    """Name the sheet's unit in the first item ("sheet's unit (days)")."""
     combo.setItemText(0, f"{SHEET_UNIT} ({unit})" if unit else SHEET_UNIT)
