@@ -242,28 +242,30 @@ def _rule_outcomes(h: _Header, values: Sequence[Any] | None) -> Guess | None:
         target = f"outcomes.{field}" if unit in (None, "months") else f"outcomes.{stem}_{unit}"
         return Guess(target, conf, reason)
     # Event columns named after the event alone: never a gene's or marker's column
-    # ("DNMT3A status"), and only with event-like values.
-    if _names_gene_or_marker(h) or not _event_values(values):
-        return _rule_response(h, kinds)
+    # ("DNMT3A status"), and only with event-like values (checked only for a header
+    # that names an event: reading the cells costs time on wide sheets).
+    def event(target: str, what: str, cap: float = 1.0) -> Guess | None:
+        if _names_gene_or_marker(h) or not _event_values(values):
+            return _rule_response(h, kinds)
+        g = _event_guess(h, target, values, what)
+        g.confidence = min(g.confidence, cap)
+        return g
+
     if h.has("death", "dead", "died", "deceased", "alive", "living") or h.phrase("vital status"):
-        what = "vital status" if h.phrase("vital status") else "death"
-        return _event_guess(h, "outcomes.os_event", values, what)
+        return event("outcomes.os_event",
+                     "vital status" if h.phrase("vital status") else "death")
     if h.has("progression", "progressed", "relapse", "recurrence", "progressive"):
         if h.has("date") or (values and _share(kinds, "date") > 0.5):
             return Guess(EXTRA, 0.2, "progression dates: give PFS times instead")
         if h.has("best", "response"):
             return None
-        return _event_guess(h, "outcomes.pfs_event", values, "progression")
+        return event("outcomes.pfs_event", "progression")
     if h.has("fustat"):
-        g = _event_guess(h, "outcomes.os_event", values, "follow-up status (death assumed)")
-        g.confidence = min(g.confidence, 0.5)
-        return g
+        return event("outcomes.os_event", "follow-up status (death assumed)", 0.5)
     if h.has("censor", "censored", "censoring", "cens") or (
         h.has("event", "status") and len(h.words) <= 2
     ):
-        g = _event_guess(h, "outcomes.pfs_event", values, "an event/censoring status")
-        g.confidence = min(g.confidence, 0.6)
-        return g
+        return event("outcomes.pfs_event", "an event/censoring status", 0.6)
     return _rule_response(h, kinds)
 
 
