@@ -363,3 +363,48 @@ def test_survival_tab_shows_the_sheet_unit_and_converts(qtbot, tmp_path, referen
     assert tab.view.km.unit == "months" and tab.at_spin.value() == 12.0
     assert tab.stats_table.horizontalHeaderItem(5).text().startswith("12-month OS")
     assert tab.view.km.groups[0].median == pytest.approx(310 / 30.4375)  # R: 310 days
+
+
+def test_response_tab_swimmer_follows_the_unit(qtbot, tmp_path):
+    from imft_desktop.qt.response_tab import ResponseTab
+
+    path = tmp_path / "resp.csv"
+    pd.DataFrame({"Case": [f"R{i}" for i in range(6)], "Best response": ["PR", "SD", "PD"] * 2,
+                  "PFS (days)": [40, 90, 200, 365, 500, 730],
+                  "Progression": ["yes", "no"] * 3}).to_csv(path, index=False)
+    tab = ResponseTab()
+    qtbot.addWidget(tab)
+    with qtbot.waitSignal(tab.result_ready, timeout=30_000):
+        tab.set_cohort(import_file(path))
+    qtbot.waitUntil(tab.is_ready, timeout=30_000)
+    axis = tab.swimmer_canvas.figure.axes[0]
+    assert axis.get_xlabel().endswith("(days)") and "(days)" in tab.unit_combo.itemText(0)
+    assert axis.get_xlim()[1] >= 730
+    tab.unit_combo.setCurrentIndex(tab.unit_combo.findData("years"))
+    axis = tab.swimmer_canvas.figure.axes[0]
+    assert axis.get_xlabel().endswith("(years)") and axis.get_xlim()[1] < 3
+
+
+def test_template_study_time_unit_is_the_unit_of_the_outcome_times(tmp_path, capsys):
+    import openpyxl
+
+    from imft_desktop.synthetic import demo_workbook_path
+
+    src = demo_workbook_path()
+    if src is None:
+        pytest.skip("the synthetic demo workbook is not available")
+    wb = openpyxl.load_workbook(src)
+    wb["Study"].append(["time_unit", "weeks"])
+    path = tmp_path / "weeks.xlsx"
+    wb.save(path)
+    base = json.loads(_run(capsys, "survival", str(src), "--by", "monosomy 19", "--json")[1])
+    rc, out = _run(capsys, "survival", str(path), "--by", "monosomy 19", "--json")
+    rep = json.loads(out)
+    assert rc == 0 and rep["unit"] == "weeks" and base["unit"] == "months"
+    # the same numbers, now read as weeks; the test statistic does not change
+    assert [g["median"] for g in rep["groups"]] == [g["median"] for g in base["groups"]]
+    assert rep["logrank"]["p"] == pytest.approx(base["logrank"]["p"])
+    study = wb["Study"]
+    study.cell(row=study.max_row, column=2).value = "fortnights"
+    wb.save(path)
+    assert any(f.code == "STUDY_VALUE_INVALID" for f in import_file(path).findings)

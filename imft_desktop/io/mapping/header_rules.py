@@ -262,12 +262,17 @@ def _rule_outcomes(h: _Header, values: Sequence[Any] | None) -> Guess | None:
         return event("outcomes.pfs_event", "progression")
     if h.has("fustat"):
         return event("outcomes.os_event", "follow-up status (death assumed)", 0.5)
+    if h.has("pd") and set(h.words) <= _PD_ALONE:  # "PD", "PD (y/n)": progressive disease
+        return event("outcomes.pfs_event", "progressive disease (PD)", 0.7)
     if h.has("censor", "censored", "censoring", "cens") or (
         h.has("event", "status") and len(h.words) <= 2
     ):
         return event("outcomes.pfs_event", "an event/censoring status", 0.6)
     return _rule_response(h, kinds)
 
+
+#: A header of these words only is "progressive disease (yes/no)", not e.g. PD-L1.
+_PD_ALONE = frozenset({"pd", "yes", "no", "y", "n", "1", "0", "event"})
 
 #: Words naming the dates PFS / OS are derived from, most specific first.
 _DATE_KINDS: tuple[tuple[str, frozenset[str], float], ...] = (

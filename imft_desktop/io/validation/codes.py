@@ -238,8 +238,9 @@ _RULES: tuple[Rule, ...] = (
          "Add a row on the Sequencing sheet, otherwise the sample is not in the denominator."),
     Rule("SEQUENCING_INFERRED", I, "Sequencing status {detail}."),
     Rule("UNIT_COLUMN_CONVERTED", I,
-         'Column "{header}" is in {value}; every value was converted to {normalised} '
-         "(30.4375 days per month)."),
+         'Column "{header}" is in {value}; values are stored in {normalised} '
+         "(30.4375 days per month) and results are shown in {value} unless you choose "
+         "another unit."),
     Rule("TIME_UNIT_ASSUMED", W,
          'Column "{header}" states no time unit; its times are read in {value}: {detail}.',
          "Choose the unit of this column on the Import tab (or give --time-unit); "
