@@ -181,3 +181,10 @@ def tick_step(unit: str, span: float, most: int = 10) -> float | None:
         return None
     return next((s for s in steps if span / s <= most), steps[-1] * math.ceil(
         span / (steps[-1] * most)))
+
+
+def in_sheet_unit(values: Any, study: Mapping[str, str], field: str) -> tuple[Any, str]:
+    """A stored time field's values (months) in the unit the sheet wrote them, and that
+    unit: what a per-patient table or case sheet shows ("PFS (days)")."""
+    unit = source_unit(study, field)
+    return convert(values, STORAGE_UNIT, unit), unit

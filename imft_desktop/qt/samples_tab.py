@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from imft_desktop.model.time_units import in_sheet_unit
 from imft_desktop.qt.table_models import CellStyle, DataFrameTableModel, make_proxy
 from imft_desktop.qt.workers import TaskHandle, start_task
 
@@ -190,7 +191,10 @@ def build_samples_frame(cohort: Cohort, progress: Any = None) -> pd.DataFrame:
     if "best_response" in clinical and clinical["best_response"].notna().any():
         frame["Best response"] = clinical["best_response"].tolist()
     if "pfs_months" in clinical and clinical["pfs_months"].notna().any():
-        frame["PFS (months)"] = pd.to_numeric(clinical["pfs_months"], errors="coerce").tolist()
+        # in the unit of the sheet ("PFS (days)"), as the Survival tab shows it
+        pfs, unit = in_sheet_unit(pd.to_numeric(clinical["pfs_months"], errors="coerce"),
+                                  cohort.study, "pfs_months")
+        frame[f"PFS ({unit})"] = pfs.tolist()
         if "pfs_event" in clinical:
             events = pd.to_numeric(clinical["pfs_event"], errors="coerce").tolist()
             frame["PFS event"] = [
