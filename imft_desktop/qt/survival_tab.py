@@ -148,7 +148,12 @@ def analyse_grouping(cohort: Cohort, endpoint: Any, grouping_text: str | None,
     import dataclasses
 
     from imft_desktop.analysis.cox import cox_univariable
-    from imft_desktop.analysis.groupings import in_unit, resolve_grouping, survival_data
+    from imft_desktop.analysis.groupings import (
+        in_unit,
+        resolve_grouping,
+        stored_unit,
+        survival_data,
+    )
     from imft_desktop.analysis.survival import (
         kaplan_meier,
         logrank,
@@ -158,9 +163,13 @@ def analyse_grouping(cohort: Cohort, endpoint: Any, grouping_text: str | None,
 
     if endpoint is None:
         endpoint = default_endpoint(cohort)
+    unstated = stored_unit(cohort, endpoint) is None
     endpoint = in_unit(cohort, endpoint, unit)
+    note = (f"{endpoint.time_col!r} states no time unit: read as {endpoint.unit}; choose "
+            "the unit in Unit" if unstated else None)
     if is_all_patients(grouping_text):
         data = survival_data(cohort, endpoint, None)
+        data.notes += [note] if note else []
         km = kaplan_meier(data, ci_transform)
         # survival_data names the single level "all"; tables and legends say it in words
         km.groups = [dataclasses.replace(g, label=MESSAGES["all"]) for g in km.groups]
@@ -171,6 +180,7 @@ def analyse_grouping(cohort: Cohort, endpoint: Any, grouping_text: str | None,
     if progress is not None:
         progress.check()
     data = survival_data(cohort, endpoint, grouping)
+    data.notes += [note] if note else []
     km = kaplan_meier(data, ci_transform)
     lr = logrank(data)
     cox = cox_univariable(data, firth=firth)
