@@ -408,3 +408,37 @@ def test_template_study_time_unit_is_the_unit_of_the_outcome_times(tmp_path, cap
     study.cell(row=study.max_row, column=2).value = "fortnights"
     wb.save(path)
     assert any(f.code == "STUDY_VALUE_INVALID" for f in import_file(path).findings)
+
+
+def test_dates_without_an_end_date_are_reported_not_dropped(tmp_path):
+    path = tmp_path / "start_only.xlsx"
+    pd.DataFrame({"Case": ["A", "B"], "Treatment start": pd.to_datetime(["2020-01-01",
+                                                                          "2020-02-01"]),
+                  "Last follow-up": pd.to_datetime(["2021-01-01", "2021-03-01"])}
+                 ).to_excel(path, index=False)
+    unused = [f for f in import_file(path).findings if f.code == "TIME_DATES_UNUSED"]
+    assert sorted(f.column for f in unused) == ["B", "C"]
+    assert all("progression or death date" in f.message for f in unused)
+
+
+def test_an_event_column_that_contradicts_the_dates_is_flagged(tmp_path):
+    path = tmp_path / "both.xlsx"
+    pd.DataFrame({"Case": ["A", "B"],
+                  "Treatment start": pd.to_datetime(["2020-01-01", "2020-01-01"]),
+                  "Date of progression": pd.to_datetime(["2020-05-01", None]),
+                  "Last follow-up": pd.to_datetime(["2020-09-01", "2020-09-01"]),
+                  "Progression": ["yes", "yes"]}).to_excel(path, index=False)
+    cohort = import_file(path)
+    bad = [f for f in cohort.findings if f.code == "EVENT_DATES_DISAGREE"]
+    assert [(f.row, f.column, f.value) for f in bad] == [(3, "E", "yes")]
+    assert cohort.table("outcomes")["pfs_event"].tolist() == [1, 0]  # the dates win
+
+
+def test_excel_day_numbers_in_a_date_column_are_said(tmp_path):
+    path = tmp_path / "serials.xlsx"  # numbers in cells (a CSV's "43831" is text: invalid)
+    pd.DataFrame({"Case": ["A"], "Start date": [43831], "Progression date": [44013]}
+                 ).to_excel(path, index=False)
+    cohort = import_file(path)
+    said = [f for f in cohort.findings if f.code == "DATE_FROM_SERIAL"]
+    assert len(said) == 2 and {f.normalised for f in said} == {"2020-01-01", "2020-07-01"}
+    assert round(cohort.table("outcomes")["pfs_months"].iloc[0] * 30.4375) == 182

@@ -248,6 +248,14 @@ _RULES: tuple[Rule, ...] = (
     Rule("TIME_FROM_DATES", W,
          "{value} derived from dates: {detail}.",
          "Check the rule; map a time column instead if the sheet has one."),
+    Rule("TIME_DATES_UNUSED", W,
+         'Column "{header}" holds outcome dates, but without {detail} no PFS or OS time '
+         "can be derived from them.",
+         "Map the missing date column, or map PFS / OS times instead."),
+    Rule("EVENT_DATES_DISAGREE", W,
+         'Event "{value}" disagrees with the dates, which give {normalised} for {detail}; '
+         "the dates are used.",
+         "Check the event and the dates of this row."),
     Rule("DATE_ORDER_IMPOSSIBLE", E,
          '{detail} date "{value}" is before the start date "{normalised}"; '
          "no time is derived for this row.",

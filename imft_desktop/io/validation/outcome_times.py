@@ -15,6 +15,7 @@ from typing import Any
 
 from imft_desktop.io.read.records import RawColumn, RawTable
 from imft_desktop.io.validation import codes
+from imft_desktop.model.event_coding import default_code, event_key
 from imft_desktop.model.findings import Finding
 
 
@@ -52,8 +53,10 @@ def times_from_dates(rt: RawTable, date_system: str = "1900"
     with the derived ``pfs_months``/``pfs_event`` (``os_...``) columns in days (the
     validator converts like any days column; the Cohort remembers "days") and the
     findings: one TIME_FROM_DATES warning per endpoint stating the rule, a
-    DATE_ORDER_IMPOSSIBLE error per row whose end date is before its start date, and
-    DATE_INVALID for a cell that is not a date.
+    DATE_ORDER_IMPOSSIBLE error per row whose end date is before its start date,
+    DATE_INVALID / DATE_FROM_SERIAL for cells read as dates, EVENT_DATES_DISAGREE where
+    a mapped event column says otherwise than the dates, and TIME_DATES_UNUSED when the
+    date columns cannot give an endpoint.
     """
     dates = {f: rt.columns[f] for f in DATE_FIELDS if f in rt.columns}
     if not dates:
@@ -61,33 +64,71 @@ def times_from_dates(rt: RawTable, date_system: str = "1900"
     columns = {k: c for k, c in rt.columns.items() if k not in DATE_FIELDS}
     out = RawTable(rt.table, rt.file, rt.sheet, rt.rows, columns, dict(rt.constants),
                    rt.constant_origin, rt.record_column, rt.hidden_rows)
-    if START not in dates:
-        return out, []
     findings: list[Finding] = []
     parsed = {f: _parse_dates(rt, c, date_system, findings) for f, c in dates.items()}
     reported: set[tuple[int, str]] = set()  # a bad row is reported once, not per endpoint
-    plans = (("pfs", PROGRESSION, (PROGRESSION, DEATH), PFS_RULE),
-             ("os", DEATH, (DEATH,), OS_RULE))
-    for stem, needed, event_fields, rule in plans:
-        if needed not in dates or f"{stem}_months" in rt.columns:
+    derived = []
+    for stem, needed, event_fields, rule in _PLANS:
+        if START not in dates or needed not in dates or f"{stem}_months" in rt.columns:
             continue
         times, events = _derive(rt, dates, parsed, event_fields, findings, reported)
-        anchor = dates[needed]
-        out.columns[f"{stem}_months"] = RawColumn(f"{stem}_months", anchor.letter,
-                                                  f"{stem.upper()} from dates", times)
-        out.columns[f"{stem}_event"] = RawColumn(f"{stem}_event", anchor.letter,
-                                                 f"{stem.upper()} event from dates", events)
-        out.constants[f"_unit:{stem}_months"] = "days"
-        # also on the input table: the importer records the sheet unit from it
-        for constants in (out.constants, rt.constants):
-            constants[f"_unit_source:{stem}_months"] = ["dates", "days", rule]
-        out.constants.pop(f"_event_coding:{stem}_event", None)
+        findings += _event_disagreements(rt, stem, events)
+        _put_endpoint(out, rt, stem, dates[needed], times, events, rule)
         used = ", ".join(f'"{dates[f].header}" ({dates[f].letter})'
                          for f in (START, *event_fields, LAST_FOLLOWUP) if f in dates)
         findings.append(codes.make(
-            "TIME_FROM_DATES", file=rt.file, sheet=rt.sheet, column=anchor.letter,
-            header=anchor.header, value=stem.upper(), detail=f"{rule}; columns {used}"))
+            "TIME_FROM_DATES", file=rt.file, sheet=rt.sheet, column=dates[needed].letter,
+            header=dates[needed].header, value=stem.upper(), detail=f"{rule}; columns {used}"))
+        derived.append(stem)
+    if not derived:
+        findings += _unused_dates(rt, dates)
     return out, findings
+
+
+#: (endpoint, the date column it needs, dates that are its event, its rule)
+_PLANS = (("pfs", PROGRESSION, (PROGRESSION, DEATH), PFS_RULE),
+          ("os", DEATH, (DEATH,), OS_RULE))
+
+
+def _put_endpoint(out: RawTable, rt: RawTable, stem: str, anchor: RawColumn,
+                  times: list[Any], events: list[Any], rule: str) -> None:
+    """Store derived times (days) and events as the endpoint's columns of ``out``."""
+    out.columns[f"{stem}_months"] = RawColumn(f"{stem}_months", anchor.letter,
+                                              f"{stem.upper()} from dates", times)
+    out.columns[f"{stem}_event"] = RawColumn(f"{stem}_event", anchor.letter,
+                                             f"{stem.upper()} event from dates", events)
+    out.constants[f"_unit:{stem}_months"] = "days"
+    out.constants.pop(f"_event_coding:{stem}_event", None)
+    # also on the input table: the importer records the sheet unit from it
+    for constants in (out.constants, rt.constants):
+        constants[f"_unit_source:{stem}_months"] = ["dates", "days", rule]
+
+
+def _event_disagreements(rt: RawTable, stem: str, events: list[Any]) -> list[Finding]:
+    """A warning per row where a mapped event column contradicts the dates' event
+    (the dates are used: they also give the time)."""
+    col = rt.columns.get(f"{stem}_event")
+    if col is None:
+        return []
+    coding = rt.constants.get(f"_event_coding:{stem}_event") or {}
+    out = []
+    for row, raw, derived in zip(rt.rows, col.values, events, strict=True):
+        key = event_key(raw)
+        said = coding.get(key, default_code(raw)) if key is not None else None
+        if said is not None and derived is not None and said != derived:
+            out.append(codes.make(
+                "EVENT_DATES_DISAGREE", file=rt.file, sheet=rt.sheet, row=row,
+                column=col.letter, header=col.header, value=raw, normalised=derived,
+                detail=stem.upper()))
+    return out
+
+
+def _unused_dates(rt: RawTable, dates: dict[str, RawColumn]) -> list[Finding]:
+    """Date columns that give no endpoint: say what is missing, never drop them quietly."""
+    missing = ("a start date column" if START not in dates
+               else "a progression or death date column")
+    return [codes.make("TIME_DATES_UNUSED", file=rt.file, sheet=rt.sheet, column=c.letter,
+                       header=c.header, detail=missing) for c in dates.values()]
 
 
 def _parse_dates(rt: RawTable, col: RawColumn, date_system: str,
@@ -99,9 +140,10 @@ def _parse_dates(rt: RawTable, col: RawColumn, date_system: str,
     out: list[Any] = []
     for row, raw in zip(rt.rows, col.values, strict=True):
         p = parse(raw)
-        if p.value is None and any(n.code == "DATE_INVALID" for n in p.notes):
-            findings.append(codes.make("DATE_INVALID", file=rt.file, sheet=rt.sheet, row=row,
-                                       column=col.letter, header=col.header, value=raw))
+        for note in p.notes:  # "not a date", "Excel day number read as ..."
+            findings.append(codes.make(note.code, file=rt.file, sheet=rt.sheet, row=row,
+                                       column=col.letter, header=col.header, value=raw,
+                                       normalised=note.normalised, detail=note.detail))
         out.append(p.value)
     return out
 
