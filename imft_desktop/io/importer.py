@@ -168,6 +168,9 @@ def _wide_tables(
 ) -> tuple[list[RawTable], list[Finding], str | None]:
     """One-row-per-case sheet -> raw tables via a mapping profile."""
     from imft_desktop.io import mapping
+    from imft_desktop.io.mapping.targets import parse_target
+    from imft_desktop.io.mapping.time_columns import header_units_win
+    from imft_desktop.model.time_units import unit_in_header
 
     file = workbook.source.name
     sheet = _choose_sheet(workbook, options.sheet)
@@ -182,6 +185,12 @@ def _wide_tables(
                 "MAPPING_COLUMN_MISSING", file=file, sheet=sheet.name, column=col.column,
                 header=col.header))
         profile = applied.profile
+        profile, overruled = header_units_win(profile)
+        for col in overruled:
+            findings.append(codes.make(
+                "TIME_UNIT_CONFLICT", file=file, sheet=sheet.name, column=col.column,
+                header=col.header, value=parse_target(col.target).unit or "months",
+                normalised=unit_in_header(col.header)))
     if options.time_unit:
         from imft_desktop.io.mapping.time_columns import with_time_unit
 

@@ -442,3 +442,22 @@ def test_excel_day_numbers_in_a_date_column_are_said(tmp_path):
     said = [f for f in cohort.findings if f.code == "DATE_FROM_SERIAL"]
     assert len(said) == 2 and {f.normalised for f in said} == {"2020-01-01", "2020-07-01"}
     assert round(cohort.table("outcomes")["pfs_months"].iloc[0] * 30.4375) == 182
+
+
+def test_a_header_that_now_states_its_unit_overrules_the_saved_profile(tmp_path):
+    from imft_desktop.io.mapping import recognise
+    from imft_desktop.io.read.workbook import read_workbook
+
+    first, second = tmp_path / "m1.csv", tmp_path / "m2.csv"
+    pd.DataFrame({"Case": ["A", "B"], "PFS": [5, 9], "Progression": [1, 0]}
+                 ).to_csv(first, index=False)
+    pd.DataFrame({"Case": ["A", "B"], "PFS (months)": [5, 9], "Progression": [1, 0]}
+                 ).to_csv(second, index=False)
+    profile = recognise(read_workbook(first).sheets[0])
+    profile.set_target("B", "outcomes.pfs_weeks")
+    cohort = import_file(second, ImportOptions(mapping=profile))
+    conflict = [f for f in cohort.findings if f.code == "TIME_UNIT_CONFLICT"]
+    assert len(conflict) == 1 and conflict[0].value == "weeks"
+    assert conflict[0].normalised == "months" and conflict[0].level.name == "WARNING"
+    assert cohort.study["time_unit:pfs_months"] == "months"
+    assert cohort.table("outcomes")["pfs_months"].tolist() == [5, 9]

@@ -67,3 +67,22 @@ def with_time_unit(profile: MappingProfile, unit: str) -> MappingProfile:
                         reason=f"unit {canonical} given by the user (--time-unit)")
         columns.append(c)
     return replace(profile, columns=columns)
+
+
+def header_units_win(profile: MappingProfile) -> tuple[MappingProfile, list[ColumnMapping]]:
+    """The profile with each time column in the unit its header now states, and the
+    columns whose saved unit said otherwise (a profile made on "PFS" with weeks chosen,
+    re-applied to a sheet headed "PFS (months)": the header is this sheet's own word).
+    """
+    columns, changed = [], []
+    for c in profile.columns:
+        stated = unit_in_header(c.header) if is_time_column(c) else None
+        t = parse_target(c.target) if stated else None
+        if t is not None and stated != (t.unit or "months"):
+            stem = t.field.removesuffix("_months")
+            target = parse_target(f"outcomes.{stem}_{stated}").text
+            changed.append(c)
+            c = replace(c, target=target, reason=f"unit {stated} from the header (the "
+                        f"profile said {t.unit or 'months'})")
+        columns.append(c)
+    return replace(profile, columns=columns), changed

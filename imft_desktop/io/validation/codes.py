@@ -248,6 +248,10 @@ _RULES: tuple[Rule, ...] = (
     Rule("TIME_FROM_DATES", W,
          "{value} derived from dates: {detail}.",
          "Check the rule; map a time column instead if the sheet has one."),
+    Rule("TIME_UNIT_CONFLICT", W,
+         'The mapping profile reads column "{header}" in {value}, but its header now says '
+         "{normalised}; {normalised} is used.",
+         "Save the profile again if the header is right."),
     Rule("TIME_DATES_UNUSED", W,
          'Column "{header}" holds outcome dates, but without {detail} no PFS or OS time '
          "can be derived from them.",
