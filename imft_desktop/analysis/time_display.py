@@ -43,21 +43,25 @@ def swimmer_in_unit(data: pd.DataFrame, study: Mapping[str, str], unit: str | No
 
 
 def time_methods(cohort: Cohort, endpoint: Endpoint) -> list[str]:
-    """Sentences for the methods: the unit results are in and where it came from, the
-    rule that derived the times from dates, or the rule that assumed the unit."""
+    """Sentences for the methods: the unit results are in and where it came from, and
+    the rule that derived the times from dates or assumed the unit (recorded by the
+    importer in ``Cohort.study``, so a de-identified cohort keeps them)."""
     field = endpoint.time_col
-    origin = cohort.column_origin.get(("outcomes", field))
-    sheet_unit = source_unit(cohort.study, field) if field.endswith("_months") else None
-    out = []
-    if sheet_unit is not None and sheet_unit != endpoint.unit:
-        out.append(f"{endpoint.label} times in {endpoint.unit}, converted from the sheet's "
-                   f"{sheet_unit} (30.4375 days per month, 365.25 days per year)")
+    if not field.endswith("_months"):
+        return [f"{endpoint.label} times in {endpoint.unit}"]
+    sheet_unit = source_unit(cohort.study, field)
+    how = cohort.study.get(f"time_unit_source:{field}", "")
+    rule = cohort.study.get(f"time_unit_rule:{field}", "")
+    origin = {"header": "as the column header states", "user": "as chosen by the user",
+              "study": "as the Study sheet states", "dates": "derived from dates",
+              "assumed": "ASSUMED (the header states no unit)"}.get(how, "")
+    said = f"{endpoint.label} times in {endpoint.unit}"
+    if sheet_unit != endpoint.unit:
+        said += (f", converted from the sheet's {sheet_unit} (30.4375 days per month, "
+                 "365.25 days per year)")
     else:
-        out.append(f"{endpoint.label} times in {endpoint.unit}, as on the sheet")
-    for f in cohort.findings:
-        if f.code == "TIME_FROM_DATES" and f.value == endpoint.label:
-            out.append(f.message.rstrip("."))
-        elif (f.code == "TIME_UNIT_ASSUMED" and origin is not None
-              and f.column == origin.column and f.sheet == origin.sheet):
-            out.append(f"{endpoint.label}: {f.message.rstrip('.')}")
+        said += ", as on the sheet"
+    out = [f"{said}; sheet unit {sheet_unit} {origin}".rstrip()]
+    if rule:
+        out.append(f"{endpoint.label}: {rule}")
     return out

@@ -349,7 +349,12 @@ def _time_units(tables: list[RawTable]) -> dict[str, str]:
             continue
         for key, value in rt.constants.items():
             if key.startswith("_unit_source:") and isinstance(value, list | tuple):
-                out[study_key(key.removeprefix("_unit_source:"))] = str(value[1])
+                field = key.removeprefix("_unit_source:")
+                how, unit, rule = (str(v) for v in value)
+                out[study_key(field)] = unit
+                out[f"time_unit_source:{field}"] = how  # header, user, assumed, dates ...
+                if rule:
+                    out[f"time_unit_rule:{field}"] = rule
     return out
 
 
