@@ -223,7 +223,8 @@ def _rule_outcomes(h: _Header, values: Sequence[Any] | None) -> Guess | None:
         field, name = tf
         is_event = h.has(*(_EVENT_WORDS - {"progression"}), "death", "dead", "died")
         if h.has("date") or (values and _share(kinds, "date") > 0.5):
-            return Guess(EXTRA, 0.2, f"{name} dates: give times (months or days) instead")
+            return Guess(EXTRA, 0.2, f"{name} dates: map them as the start, progression, "
+                         "death or last follow-up date (PFS / OS are derived), or give times")
         if is_event:
             if not _event_values(values):
                 return None
@@ -256,7 +257,8 @@ def _rule_outcomes(h: _Header, values: Sequence[Any] | None) -> Guess | None:
                      "vital status" if h.phrase("vital status") else "death")
     if h.has("progression", "progressed", "relapse", "recurrence", "progressive"):
         if h.has("date") or (values and _share(kinds, "date") > 0.5):
-            return Guess(EXTRA, 0.2, "progression dates: give PFS times instead")
+            return Guess("outcomes.progression_date", 0.7,
+                         "progression dates: PFS is derived from them and a start date")
         if h.has("best", "response"):
             return None
         return event("outcomes.pfs_event", "progression")
