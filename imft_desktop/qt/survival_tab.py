@@ -783,6 +783,10 @@ class SurvivalTab(QWidget):
             parts.append("<small>" + "<br>".join(view.data.notes) + "</small>")
         methods = [view.km.method] + ([lr.method, cox.method] if lr is not None and cox is not None
                                       else [])
+        if self.cohort is not None and view.endpoint is not None:
+            from imft_desktop.analysis.time_display import time_methods
+
+            methods += time_methods(self.cohort, view.endpoint)  # the unit and its origin
         parts.append("<small>" + "<br>".join(methods) + "</small>")
         self.details.setText(safe_html("<br>".join(parts)))
 

@@ -19,6 +19,7 @@ def make_unit_combo(parent: QWidget | None = None) -> QComboBox:
     combo = QComboBox(parent)
     # the first item grows to name the sheet's unit: the combo follows its text
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    combo.setMinimumContentsLength(len("months (sheet)"))  # room in a crowded toolbar
     combo.addItem(SHEET_UNIT, None)
     for unit in TIME_UNITS:
         combo.addItem(unit, unit)
@@ -29,5 +30,5 @@ def make_unit_combo(parent: QWidget | None = None) -> QComboBox:
 
 
 def show_sheet_unit(combo: QComboBox, unit: str | None) -> None:
-    """Name the sheet's unit in the first item ("sheet's unit (days)")."""
-    combo.setItemText(0, f"{SHEET_UNIT} ({unit})" if unit else SHEET_UNIT)
+    """Name the sheet's unit in the first item ("days (sheet)")."""
+    combo.setItemText(0, f"{unit} (sheet)" if unit else SHEET_UNIT)

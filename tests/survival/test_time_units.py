@@ -352,7 +352,7 @@ def test_survival_tab_shows_the_sheet_unit_and_converts(qtbot, tmp_path, referen
     with qtbot.waitSignal(tab.result_ready, timeout=30_000):
         tab.set_cohort(cohort)
     qtbot.waitUntil(tab.is_ready, timeout=30_000)
-    assert tab.view.km.unit == "days" and "(days)" in tab.unit_combo.itemText(0)
+    assert tab.view.km.unit == "days" and tab.unit_combo.itemText(0) == "days (sheet)"
     assert tab.at_spin.value() == 365.0
     header = tab.stats_table.horizontalHeaderItem(5).text()
     assert header.startswith("365-day OS")
@@ -378,7 +378,7 @@ def test_response_tab_swimmer_follows_the_unit(qtbot, tmp_path):
         tab.set_cohort(import_file(path))
     qtbot.waitUntil(tab.is_ready, timeout=30_000)
     axis = tab.swimmer_canvas.figure.axes[0]
-    assert axis.get_xlabel().endswith("(days)") and "(days)" in tab.unit_combo.itemText(0)
+    assert axis.get_xlabel().endswith("(days)") and tab.unit_combo.itemText(0) == "days (sheet)"
     assert axis.get_xlim()[1] >= 730
     tab.unit_combo.setCurrentIndex(tab.unit_combo.findData("years"))
     axis = tab.swimmer_canvas.figure.axes[0]
