@@ -186,7 +186,12 @@ class MappingTableModel(QAbstractTableModel):
             return col.target
         if role == Qt.ItemDataRole.ToolTipRole:
             if c == self.TARGET_COLUMN:
-                return f"{target_label(col.target)}\n({col.target}) — double-click to change"
+                tip = f"{target_label(col.target)}\n({col.target}) — double-click to change"
+                if col.confidence < 1.0 and "no unit in the header" in col.reason:
+                    # the importer warns until the user says the unit of this time column
+                    tip += ("\nThe header states no time unit: pick the one the sheet "
+                            "uses (days, weeks, months or years).")
+                return tip
             if c == 4:
                 return col.reason
         if role == Qt.ItemDataRole.ForegroundRole and not col.is_mapped:
