@@ -461,3 +461,20 @@ def test_a_header_that_now_states_its_unit_overrules_the_saved_profile(tmp_path)
     assert conflict[0].normalised == "months" and conflict[0].level.name == "WARNING"
     assert cohort.study["time_unit:pfs_months"] == "months"
     assert cohort.table("outcomes")["pfs_months"].tolist() == [5, 9]
+
+
+@pytest.mark.parametrize("first", ["numbers", "words"])
+def test_event_words_beyond_the_header_sniff_are_read(tmp_path, first):
+    """The recogniser sees the first 200 cells; words (or numbers) after them are read
+    all the same, with their finding."""
+    numbers = [1, 0] * 150
+    words = ["yes", "no", "TRUE", "false", "Y", "N"] * 10
+    cells = numbers + words if first == "numbers" else words * 4 + numbers
+    want = [1 if str(v).casefold() in {"1", "yes", "true", "y"} else 0 for v in cells]
+    path = tmp_path / "long.xlsx"
+    pd.DataFrame({"Case": [f"C{i:04d}" for i in range(len(cells))],
+                  "PFS (months)": [1 + i % 40 for i in range(len(cells))],
+                  "Progression": cells}).to_excel(path, index=False)
+    cohort = import_file(path)
+    assert not cohort.findings.has_errors
+    assert cohort.table("outcomes")["pfs_event"].astype(int).tolist() == want
