@@ -14,11 +14,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from imft_desktop.model.vocab import DAYS_PER_MONTH
+
+if TYPE_CHECKING:  # numpy loads on the first conversion: the window starts without it
+    import numpy as np
 
 #: The units a time can be shown in, shortest first.
 TIME_UNITS: tuple[str, ...] = ("days", "weeks", "months", "years")
@@ -107,6 +108,8 @@ def convert(values: Any, from_unit: str, to_unit: str) -> Any:
     months (365 days -> 11.99... months -> 365 days) gives the user's number back
     exactly; no survival time has more precision than that.
     """
+    import numpy as np
+
     if from_unit == to_unit:
         return values
     f = factor(from_unit, to_unit)
@@ -123,6 +126,8 @@ SIGNIFICANT = 12
 
 def _round_significant(x: np.ndarray) -> np.ndarray:
     """``x`` rounded to ``SIGNIFICANT`` significant digits (NaN and inf unchanged)."""
+    import numpy as np
+
     finite = np.isfinite(x) & (x != 0)
     mag = np.zeros_like(x)
     mag[finite] = np.floor(np.log10(np.abs(x[finite])))

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from imft_desktop.analysis.time_display import swimmer_in_unit, swimmer_unit
 from imft_desktop.qt.stat_text import fmt_number as _fmt
 from imft_desktop.qt.stat_text import p_equals as _p_eq
 from imft_desktop.qt.survival_tab import grouping_choices, numeric_columns, safe_html
@@ -473,6 +472,7 @@ class ResponseTab(QWidget):
         self.details.setText(safe_html("<br>".join(parts)))
 
     def _draw(self, view: ResponseView) -> None:
+        from imft_desktop.analysis.time_display import swimmer_in_unit, swimmer_unit
         from imft_desktop.plotting.response_plots import (
             plot_measure_by_response,
             plot_swimmer,
