@@ -85,7 +85,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         app.exec()
         return result[0] if result else 1
 
-    QTimer.singleShot(0, lambda: window.open_initial(args.file))
+    def start() -> None:
+        window.open_initial(args.file)
+        if args.file is None:  # the demo opened: the first-run tour explains the window
+            window.show_tour(first_run=True)
+
+    QTimer.singleShot(0, start)
     return int(app.exec())
 
 

@@ -136,27 +136,79 @@ def cox_univariable(
     if n_per[ref] == 0:
         return _all_not_estimable(labels, counts, len(df), int(df["event"].sum()),
                                   f"no patients in the reference group {ref!r}")
-    for col, lvl in names:
-        if n_per[lvl] == 0:
-            precheck[col] = f"no patients in {lvl!r}"
-        elif not firth and (ev_per[lvl] < min_events or ev_per[ref] < min_events):
-            few = lvl if ev_per[lvl] < min_events else ref
-            if ev_per[few] == 0:
-                precheck[col] = (
-                    f"not estimable: no events in {few!r} (monotone likelihood, the HR "
-                    "would be 0 or infinite); Firth-penalised Cox gives a finite estimate"
-                )
-            else:
-                precheck[col] = (
-                    f"suppressed: {ev_per[few]} event(s) in {few!r}, fewer than the "
-                    f"minimum {min_events}"
-                )
-    # levels with no patients are dropped from the design; they stay listed
-    design = design.drop(columns=[c for c, lvl in names if n_per[lvl] == 0])
-    if firth:
-        res = _firth_result(design, labels, counts, precheck)
-    else:
-        res = fit_cox(design, labels, counts, precheck, ph_test=ph_test, engine=engine)
+    if firth or ev_per[ref] < min_events:
+        # Firth is finite under separation; a reference without enough events leaves
+        # no level estimable against it, so every term keeps the reason
+        for col, lvl in names:
+            reason = _level_precheck(lvl, ref, n_per, ev_per, min_events, firth)
+            if reason:
+                precheck[col] = reason
+        # levels with no patients are dropped from the design; they stay listed
+        design = design.drop(columns=[c for c, lvl in names if n_per[lvl] == 0])
+        if firth:
+            return _firth_result(design, labels, counts, precheck)
+        return fit_cox(design, labels, counts, precheck, ph_test=ph_test, engine=engine)
+    return _fit_without_separated(design, names, ref, labels, counts, n_per, ev_per,
+                                  min_events, ph_test, engine)
+
+
+def _level_precheck(lvl: str, ref: str, n_per: dict[str, int], ev_per: dict[str, int],
+                    min_events: int, firth: bool) -> str | None:
+    """Why the HR of ``lvl`` vs ``ref`` cannot be shown (``None`` when it can)."""
+    if n_per[lvl] == 0:
+        return f"no patients in {lvl!r}"
+    if firth or (ev_per[lvl] >= min_events and ev_per[ref] >= min_events):
+        return None
+    few = lvl if ev_per[lvl] < min_events else ref
+    if ev_per[few] == 0:
+        return (f"not estimable: no events in {few!r} (monotone likelihood, the HR "
+                "would be 0 or infinite); Firth-penalised Cox gives a finite estimate")
+    return f"suppressed: {ev_per[few]} event(s) in {few!r}, fewer than the minimum {min_events}"
+
+
+def _fit_without_separated(
+    design: pd.DataFrame, names: list[tuple[str, str]], ref: str, labels: dict[str, Label],
+    counts: dict[str, Count], n_per: dict[str, int], ev_per: dict[str, int],
+    min_events: int, ph_test: bool, engine: str,
+) -> CoxResult:
+    """Fit the levels that support an HR; mark only the others "not estimable".
+
+    A level without events (or without patients) is left out of the fit with its
+    patients.  That is the limit R's ``coxph`` approaches on all the data: the level's
+    coefficient runs to -infinity, its patients' risk weight to 0, and the other
+    coefficients to those of the fit without it (checked against R in
+    tests/r_reference/cox_separated.csv).  A level with fewer events than ``min_events``
+    (but some) stays in the fit and only its own HR is suppressed.
+    """
+    reasons = {col: r for col, lvl in names
+               if (r := _level_precheck(lvl, ref, n_per, ev_per, min_events, False))}
+    left_out = [col for col, lvl in names if ev_per[lvl] == 0]  # incl. no patients
+    keep_rows = (design[left_out] == 0).all(axis=1) if left_out else slice(None)
+    fit_design = design.loc[keep_rows].drop(columns=left_out)
+    fit_labels = {c: lab for c, lab in labels.items() if c not in left_out}
+    if fit_labels:
+        res = fit_cox(fit_design, fit_labels, counts, ph_test=ph_test, engine=engine)
+    else:  # nothing estimable left (e.g. two groups, the non-reference one separated)
+        res = CoxResult([], len(design), int(design["event"].sum()), EFRON, _method(False))
+    fitted = {(t.term, t.level): t for t in res.terms}
+    terms = []
+    for col, (term, lvl, ref_lvl) in labels.items():
+        nl, el = counts.get(col, (None, None))
+        reason = reasons.get(col)
+        if reason is None:  # fitted (with its own reason if the fit failed)
+            terms.append(fitted[(term, lvl)])
+            continue
+        terms.append(CoxTerm(term, lvl, ref_lvl, None, None, None, (None, None), None,
+                             reason, nl, el))
+    res.terms = terms
+    dropped = [lvl for c, lvl in names if c in left_out and n_per[lvl] > 0]
+    if dropped and fit_labels:
+        res.warnings.append(
+            f"fitted without {', '.join(repr(d) for d in dropped)} (no events; "
+            f"{sum(n_per[d] for d in dropped)} patients): its HR is not estimable; the "
+            "other HRs are R coxph's limit on all patients (the same as this fit)")
+    if all(t.not_estimable for t in terms) and res.not_estimable is None:
+        res.not_estimable = "; ".join(sorted({str(t.not_estimable) for t in terms}))
     return res
 
 

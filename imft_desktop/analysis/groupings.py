@@ -200,6 +200,10 @@ def assay_call_grouping(
     if df.empty:
         raise GroupingError(f"no {assay.upper()} results in this cohort")
     mask = df[key].astype(str).str.casefold().eq(target.casefold())
+    if clone is not None and "clone" not in df.columns:
+        # FISH rows have a probe, no antibody clone ("ALK FISH positive" used to end in
+        # KeyError: 'clone' here instead of trying the alteration of that name)
+        raise GroupingError(f"{assay.upper()} results have no antibody clone ({clone!r})")
     if clone is not None:
         mask &= df["clone"].astype(str).str.casefold().eq(clone.casefold())
     sub = df.loc[mask, ["sample_id", "call"]].astype(str)
@@ -413,6 +417,8 @@ def combine_groupings(a: Grouping, b: Grouping, op: str) -> Grouping:
 _CUT_RE = re.compile(r"^(?P<col>.+?)\s*(?P<op>>=|>|≥)\s*(?P<cut>median|-?\d+(?:[.,]\d+)?)\s*$",
                      re.IGNORECASE)
 _COMBINE_RE = re.compile(r"\s+(AND|OR)\s+|\s*(&|\|)\s*", re.IGNORECASE)
+#: A word after "ALK FISH" / "ALK IHC" that names the call, not an antibody clone.
+_CALL_WORDS = frozenset({"positive", "negative", "pos", "neg", "call", "status"})
 _ASSAY_RE = re.compile(r"^(?:(IHC|FISH)\s+(\S+)(?:\s+(\S+))?|(\S+)\s+(IHC|FISH)(?:\s+(\S+))?)"
                        r"(?:\s+call)?$", re.IGNORECASE)
 
@@ -458,6 +464,13 @@ def resolve_grouping(cohort: Cohort, text: str) -> Grouping:
             assay, target, clone = m.group(1), m.group(2), m.group(3)
         else:
             assay, target, clone = m.group(5), m.group(4), m.group(6)
+        if clone is not None and clone.casefold() in _CALL_WORDS:
+            # "ALK FISH positive" is the Summary's alteration label (the Survival tab
+            # offers it): resolve it as that alteration, else as the plain assay call
+            try:
+                return alteration_grouping(cohort, text)
+            except GroupingError:
+                clone = None
         try:
             return assay_call_grouping(cohort, assay, target, clone)
         except GroupingError:

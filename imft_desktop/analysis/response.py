@@ -9,10 +9,12 @@
   ``fisher.test`` (``scipy.stats.contingency.odds_ratio(kind="conditional")``).
 * A numeric measure (CNA burden or any numeric column) by response: Mann-Whitney U,
   two-sided.  p is exact when there are no ties and both groups have < 50 values (as R's
-  ``wilcox.test``); with ties it is the exact permutation p of U conditional on the
-  ties (all relabelings enumerated when at most 200,000, else 20,000 random ones with a
-  fixed seed), because the usual normal approximation is poor in the small cohorts this
-  program is for; the tie-corrected normal approximation with continuity correction (R's
+  ``wilcox.test``); otherwise it is the exact permutation p conditional on the ties,
+  counted (not sampled) by ``exact_ranksum`` (as R ``coin::wilcox_test(distribution =
+  "exact")``; a group of one is fine), because the usual normal approximation is poor
+  in the small cohorts this program is for; only beyond about a second of counting
+  (several hundred values a side) is the normal approximation used, and named.  The
+  tie-corrected normal approximation with continuity correction (R ``wilcox.test``'s
   answer with ties) is always reported too (``p_asymptotic``).  Effect sizes: rank-
   biserial correlation and the Hodges-Lehmann shift (median of all pairwise
   differences, responders minus non-responders) with R's exact CI when there are no ties
@@ -29,6 +31,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from imft_desktop.analysis.exact_ranksum import exact_feasible, exact_ranksum_p
 from imft_desktop.analysis.groupings import (
     MISSING_VALUE,
     Grouping,
@@ -406,26 +409,21 @@ def measure_values(cohort: Cohort, measure: str) -> tuple[pd.Series, str]:
     return num.astype(float), col
 
 
-def _exact_permutation_u(x: np.ndarray, y: np.ndarray, seed: int = 20240101
-                         ) -> tuple[float, str]:
-    """Two-sided permutation p of U (conditional on ties): enumeration when feasible."""
-    def u_stat(a: np.ndarray, b: np.ndarray, axis: int = -1) -> np.ndarray:
-        return stats.mannwhitneyu(a, b, axis=axis, method="asymptotic").statistic
+def _mann_whitney_p(x: np.ndarray, y: np.ndarray, ties: bool, asymptotic_p: float
+                    ) -> tuple[float, str]:
+    """Two-sided p of the rank-sum test and how it was obtained (the ``p_method`` text).
 
-    n1, n2 = x.size, y.size
-    total = math.comb(n1 + n2, n1)
-    expected = n1 * n2 / 2.0
-    if total <= 200_000:
-        res = stats.permutation_test((x, y), lambda a, b, axis: np.abs(u_stat(a, b, axis)
-                                     - expected), permutation_type="independent",
-                                     vectorized=True, n_resamples=math.inf,
-                                     alternative="greater")
-        return float(res.pvalue), f"exact permutation (all {total} relabelings, ties kept)"
-    res = stats.permutation_test((x, y), lambda a, b, axis: np.abs(u_stat(a, b, axis)
-                                 - expected), permutation_type="independent", vectorized=True,
-                                 n_resamples=20_000, alternative="greater",
-                                 rng=np.random.default_rng(seed))
-    return float(res.pvalue), f"Monte Carlo permutation (20000 relabelings, seed {seed})"
+    Exact whenever the count fits the budget (ties or not; conditional on the ties, as
+    coin's exact ``wilcox_test``): a normal approximation is poor in the small cohorts
+    this program is for, and a Monte Carlo p printed to four decimals would look exact.
+    Beyond the budget (several hundred values a side) the normal approximation is good.
+    """
+    if exact_feasible(x.size, y.size):
+        total = math.comb(x.size + y.size, x.size)
+        what = ", conditional on ties" if ties else ""
+        count = f"{total:,}" if total <= 10**9 else f"{total:.2e}"
+        return exact_ranksum_p(x, y), f"exact permutation{what}: all {count} relabelings counted"
+    return asymptotic_p, "normal approximation (tie- and continuity-corrected)"
 
 
 def measure_by_response(cohort: Cohort, measure: str, data: ResponseData | None = None
@@ -449,7 +447,9 @@ def measure_by_response(cohort: Cohort, measure: str, data: ResponseData | None 
     base_method = (
         "Mann-Whitney U (Wilcoxon rank-sum), two-sided, responders (CR/PR) vs non-"
         "responders (SD/PD); exact p without ties (n < 50 per group), exact permutation p "
-        "with ties; normal approximation with tie and continuity correction also given"
+        "conditional on ties otherwise (two-sided: P(|W - E W| >= |w - E W|), as coin's exact "
+        "wilcox_test), normal approximation only beyond a few hundred per group; normal "
+        "approximation with tie and continuity correction also given"
     )
     vals = {RESPONDER: x.tolist(), NON_RESPONDER: y.tolist()}
     if x.size == 0 or y.size == 0:
@@ -463,10 +463,8 @@ def measure_by_response(cohort: Cohort, measure: str, data: ResponseData | None 
     if not ties and x.size < 50 and y.size < 50:
         p = float(stats.mannwhitneyu(x, y, alternative="two-sided", method="exact").pvalue)
         how = "exact (no ties)"
-    elif math.comb(x.size + y.size, x.size) <= 200_000 or x.size + y.size <= 60:
-        p, how = _exact_permutation_u(x, y)
     else:
-        p, how = float(asym.pvalue), "normal approximation (tie- and continuity-corrected)"
+        p, how = _mann_whitney_p(x, y, ties, float(asym.pvalue))
     rbc = 2.0 * u / (x.size * y.size) - 1.0
     hl = hodges_lehmann(x, y)
     return MannWhitneyResult(

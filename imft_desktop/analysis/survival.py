@@ -61,10 +61,21 @@ class KMGroup:
     warnings: list[str] = field(default_factory=list)
 
     def survival_at(self, t: float) -> tuple[float | None, float | None, float | None]:
-        """S(t) with its CI (same transform as the fit); ``None`` beyond follow-up."""
+        """S(t) with its CI (same transform as the fit).
+
+        ``None`` beyond follow-up while the curve is above 0 (unknown there); once the
+        curve has reached 0 it stays 0, so S(t) = 0 at any later time, with the CI R's
+        ``summary(survfit, times, extend = TRUE)`` gives there (NA: the Greenwood
+        variance of log S is undefined at S = 0).
+        """
         tab = self.table
-        if tab.empty or t > float(tab["time"].max()) or t < 0:
+        if tab.empty or t < 0:
             return (None, None, None)
+        if t > float(tab["time"].max()):
+            last = tab.iloc[-1]
+            if float(last["survival"]) > 0:
+                return (None, None, None)
+            return (0.0, _nan_none(last["lower"]), _nan_none(last["upper"]))
         idx = int(np.searchsorted(tab["time"].to_numpy(), t, side="right")) - 1
         if idx < 0:
             return (1.0, 1.0, 1.0)

@@ -16,6 +16,7 @@ from typing import Any
 
 from imft_desktop.cli.cmd_survival import fmt, p_text
 from imft_desktop.cli.text import analysis_footer, json_safe, print_report
+from imft_desktop.model.text import plural
 
 NAME = "response"
 HELP = "RECIST distribution, objective response rate and response by grouping."
@@ -98,7 +99,7 @@ def _pct(p: dict[str, Any]) -> str:
 def human(report: dict[str, Any]) -> str:
     dist = report["distribution"]
     lines = ["Best overall response (RECIST 1.1), "
-             f"{report['n']} patients: "
+             f"{plural(report['n'], 'patient')}: "
              + ", ".join(f"{c} {dist['overall'][c]}" for c in dist["categories"]
                          if dist["overall"][c])]
     lines.append(f"ORR (CR+PR): {_pct(report['orr'])}")

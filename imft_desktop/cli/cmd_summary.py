@@ -39,6 +39,7 @@ import sys
 from typing import Any
 
 from imft_desktop.cli.text import json_safe, print_report
+from imft_desktop.model.text import plural
 
 NAME = "summary"
 HELP = "Alteration frequencies with exact CIs, fusion partners, CNA burden and loci."
@@ -126,7 +127,7 @@ def human_summary(summary: Any, cohort: Any, top: int | None = None) -> str:
     title = cohort.name or "cohort"
     if cohort.is_synthetic:
         title += "  (SYNTHETIC DATA)"
-    lines += [title, f"{summary.n} samples", ""]
+    lines += [title, plural(summary.n, "sample"), ""]
     rows = summary.frequencies.to_frame()
     grouped = summary.frequencies.group_by is not None
     if top is not None:
@@ -159,14 +160,14 @@ def human_summary(summary: Any, cohort: Any, top: int | None = None) -> str:
         for driver, parts in partners.counts.items():
             text = ", ".join(f"{p} {n}" for p, n in parts.items())
             lines.append(
-                f"  {driver}: {partners.driver_samples[driver]} samples, "
-                f"{partners.n_partners(driver)} partners ({text})"
+                f"  {driver}: {plural(partners.driver_samples[driver], 'sample')}, "
+                f"{plural(partners.n_partners(driver), 'partner')} ({text})"
             )
     burden = summary.burden.loc[summary.burden["tested"]]
     if len(burden):
         lines += [
             "",
-            f"Copy number ({len(burden)} samples tested): median altered regions "
+            f"Copy number ({plural(len(burden), 'sample')} tested): median altered regions "
             f"{burden['altered_regions'].median():g}; recurrent focal loci: "
             f"{len(summary.focal_loci)}",
         ]

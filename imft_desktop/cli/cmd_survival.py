@@ -16,6 +16,7 @@ import sys
 from typing import Any
 
 from imft_desktop.cli.text import analysis_footer, json_safe, print_report
+from imft_desktop.model.text import plural
 
 NAME = "survival"
 HELP = "Kaplan-Meier, log-rank test and Cox hazard ratio for one grouping."
@@ -264,7 +265,8 @@ def _times(text: str) -> list[float]:
 def human(report: dict[str, Any]) -> str:
     ep = report["endpoint"]
     g = report["grouping"]
-    lines = [f"{ep['name']} by {g['name']}  ({report['n']} patients; unit {ep['unit']})", ""]
+    who = plural(report["n"], "patient")
+    lines = [f"{ep['name']} by {g['name']}  ({who}; unit {ep['unit']})", ""]
     width = max([len(x["label"]) for x in report["groups"]] + [5])
     lines.append(f"  {'group':<{width}}  {'n':>4}  {'events':>6}  median, {ep['unit']} "
                  "(95% CI)")
@@ -289,7 +291,7 @@ def human(report: dict[str, Any]) -> str:
                          f"(95% CI {fmt(t['ci'][0])}-{fmt(t['ci'][1])}), {p_text(t['p'])}")
     adj = report.get("cox_adjusted")
     if adj:
-        lines.append(f"Multivariable Cox (n = {adj['n']}, {adj['events']} events):")
+        lines.append(f"Multivariable Cox (n = {adj['n']}, {plural(adj['events'], 'event')}):")
         for t in adj["terms"]:
             what = f"{t['term']}: {t['level']} vs {t['reference']}" if t["level"] else t["term"]
             if t["not_estimable"]:

@@ -35,8 +35,9 @@ def add_import_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print a JSON report")
     parser.add_argument("--sheet", metavar="NAME",
                         help="sheet to read (one-row-per-case files)")
-    parser.add_argument("--mapping", metavar="PROFILE.json",
-                        help="saved column mapping profile (one-row-per-case files)")
+    parser.add_argument("--mapping", "--profile", dest="mapping", metavar="PROFILE.json",
+                        help="saved column mapping profile, with the meanings chosen in the "
+                             "value dictionary (one-row-per-case files)")
     parser.add_argument("--fish-threshold", type=float, metavar="PERCENT",
                         help="FISH positivity threshold in %% (default: Study sheet, or 15)")
     parser.add_argument("--exclude-hidden-rows", action="store_true",
@@ -52,6 +53,9 @@ def add_import_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_import_arguments(parser)
+    parser.add_argument("--values", action="store_true",
+                        help="also list the value dictionary: each distinct value of each "
+                             "mapped column, its count and what it was read as")
 
 
 class UsageError(Exception):
@@ -179,6 +183,7 @@ def json_report(cohort: Any, path: str) -> dict[str, Any]:
         "sha256": source.sha256 if source else None,
         "counts": findings.counts(),
         "issues": [issue_dict(f) for f in findings.sorted()],
+        "value_dictionary": cohort.value_dictionary.to_list(),
     }
 
 
@@ -263,6 +268,20 @@ def human_report(cohort: Any, path: str) -> str:
     return "\n".join(lines)
 
 
+def values_report(cohort: Any) -> str:
+    """The value dictionary as text: one block per column, one line per value."""
+    lines = ["", "Value dictionary (value, cells, read as, source)"]
+    for letter, header in cohort.value_dictionary.columns():
+        lines.append(f"  {letter} ({header})")
+        for e in cohort.value_dictionary.for_column(letter):
+            caution = f"  [{e.note}]" if e.note else ""
+            lines.append(f"      {e.value!s:<24.24} {e.count:>6}  {e.meaning:<34.34} "
+                         f"{e.source}{caution}")
+    if len(lines) == 2:
+        lines.append("  (no one-row-per-case columns)")
+    return "\n".join(lines)
+
+
 def run(args: argparse.Namespace) -> int:
 
     cohort, failed = open_cohort(args, "validate")
@@ -272,4 +291,6 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(json_report(cohort, args.file), ensure_ascii=False, indent=1))
     else:
         print(human_report(cohort, args.file))
+        if getattr(args, "values", False):
+            print(values_report(cohort))
     return 1 if cohort.findings.has_errors else 0

@@ -39,6 +39,13 @@ from imft_desktop.model.findings import Finding, FindingList
 from imft_desktop.model.progress import Progress
 from imft_desktop.model.schema import SAMPLES, TABLES_BY_NAME
 from imft_desktop.model.time_units import study_key
+from imft_desktop.model.value_dictionary import (
+    AS_WRITTEN,
+    BUILT_IN,
+    UNKNOWN,
+    ValueDictionary,
+    ValueEntry,
+)
 
 if TYPE_CHECKING:  # the mapping modules load lazily (only one-row-per-case files need them)
     from imft_desktop.io.mapping.profile import MappingProfile
@@ -163,9 +170,17 @@ def _is_canonical(workbook: RawWorkbook) -> bool:
     return find_header_row(sample_sheet, SAMPLES)[0] is not None
 
 
+@dataclass
+class _Mapped:
+    """A one-row-per-case sheet as mapped: what the value dictionary is built from."""
+
+    sheet: RawSheet
+    profile: MappingProfile
+
+
 def _wide_tables(
     workbook: RawWorkbook, options: ImportOptions
-) -> tuple[list[RawTable], list[Finding], str | None]:
+) -> tuple[list[RawTable], list[Finding], str | None, _Mapped | None]:
     """One-row-per-case sheet -> raw tables via a mapping profile."""
     from imft_desktop.io import mapping
     from imft_desktop.io.mapping.targets import parse_target
@@ -200,7 +215,7 @@ def _wide_tables(
     except mapping.MappingError as exc:
         findings.append(codes.make(
             "MAPPING_UNUSABLE", file=file, sheet=sheet.name, detail="; ".join(exc.problems)))
-        return [], findings, getattr(profile, "name", None)
+        return [], findings, getattr(profile, "name", None), None
     marked = _synthetic_title(sheet, profile.header_row)
     if marked is not None:
         findings.append(codes.make("SHEET_MARKED_SYNTHETIC", file=file, sheet=sheet.name,
@@ -209,7 +224,7 @@ def _wide_tables(
         findings.append(codes.make("STRUCTURE_NOT_CHECKED", file=file, sheet=sheet.name))
     for rt in tables:
         findings.extend(annotate_structure(rt, sheet))
-    return tables, findings, getattr(profile, "name", None)
+    return tables, findings, getattr(profile, "name", None), _Mapped(sheet, profile)
 
 
 _SYNTHETIC_WORD = re.compile(r"\bsynthetic\b", re.IGNORECASE)
@@ -303,12 +318,13 @@ def _build_cohort(
     findings: list[Finding] = list(workbook.findings)
     reported: set[tuple[str, str, str]] = set()
     profile_name: str | None = None
+    mapped: _Mapped | None = None
     if _is_canonical(workbook):
         tables, fs, reported = canonical_tables(
             workbook, include_hidden_rows=options.include_hidden_rows)
         fs += _study_time_unit(tables)
     else:
-        tables, fs, profile_name = _wide_tables(workbook, options)
+        tables, fs, profile_name, mapped = _wide_tables(workbook, options)
     findings.extend(fs)
     if progress is not None:
         progress.check()
@@ -324,6 +340,8 @@ def _build_cohort(
     )
     frames, vf = validate_tables(tables, context=ctx)
     findings.extend(vf)
+    dictionary = (value_dictionary(mapped.sheet, mapped.profile, tables, ctx)
+                  if mapped is not None else ValueDictionary())
     cohort = Cohort(
         tables=frames,
         findings=FindingList(findings),
@@ -331,6 +349,7 @@ def _build_cohort(
         column_origin=_column_origin(tables),
         extra=_extra_frame(tables),
         mapping_profile=profile_name,
+        value_dictionary=dictionary,
     )
     if options.fish_threshold is not None:
         cohort.study["fish_threshold"] = f"{options.fish_threshold:g}"
@@ -388,3 +407,47 @@ def _study_time_unit(tables: list[RawTable]) -> list[Finding]:
                         rt.constants[f"_unit:{f}"] = unit
                     rt.constants[f"_unit_source:{f}"] = ["study", unit, ""]
     return []
+
+
+def value_dictionary(
+    sheet: RawSheet, profile: MappingProfile, tables: list[RawTable],
+    ctx: ValidationContext | None = None,
+) -> ValueDictionary:
+    """Each distinct value of each mapped column of ``sheet`` and its meaning.
+
+    The mapping stage decides blanks, not-tested and tested-negative words and the
+    user's chosen meanings; every other value is read by the parser of the field it
+    feeds in ``tables`` (the raw tables ``mapping.to_raw_tables`` made of ``sheet``),
+    exactly as validation reads it.
+    """
+    from imft_desktop.io.mapping.value_dictionary import collect_values
+    from imft_desktop.io.validation.describe import describe_cells
+
+    ctx = ctx or ValidationContext()
+    feeds: dict[str, tuple[RawTable, str]] = {}
+    for rt in tables:
+        for name, col in rt.columns.items():
+            if name not in ("sample_id", "patient_id") and not name.startswith(EXTRA_PREFIX):
+                feeds.setdefault(col.letter, (rt, name))
+    entries: list[ValueEntry] = []
+    for cv in collect_values(sheet, profile):
+        pending = [v for v in cv.values if not v.source]
+        feed = feeds.get(cv.letter)
+        read: dict[Any, tuple[str, str, str]] = {}
+        if pending and feed is not None:
+            read = describe_cells(feed[0], feed[1], [p for v in pending for p in v.parts], ctx)
+        for v in cv.values:
+            meaning, source, note = v.meaning, v.source, ""
+            if not source:
+                parts = [read.get(p, ("not read", UNKNOWN, "")) for p in v.parts]
+                meaning = "; ".join(m for m, _s, _n in parts)
+                sources = {s for _m, s, _n in parts}
+                source = next((s for s in (UNKNOWN, BUILT_IN) if s in sources), AS_WRITTEN)
+                note = next((n for _m, _s, n in parts if n), "")
+                if cv.kind == "value" and meaning.startswith("missing"):
+                    meaning = "not tested"  # an IHC/FISH measurement not done
+            entries.append(ValueEntry(
+                column=cv.letter, header=cv.header, target=cv.target, value=v.value,
+                key=v.key, count=v.count, rows=tuple(v.rows), meaning=meaning,
+                source=source, note=note))
+    return ValueDictionary(tuple(entries))

@@ -26,6 +26,8 @@ import pandas as pd
 
 from imft_desktop.model.findings import FindingList
 from imft_desktop.model.schema import TABLES, TABLES_BY_NAME
+from imft_desktop.model.text import plural
+from imft_desktop.model.value_dictionary import ValueDictionary
 from imft_desktop.model.vocab import (
     ASSAY_CAPABILITIES,
     AssayCall,
@@ -87,6 +89,9 @@ class Cohort:
     extra: pd.DataFrame = field(default_factory=pd.DataFrame)
     mapping_profile: str | None = None
     study: dict[str, str] = field(default_factory=dict)
+    #: One-row-per-case sheets: each distinct value of each mapped column and what the
+    #: program read in it (empty for template workbooks and other tools' files).
+    value_dictionary: ValueDictionary = field(default_factory=ValueDictionary)
 
     def __post_init__(self) -> None:
         for spec in TABLES:
@@ -291,7 +296,7 @@ class Cohort:
         """One-line description for the status bar, e.g.
         ``24 samples, 24 patients; IHC 24, FISH 23, WGS 22 tested``."""
         counts = ", ".join(f"{k} {v}" for k, v in self.tested_counts().items() if v)
-        line = f"{self.n_samples} samples, {self.n_patients} patients"
+        line = f"{plural(self.n_samples, 'sample')}, {plural(self.n_patients, 'patient')}"
         if counts:
             line += f"; {counts} tested"
         if self.is_synthetic:

@@ -39,9 +39,10 @@ class Finding:
     hint:
         Optional suggestion ("Excel-converted gene? SEPTIN2").
     rows:
-        For a normalisation repeated down a column ("neg" read as "negative" on 9,000
-        rows): every Excel row it applies to, ``row`` being the first.  Empty for a
-        finding about one cell.  Errors and warnings are always one finding per cell.
+        For a value repeated down a column ("neg" read as "negative" on 9,000 rows,
+        "maybe" not understood on 12): every Excel row it applies to, ``row`` being the
+        first.  Empty for a finding about one cell.  One finding per distinct value and
+        column, whatever its level.
     """
 
     code: str

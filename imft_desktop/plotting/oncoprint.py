@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from imft_desktop.analysis.oncoprint import GLYPH_BIT, NOT_TESTED_BIT
+from imft_desktop.model.text import plural
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -224,7 +225,7 @@ def plot_oncoprint(
         ax.tick_params(axis="x", length=0)
     else:
         ax.set_xticks([])
-        ax.set_xlabel(f"{n_samples} samples", fontsize=fontsize)
+        ax.set_xlabel(plural(n_samples, "sample"), fontsize=fontsize)
     for side in ("top", "right", "left", "bottom"):
         ax.spines[side].set_visible(False)
     if title:

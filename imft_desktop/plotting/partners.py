@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from imft_desktop.analysis.alterations import PARTNER_UNKNOWN
+from imft_desktop.model.text import plural
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -67,7 +68,8 @@ def plot_partners(table: PartnerTable, ax: Axes, *, fontsize: float = 9.0) -> No
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     summary = "; ".join(
-        f"{d}: {table.driver_samples[d]} samples, {table.n_partners(d)} partners"
+        f"{d}: {plural(table.driver_samples[d], 'sample')}, "
+        f"{plural(table.n_partners(d), 'partner')}"
         for d in drivers
     )
     ax.set_title(f"Fusion partners per driver gene ({summary})", fontsize=fontsize + 1,

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from imft_desktop.model.text import plural
+
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.axes import Axes
@@ -104,7 +106,8 @@ def plot_waterfall(data: pd.DataFrame, ax: Axes, *, fontsize: float = 9.0) -> in
         ax.set_xlabel("Patients, ordered by best change", fontsize=fontsize)
     ax.set_ylabel("Best change of target lesions (%)", fontsize=fontsize)
     missing = data.attrs.get("missing", 0)
-    note = (f"n = {n} patients" + (f" ({missing} without a value not shown)" if missing else "")
+    note = (f"n = {plural(n, 'patient')}"
+            + (f" ({missing} without a value not shown)" if missing else "")
             + _thinned_note(step))
     ax.set_title(note, fontsize=fontsize - 1, loc="left")
     _legend(ax, set(data["best_response"]), fontsize)
@@ -143,7 +146,7 @@ def plot_swimmer(data: pd.DataFrame, ax: Axes, *, unit: str = "months",
     ax.set_xlabel(f"Time on treatment ({unit})", fontsize=fontsize)
     ax.set_xlim(0, span * 1.12 if n else 1)
     missing = data.attrs.get("missing", 0)
-    note = (f"n = {n} patients; x progression, -> ongoing (censored)"
+    note = (f"n = {plural(n, 'patient')}; x progression, -> ongoing (censored)"
             + (f"; {missing} without a time not shown" if missing else "")
             + _thinned_note(step))
     ax.set_title(note, fontsize=fontsize - 1, loc="left")

@@ -48,6 +48,9 @@ def configure_application(app: QApplication) -> None:
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setWindowIcon(app_icon())
+    from imft_desktop.qt import clipboard
+
+    clipboard.install(app)
     # No writable app-data directory (locked-down profile): run without a log file.
     with contextlib.suppress(OSError):
         error_dialog.setup_logging()

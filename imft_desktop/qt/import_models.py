@@ -44,6 +44,23 @@ class ReadResult:
     profile: MappingProfile | None = None  # recognised mapping of ``first_sheet``
 
 
+def read_or_import(
+    path: str,
+    progress: Any = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> ReadResult | ImportOutcome:
+    """A workbook or text table is read for the mapping step (``read_for_import``);
+    another tool's file (MAF, SEG, a cBioPortal study folder) has a fixed layout and is
+    imported at once, exactly as the command line imports it (worker thread)."""
+    from imft_desktop.io.interop import detect, import_interop
+
+    if detect(path) is not None:
+        cohort = import_interop(path, progress)
+        return ImportOutcome(cohort, cohort.summary_line(), sort_findings(cohort.findings))
+    return read_for_import(path, progress, encoding, delimiter)
+
+
 def read_for_import(
     path: str,
     progress: Any = None,
@@ -203,6 +220,13 @@ class MappingTableModel(QAbstractTableModel):
             and col.confidence < 0.5
         ):
             return QBrush(QColor("#fbefc0"))  # a guess worth checking
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and c == 3
+            and col.is_mapped
+            and col.confidence < 0.5
+        ):
+            return QBrush(QColor("#1a1a1a"))  # dark text on the light cell, any palette
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:

@@ -43,12 +43,14 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QSplitter,
     QTableView,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from imft_desktop.model.findings import Finding
+from imft_desktop.model.value_dictionary import ValueDictionary
 from imft_desktop.model.vocab import Level
 from imft_desktop.qt import error_dialog
 from imft_desktop.qt.import_models import (
@@ -59,9 +61,11 @@ from imft_desktop.qt.import_models import (
     ReadResult,
     TargetComboDelegate,
     import_cohort,
-    read_for_import,
+    read_or_import,
 )
+from imft_desktop.qt.settings import AppSettings
 from imft_desktop.qt.table_models import RawSheetModel
+from imft_desktop.qt.value_dictionary_view import ValueDictionaryPanel
 from imft_desktop.qt.workers import TaskHandle, start_task
 
 if TYPE_CHECKING:
@@ -83,8 +87,9 @@ MESSAGES = {
     "cancelled_read": "Reading was cancelled. The cohort already loaded is unchanged.",
     "cancelled_import": "The import was cancelled. The cohort already loaded is unchanged.",
     "imported": "Imported: {summary}.",
-    "imported_with_errors": "Imported: {summary}. {n} records have errors and are left "
-    "out of the analysis; they are listed below.",
+    "imported_with_errors": "Imported: {summary}. {n} cells have errors and their records "
+    "are left out of the analysis; they are listed below (values not understood can be "
+    "given a meaning on the Values page).",
     "canonical": "This workbook follows the IMFT template: its sheets are read as they "
     "are (no column mapping needed).",
     "not_canonical": "One row per case: check what each column holds, correct it in the "
@@ -103,6 +108,10 @@ MESSAGES = {
     "no_sheet": "This file has no sheet with data.",
     "hidden_sheet": " (hidden)",
     "sheet_item": "{name} — {rows} rows × {columns} columns{hidden}",
+    "interop": "Read as {kind}: a layout of its own, imported as the command line does "
+    "(no column mapping).",
+    "meaning_chosen": "“{value}” in column {column} will be read as {meaning}. Press "
+    "<b>Import</b> to apply; <b>Save profile…</b> keeps the choice for the next sheet.",
 }
 
 #: Choices offered for text files; ``None`` means "as detected".
@@ -146,6 +155,8 @@ class ImportTab(QWidget):
         The user cancelled a read or an import; nothing changed.
     import_failed(str):
         An import failed (exception type name); nothing changed.
+    help_requested(str):
+        The user asked for the guide at an anchor (a finding code's explanation).
     """
 
     title = "Import"
@@ -155,6 +166,7 @@ class ImportTab(QWidget):
     busy_changed = Signal(bool)
     import_cancelled = Signal()
     import_failed = Signal(str)
+    help_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -316,7 +328,15 @@ class ImportTab(QWidget):
         self.preview_view.horizontalHeader().setDefaultSectionSize(110)
         self.preview_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         play.addWidget(self.preview_view)
-        hsplit.addWidget(preview_box)
+        # The source rows and, after an import, the value dictionary share the pane.
+        self.right_tabs = QTabWidget()
+        self.right_tabs.addTab(preview_box, "Source rows")
+        self.values_panel = ValueDictionaryPanel()
+        self.values_panel.meaning_chosen.connect(self._on_meaning_chosen)
+        self.right_tabs.addTab(self.values_panel, "Values")
+        self.right_tabs.setTabToolTip(
+            1, "Each value of each mapped column, its count and what it is read as")
+        hsplit.addWidget(self.right_tabs)
         hsplit.setStretchFactor(0, 1)
         hsplit.setStretchFactor(1, 1)
         vsplit.addWidget(hsplit)
@@ -340,6 +360,13 @@ class ImportTab(QWidget):
         self.findings_filter.setClearButtonEnabled(True)
         self.findings_filter.textChanged.connect(self._on_findings_filter_changed)
         frow.addWidget(self.findings_filter, 1)
+        self.explain_button = QToolButton()
+        self.explain_button.setText("What does this mean?")
+        self.explain_button.setToolTip("Open the user guide at the explanation of the "
+                                       "selected finding's code")
+        self.explain_button.setEnabled(False)
+        self.explain_button.clicked.connect(self._on_explain_clicked)
+        frow.addWidget(self.explain_button)
         flay.addLayout(frow)
         self.findings_model = FindingsModel(self)
         self.findings_view = QTableView()
@@ -538,7 +565,7 @@ class ImportTab(QWidget):
             self.delimiter_combo.setCurrentIndex(0)
         self._set_busy(MESSAGES["reading"].format(name=name))
         self._start(
-            read_for_import,
+            read_or_import,
             path,
             encoding=encoding,
             delimiter=delimiter,
@@ -558,7 +585,10 @@ class ImportTab(QWidget):
             delimiter=self.delimiter_combo.currentData(),
         )
 
-    def _on_read_finished(self, result: ReadResult) -> None:
+    def _on_read_finished(self, result: ReadResult | ImportOutcome) -> None:
+        if isinstance(result, ImportOutcome):
+            self._on_interop_imported(result)
+            return
         self._set_idle()
         self.result = result
         self.profiles = {}
@@ -609,6 +639,31 @@ class ImportTab(QWidget):
         if self._auto_import and result.first_sheet is not None:
             self.start_import()
 
+    def _on_interop_imported(self, outcome: ImportOutcome) -> None:
+        """A MAF, SEG or cBioPortal study: imported as the command line imports it; the
+        mapping pane lists what was read instead of columns to map."""
+        self.result = None
+        self.profiles = {}
+        path = self.last_path or ""
+        self.file_label.setText(path)
+        self.file_label.setToolTip(path)
+        self.text_options.setVisible(False)
+        self.sheet_combo.blockSignals(True)
+        self.sheet_combo.clear()
+        self.sheet_combo.blockSignals(False)
+        self.preview_model.set_sheet(None)
+        cohort = outcome.cohort
+        rows = [(table, len(cohort.table(table, include_excluded=True)), "read as is")
+                for table in cohort.tables if len(cohort.table(table, include_excluded=True))]
+        self.mapping_model.set_canonical(rows)
+        self.header_row_label.setVisible(False)
+        self.header_row_spin.setVisible(False)
+        self.mapping_note.setText(MESSAGES["interop"].format(kind=_html(_interop_kind(path))))
+        self.unmapped_label.setText("")
+        self.file_read.emit(path)
+        self._on_import_finished(outcome)
+        self._update_buttons()
+
     def _on_read_failed(self, path: str, exc: BaseException) -> None:
         from imft_desktop.io.read.raw import UnreadableFile
 
@@ -640,6 +695,9 @@ class ImportTab(QWidget):
 
     def _show_sheet(self, name: str | None) -> None:
         result = self.result
+        # A dictionary describes one import of one sheet: another sheet starts afresh.
+        self.values_panel.set_dictionary(ValueDictionary(), None)
+        self.right_tabs.setTabText(1, "Values")
         if result is None or name is None:
             self.preview_model.set_sheet(None)
             self.mapping_model.set_profile(None)
@@ -739,10 +797,13 @@ class ImportTab(QWidget):
 
     @Slot()
     def _on_load_profile_clicked(self) -> None:
+        settings = AppSettings()
         path, _ = QFileDialog.getOpenFileName(
-            self, "Load mapping profile", "", "Mapping profiles (*.json);;All files (*)"
+            self, "Load mapping profile", settings.last_directory(),
+            "Mapping profiles (*.json);;All files (*)"
         )
         if path:
+            settings.remember_file(path)
             self.load_profile(path)
 
     def load_profile(self, path: str) -> bool:
@@ -787,11 +848,13 @@ class ImportTab(QWidget):
         profile = self.mapping_model.profile
         if profile is None:
             return
+        settings = AppSettings()
         path, _ = QFileDialog.getSaveFileName(
-            self, "Save mapping profile", f"{profile.sheet}-mapping.json",
+            self, "Save mapping profile", settings.beside_last(f"{profile.sheet}-mapping.json"),
             "Mapping profiles (*.json)",
         )
         if path:
+            settings.remember_file(path)
             self.save_profile(path)
 
     def save_profile(self, path: str) -> bool:
@@ -871,10 +934,13 @@ class ImportTab(QWidget):
             return
         self.cohort = cohort
         self.summary_line = outcome.summary_line
+        self._show_values(cohort)
         summary = _html(outcome.summary_line)
+        # One finding may cover many cells ("maybe" on 12 rows): count the cells.
+        cells = sum(len(f.rows) or 1 for f in outcome.findings if f.level is Level.ERROR)
         if errors:
             self._show_banner(
-                MESSAGES["imported_with_errors"].format(summary=summary, n=errors), "warning"
+                MESSAGES["imported_with_errors"].format(summary=summary, n=cells), "warning"
             )
         else:
             self._show_banner(MESSAGES["imported"].format(summary=summary), "ok")
@@ -901,6 +967,19 @@ class ImportTab(QWidget):
         self._show_banner(MESSAGES["cancelled_import"], "warning")
         self.import_cancelled.emit()
 
+    # ------------------------------------------------------------ value dictionary
+    def _show_values(self, cohort: Cohort) -> None:
+        dictionary = cohort.value_dictionary
+        self.values_panel.set_dictionary(dictionary, self.mapping_model.profile)
+        unknown = len(dictionary.unknown())
+        label = f"Values ({unknown} not understood)" if unknown else "Values"
+        self.right_tabs.setTabText(1, label)
+
+    def _on_meaning_chosen(self, letter: str, key: str, token: object) -> None:
+        what = "the program's reading" if token is None else f"“{token}”"
+        self._show_banner(MESSAGES["meaning_chosen"].format(
+            value=_html(key), column=_html(letter), meaning=_html(what)), "info")
+
     # ------------------------------------------------------------ findings
     def _update_level_buttons(self) -> None:
         counts = self.findings_model.counts
@@ -920,9 +999,15 @@ class ImportTab(QWidget):
 
     @Slot(QModelIndex, QModelIndex)
     def _on_findings_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.explain_button.setEnabled(current.isValid())
         if not current.isValid():
             return
         self.show_finding(self.findings_model.findings[current.row()])
+
+    def _on_explain_clicked(self) -> None:
+        current = self.findings_view.currentIndex()
+        if current.isValid():
+            self.help_requested.emit(f"code-{self.findings_model.findings[current.row()].code}")
 
     def show_finding(self, finding: Finding) -> bool:
         """Select and scroll to the finding's cell in the preview (switching sheet)."""
@@ -962,6 +1047,13 @@ class ImportTab(QWidget):
 
     def preview_sheet(self) -> RawSheet | None:
         return self.preview_model.sheet
+
+
+def _interop_kind(path: str) -> str:
+    from imft_desktop.io.interop import detect
+
+    kinds = {"maf": "a MAF file", "seg": "a SEG file", "cbioportal": "a cBioPortal study folder"}
+    return kinds.get(detect(path) or "", "another tool's file")
 
 
 def _copy_profile(profile: MappingProfile) -> MappingProfile:

@@ -48,7 +48,11 @@ TEMPLATE_MODULE = "imft_desktop.io.write.template"
 DEMO_FILE = "demo_cohort_synthetic.xlsx"
 
 OPEN_FILTER = (
+    "Cohort files (*.xlsx *.xlsm *.xlsb *.xls *.ods *.csv *.tsv *.txt *.maf *.maf.gz *.seg "
+    "*.seg.txt *.seg.gz *.cbs);;"
     "Spreadsheets and text tables (*.xlsx *.xlsm *.xlsb *.xls *.ods *.csv *.tsv *.txt);;"
+    "Mutations (MAF) (*.maf *.maf.gz *.maf.txt);;"
+    "Copy-number segments (SEG) (*.seg *.seg.txt *.seg.gz *.cbs *.cbs.gz);;"
     "All files (*)"
 )
 
@@ -170,6 +174,8 @@ class MainWindow(QMainWindow):
         self.cohort_path: str | None = None
         self._opening: str | None = None
         self._opening_is_demo = False
+        self._help_window: Any = None  # HelpWindow, made on first use
+        self._tour: Any = None  # the welcome tour while it is open
         #: False in batch runs (``--screenshot``): no recent files, no saved geometry.
         self.remember = True
         self.setWindowTitle(APP_NAME)
@@ -192,6 +198,7 @@ class MainWindow(QMainWindow):
 
         self.import_tab.cohort_imported.connect(self._on_import_tab_cohort_imported)
         self.import_tab.file_read.connect(self._on_import_tab_file_read)
+        self.import_tab.help_requested.connect(self.show_help)
         self.import_tab.file_failed.connect(self._on_import_tab_file_failed)
         self.import_tab.import_cancelled.connect(self._on_import_tab_import_ended)
         self.import_tab.import_failed.connect(self._on_import_tab_import_ended)
@@ -208,6 +215,10 @@ class MainWindow(QMainWindow):
         self.open_action.setShortcut(QKeySequence.StandardKey.Open)
         self.open_action.triggered.connect(self._on_open_action)
         menu.addAction(self.open_action)
+        self.open_folder_action = QAction("Open &Folder…", self)
+        self.open_folder_action.setToolTip("Open a cBioPortal study folder")
+        self.open_folder_action.triggered.connect(self._on_open_folder_action)
+        menu.addAction(self.open_folder_action)
         self.recent_menu = QMenu("Open &Recent", self)
         self.recent_menu.aboutToShow.connect(self._rebuild_recent_menu)
         menu.addMenu(self.recent_menu)
@@ -251,6 +262,17 @@ class MainWindow(QMainWindow):
         menu.setToolTipsVisible(True)
 
         help_menu = self.menuBar().addMenu("&Help")
+        self.guide_action = QAction("&User Guide", self)
+        self.guide_action.setShortcut(QKeySequence.StandardKey.HelpContents)
+        self.guide_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.guide_action.setToolTip("The manual, offline, with search (F1)")
+        self.guide_action.triggered.connect(lambda: self.show_help())
+        help_menu.addAction(self.guide_action)
+        self.tour_action = QAction("&Welcome Tour", self)
+        self.tour_action.setToolTip("Five short pages on how the window works")
+        self.tour_action.triggered.connect(lambda: self.show_tour())
+        help_menu.addAction(self.tour_action)
+        help_menu.addSeparator()
         self.about_action = QAction("&About IMFT Desktop", self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self._on_about_action)
@@ -374,9 +396,17 @@ class MainWindow(QMainWindow):
             self.settings.set_last_directory(str(Path(path).parent))
             self.open_path(path)
 
+    @Slot()
+    def _on_open_folder_action(self) -> None:
+        start = self.settings.last_directory()
+        path = QFileDialog.getExistingDirectory(self, "Open a cBioPortal study folder", start)
+        if path:
+            self.settings.set_last_directory(str(Path(path).parent))
+            self.open_path(path)
+
     @Slot(str)
     def _on_import_tab_file_read(self, path: str) -> None:
-        if self.remember and not self._opening_is_demo and Path(path).is_file():
+        if self.remember and not self._opening_is_demo and Path(path).exists():
             self.settings.add_recent_file(path)
         if self.import_tab.result is not None and self.import_tab.result.first_sheet is None:
             self.statusBar().clearMessage()
@@ -487,7 +517,8 @@ class MainWindow(QMainWindow):
         if not mime.hasUrls():
             return None
         for url in mime.urls():
-            if url.isLocalFile() and Path(url.toLocalFile()).is_file():
+            # a file, or a folder (a cBioPortal study is a folder of files)
+            if url.isLocalFile() and Path(url.toLocalFile()).exists():
                 return url.toLocalFile()
         return None
 
@@ -495,9 +526,11 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_template_action(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, "Save a new template", "imft-template.xlsx", "Excel workbook (*.xlsx)"
+            self, "Save a new template", self.settings.beside_last("imft-template.xlsx"),
+            "Excel workbook (*.xlsx)"
         )
         if path:
+            self.settings.remember_file(path)
             self.write_template(path)
 
     def write_template(self, path: str) -> bool:
@@ -512,6 +545,33 @@ class MainWindow(QMainWindow):
             return False
         self.statusBar().showMessage(MESSAGES["template_saved"].format(path=path), 8000)
         return True
+
+    def show_help(self, anchor: str | None = None) -> None:
+        """Open the user guide (one window, raised again when open), at ``anchor``."""
+        from imft_desktop.qt.help_window import HelpWindow
+
+        if self._help_window is None:
+            self._help_window = HelpWindow(self)
+        self._help_window.show()
+        self._help_window.raise_()
+        self._help_window.activateWindow()
+        if anchor:
+            self._help_window.show_anchor(anchor)
+
+    def show_tour(self, first_run: bool = False) -> None:
+        """Show the welcome tour; at first run only if the user has not dismissed it."""
+        from imft_desktop.qt.welcome_tour import WelcomeTour
+
+        settings = self.settings
+        if first_run and settings.tour_dismissed():
+            return
+        tour = WelcomeTour(self)
+        tour.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        tour.dont_show.setChecked(settings.tour_dismissed())
+        tour.page_shown.connect(self.tabs.setCurrentIndex)
+        tour.dismissed_for_good.connect(settings.set_tour_dismissed)
+        tour.show()
+        self._tour = tour
 
     @Slot()
     def _on_about_action(self) -> None:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtWidgets import QMenu, QSizePolicy, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -65,6 +67,49 @@ class MplCanvas(QWidget):
             self.toolbar = NavigationToolbar2QT(self.canvas, self)
             layout.addWidget(self.toolbar)
         layout.addWidget(self.canvas, 1)
+        # Copy and Save as, on a right click (the toolbar's save keeps screen dpi).
+        self.canvas.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.canvas.customContextMenuRequested.connect(self._on_canvas_context_menu)
+
+    def _on_canvas_context_menu(self, pos: Any) -> None:
+        menu = QMenu(self)
+        menu.addAction("Copy image", self.copy_image)
+        menu.addAction("Save figure as…", self.save_figure_dialog)
+        menu.exec(self.canvas.mapToGlobal(pos))
+
+    def copy_image(self) -> None:
+        """Put the figure on the clipboard as an image (rendered at 2x for sharpness)."""
+        import io
+
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", dpi=self.figure.dpi * 2)
+        image = QImage.fromData(buffer.getvalue(), "PNG")
+        QGuiApplication.clipboard().setImage(image)
+
+    def save_figure(self, path: str) -> None:
+        """Write the figure to ``path``: PNG at 300 dpi, or SVG / PDF (vector)."""
+        suffix = path.rsplit(".", 1)[-1].lower() if "." in path else "png"
+        fmt = suffix if suffix in ("png", "svg", "pdf") else "png"
+        self.figure.savefig(path, format=fmt, dpi=300 if fmt == "png" else None)
+
+    def save_figure_dialog(self) -> str | None:
+        """Ask for a file name and save; returns the path (``None`` if cancelled)."""
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+        path, chosen = QFileDialog.getSaveFileName(
+            self, "Save figure as", "figure.png",
+            "PNG image, 300 dpi (*.png);;SVG vector image (*.svg);;PDF (*.pdf)")
+        if not path:
+            return None
+        if "." not in path.rsplit("/", 1)[-1]:
+            path += {"SVG": ".svg", "PDF": ".pdf"}.get(chosen.split(" ")[0], ".png")
+        try:
+            self.save_figure(path)
+        except OSError as exc:
+            QMessageBox.warning(self, "Save figure", f"The figure could not be saved: "
+                                f"{exc.strerror or exc}")
+            return None
+        return path
 
     def clear(self) -> None:
         """Remove every Axes and artist; call ``draw()`` afterwards to show it."""

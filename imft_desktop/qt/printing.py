@@ -516,15 +516,32 @@ def print_preview(window: Any) -> bool:
     return True
 
 
+def _settings_of(window: Any) -> Any:
+    """The window's settings (a test's temporary ones), else the user's."""
+    from imft_desktop.qt.settings import AppSettings
+
+    settings = getattr(window, "settings", None)
+    return settings if isinstance(settings, AppSettings) else AppSettings()
+
+
 def make_preview_dialog(report: Report, parent: Any = None, page_size: str | None = None) -> Any:
     """A ``QPrintPreviewDialog`` painting ``report`` through :func:`paint_report`."""
-    from PySide6.QtPrintSupport import QPrintPreviewDialog
+    from PySide6.QtPrintSupport import QPrintPreviewDialog, QPrintPreviewWidget
 
     printer = _new_printer(page_size or default_page_size_name())
     dialog = QPrintPreviewDialog(printer, parent)
     dialog.setWindowTitle(f"Print preview – {report.title}")
     # The dialog does not own the printer: the slot's closure keeps it alive.
     dialog.paintRequested.connect(lambda p, _printer=printer: paint_report(report, p))
+    # Open large and fitted to the width (Qt's default is a small window at ~50%).
+    if parent is not None and parent.isVisible():
+        dialog.resize(int(parent.width() * 0.9), int(parent.height() * 0.95))
+    else:
+        screen = dialog.screen().availableGeometry()
+        dialog.resize(int(screen.width() * 0.7), int(screen.height() * 0.85))
+    preview = dialog.findChild(QPrintPreviewWidget)
+    if preview is not None:
+        preview.setZoomMode(QPrintPreviewWidget.ZoomMode.FitToWidth)
     return dialog
 
 
@@ -556,9 +573,12 @@ def export_pdf(window: Any) -> Path | None:
         return None
     report, options = chosen
     suggested = _safe_file_name(report.title) + ".pdf"
-    path, _ = QFileDialog.getSaveFileName(window, "Export PDF", suggested, "PDF files (*.pdf)")
+    settings = _settings_of(window)
+    path, _ = QFileDialog.getSaveFileName(window, "Export PDF", settings.beside_last(suggested),
+                                          "PDF files (*.pdf)")
     if not path:
         return None
+    settings.remember_file(path)
     if not path.lower().endswith(".pdf"):
         path += ".pdf"
     try:
@@ -595,10 +615,13 @@ def export_workbook(window: Any) -> Path | None:
         return None
     deidentify = answer == QMessageBox.StandardButton.Yes
     suggested = _safe_file_name(f"{cohort.name or 'cohort'} analysis") + ".xlsx"
-    path, _ = QFileDialog.getSaveFileName(window, "Export Excel workbook", suggested,
+    settings = _settings_of(window)
+    path, _ = QFileDialog.getSaveFileName(window, "Export Excel workbook",
+                                          settings.beside_last(suggested),
                                           "Excel workbook (*.xlsx)")
     if not path:
         return None
+    settings.remember_file(path)
     if not path.lower().endswith(".xlsx"):
         path += ".xlsx"
     groupings_fn = getattr(window, "report_groupings", None)
@@ -630,7 +653,8 @@ def offer_key_file(window: Any, pseudonymizer: Any) -> Path | None:
     )
     if answer != QMessageBox.StandardButton.Yes:
         return None
-    path, _ = QFileDialog.getSaveFileName(window, "Save pseudonym key", "pseudonym_key.csv",
+    path, _ = QFileDialog.getSaveFileName(window, "Save pseudonym key",
+                                          _settings_of(window).beside_last("pseudonym_key.csv"),
                                           "CSV files (*.csv)")
     if not path:
         return None

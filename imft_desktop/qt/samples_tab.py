@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from imft_desktop.model.text import plural
 from imft_desktop.model.time_units import in_sheet_unit
-from imft_desktop.qt.table_models import CellStyle, DataFrameTableModel, make_proxy
+from imft_desktop.qt.table_models import DARK_TEXT, CellStyle, DataFrameTableModel, make_proxy
 from imft_desktop.qt.workers import TaskHandle, start_task
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ BUILD_START_DELAY_MS = 40
 
 MESSAGES = {
     "empty": "No cohort loaded.",
-    "count": "{shown} of {total} samples",
+    "count": "{shown} of {total}",
     "filter": "Filter samples (any column)…",
     "loading": "Preparing the sample table…",
 }
@@ -122,6 +123,54 @@ def _column_for_calls(
     return out
 
 
+def _copy_number_calls(cohort: Cohort) -> dict[str, str] | None:
+    """Sample -> its copy-number alterations as the Summary counts them ("22q loss;
+    monosomy 19; 8q24.21 gain (focal)"), from segments and direct calls alike.
+
+    The alteration matrix is the one place that calls arms, chromosomes and focal loci
+    from segments; reading only the CN_Calls sheet showed every sample with segments
+    (the whole WGS demo) as "none detected".  A chromosome-level label hides the arm
+    labels of the same chromosome and direction (monosomy 19 covers 19p and 19q loss).
+    ``None`` when the matrix cannot be built (the caller falls back to direct calls).
+    """
+    try:
+        from imft_desktop.analysis.alterations import alteration_matrix
+
+        matrix = alteration_matrix(cohort)
+    except Exception:  # a partial install or odd segments: direct calls still show
+        return None
+    cn_labels = [lab for lab in matrix.labels if matrix.info[lab].capability == "copy number"]
+    if not cn_labels:
+        return {}
+    status = matrix.status[cn_labels]
+    out: dict[str, str] = {}
+    for sid, row in zip(status.index.astype(str), status.to_numpy() == 1.0):
+        altered = [lab for lab, hit in zip(cn_labels, row) if hit]
+        shown_whole = {(matrix.info[lab].family, matrix.info[lab].kind) for lab in altered
+                       if matrix.info[lab].level == "chromosome"}
+        kept = [lab for lab in altered
+                if matrix.info[lab].level != "arm"
+                or (matrix.info[lab].family, matrix.info[lab].kind) not in shown_whole]
+        if kept:
+            out[sid] = "; ".join(kept)
+    return out
+
+
+def _copy_number_column(cohort: Cohort, sample_ids: list[str]) -> list[str] | None:
+    """The "CN calls" column (``None`` when the cohort has no copy-number data)."""
+    tested = cohort.tested_for("copy number")
+    has_data = not cohort.table("cn_calls").empty or not cohort.table("cn_segments").empty
+    if not has_data:
+        return None
+    calls = _copy_number_calls(cohort)
+    if calls is None:
+        cn = cohort.table("cn_calls")
+        c = cn.loc[cn["event"].astype(str) != "neutral"].copy()
+        c["_label"] = c["region"].astype(str) + " " + c["event"].astype(str)
+        calls = _calls_by_sample(c, "_label")
+    return _column_for_calls(sample_ids, calls, tested)
+
+
 def build_samples_frame(cohort: Cohort, progress: Any = None) -> pd.DataFrame:
     """One row per included sample with its clinical fields and key result per assay.
 
@@ -178,13 +227,9 @@ def build_samples_frame(cohort: Cohort, progress: Any = None) -> pd.DataFrame:
             v["_label"] = (v["gene"].astype(str) + " " + change.astype(str)).str.strip()
             calls = _calls_by_sample(v, "_label")
         frame["Mutations"] = _column_for_calls(sample_ids, calls, mutation_tested)
-    cn = cohort.table("cn_calls")
-    if not cn.empty:
-        c = cn.loc[cn["event"].astype(str) != "neutral"].copy()
-        c["_label"] = c["region"].astype(str) + " " + c["event"].astype(str)
-        frame["CN calls"] = _column_for_calls(
-            sample_ids, _calls_by_sample(c, "_label"), cohort.tested_for("copy number")
-        )
+    cn_column = _copy_number_column(cohort, sample_ids)
+    if cn_column is not None:
+        frame["CN calls"] = cn_column
     if progress is not None:
         progress.report(0.8, "Outcomes")
 
@@ -291,8 +336,7 @@ class SamplesTab(QWidget):
                 f"background:{style.background}; padding:2px 6px; border-radius:3px;"
                 " border:1px solid #c8c8c8;"
             )
-            if style.foreground:
-                css += f"color:{style.foreground};"
+            css += f"color:{style.foreground or DARK_TEXT};"  # readable on any palette
             if style.italic:
                 css += "font-style:italic;"
             if style.bold:
@@ -467,5 +511,6 @@ class SamplesTab(QWidget):
             return
         total = self.model.rowCount()
         self.count_label.setText(
-            MESSAGES["count"].format(shown=self.proxy.rowCount(), total=total)
+            MESSAGES["count"].format(shown=self.proxy.rowCount(),
+                                   total=plural(total, "sample"))
         )

@@ -106,6 +106,25 @@ class AppSettings:
     def set_last_directory(self, path: str) -> None:
         self.qsettings.setValue("recent/directory", path)
 
+    def beside_last(self, name: str) -> str:
+        """``name`` in the folder of the last file opened or saved (a file dialog's
+        starting point), or just ``name`` when none is known yet."""
+        folder = self.last_directory()
+        return str(Path(folder) / name) if folder and Path(folder).is_dir() else name
+
+    def remember_file(self, path: str) -> None:
+        """The next file dialog starts beside ``path``."""
+        if path:
+            self.set_last_directory(str(Path(path).parent))
+
+    # ------------------------------------------------------------ first-run tour
+    def tour_dismissed(self) -> bool:
+        """True once the user said "Don't show this again" in the welcome tour."""
+        return str(self.qsettings.value("tour/dismissed", "false")).lower() == "true"
+
+    def set_tour_dismissed(self, dismissed: bool) -> None:
+        self.qsettings.setValue("tour/dismissed", "true" if dismissed else "false")
+
     # ------------------------------------------------------------ window
     def window_geometry(self) -> QByteArray | None:
         value = self.qsettings.value("window/geometry")

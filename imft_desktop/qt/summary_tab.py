@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from imft_desktop.model.text import plural
 from imft_desktop.qt.table_models import DataFrameTableModel, make_proxy
 from imft_desktop.qt.workers import TaskHandle, start_task
 
@@ -48,7 +49,7 @@ MESSAGES = {
     "no_cohort": "Open a cohort to see its alteration summary.",
     "running": "Summarising alterations…",
     "failed": "Could not summarise: {error}",
-    "done": "{n} samples, {k} alterations. Double-click an alteration to select its "
+    "done": "{n}, {k}. Double-click an alteration to select its "
             "altered samples in the Samples tab.",
     "none": "(no grouping)",
     "select": "Select altered samples",
@@ -290,7 +291,8 @@ class SummaryTab(QWidget):
         first = self.summary is None
         self.summary = summary
         self._fill(summary, first)
-        self.message.setText(MESSAGES["done"].format(n=summary.n, k=len(summary.matrix.labels)))
+        self.message.setText(MESSAGES["done"].format(
+            n=plural(summary.n, "sample"), k=plural(len(summary.matrix.labels), "alteration")))
         self.summary_ready.emit()
 
     def _fill(self, summary: AlterationSummary, first: bool) -> None:

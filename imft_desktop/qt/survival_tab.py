@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from imft_desktop.model.text import plural
 from imft_desktop.model.time_units import landmark_label
 from imft_desktop.qt.stat_text import fmt_number as _fmt
 from imft_desktop.qt.stat_text import fmt_p as _fmt_p
@@ -356,8 +357,7 @@ class SurvivalTab(QWidget):
         self.ci_combo.addItem("log-log (lifelines default)", "log-log")
         row.addWidget(self.ci_combo)
         self.bands_check = QCheckBox("CI bands")
-        self.bands_check.setToolTip("95% confidence bands around each curve (always shown "
-                                    "for all patients as one curve)")
+        self.bands_check.setToolTip("95% confidence bands around each curve")
         self.bands_check.toggled.connect(self._redraw)
         row.addWidget(self.bands_check)
         row.addWidget(QLabel("S(t) at"))
@@ -696,8 +696,9 @@ class SurvivalTab(QWidget):
             self.message.setText(MESSAGES["overview"].format(
                 endpoint=what, n=view.data.n, excluded=len(view.data.excluded)))
         else:
-            self.message.setText(f"{what} by {g.name}: {view.data.n} patients "
-                                 f"analysed, {len(view.data.excluded)} excluded")
+            self.message.setText(f"{what} by {g.name}: "
+                                 f"{plural(view.data.n, 'patient')} analysed, "
+                                 f"{len(view.data.excluded)} excluded")
         if self._endpoint_auto and view.endpoint is not None:
             # show which endpoint the first view chose (OS when there is no PFS)
             self.endpoint_combo.blockSignals(True)
@@ -803,8 +804,8 @@ class SurvivalTab(QWidget):
         fig.clear()
         ax, risk_ax = km_axes(fig, len(view.km.groups))
         g = view.data.grouping
-        # one curve: its 95% CI band is the useful context, so it is always drawn
-        plot_km(view.km, ax, risk_ax=risk_ax, show_ci=self.bands_check.isChecked() or g is None)
+        # the check box decides, for one curve too (issue 13: unticked still drew a band)
+        plot_km(view.km, ax, risk_ax=risk_ax, show_ci=self.bands_check.isChecked())
         if g is None:
             fig.suptitle(f"{view.km.endpoint}, all patients", fontsize=10)
         else:

@@ -46,6 +46,10 @@ VALUE_ROLE = Qt.ItemDataRole.UserRole + 3
 _Index = QModelIndex | QPersistentModelIndex
 
 
+#: Text colour on the light backgrounds of styled cells, whatever the palette.
+DARK_TEXT = "#1a1a1a"
+
+
 @dataclass(frozen=True)
 class CellStyle:
     """How cells with a given text look (e.g. "not tested" grey italic)."""
@@ -140,8 +144,11 @@ class DataFrameTableModel(QAbstractTableModel):
     def set_styles(self, styles: Mapping[str, CellStyle]) -> None:
         self._styles = {}
         for text, style in styles.items():
-            fg = QBrush(QColor(style.foreground)) if style.foreground else None
             bg = QBrush(QColor(style.background)) if style.background else None
+            # A light cell keeps dark text: under a dark palette the default text is
+            # light and would vanish on it.
+            fg_colour = style.foreground or (DARK_TEXT if style.background else None)
+            fg = QBrush(QColor(fg_colour)) if fg_colour else None
             font = None
             if style.italic or style.bold:
                 font = QFont()

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from imft_desktop.model.text import plural
 from imft_desktop.reports.deidentify import Pseudonymizer, deidentify_report_cohort
 from imft_desktop.reports.document import (
     Figure,
@@ -529,7 +530,40 @@ def _title_page(a: CohortAnalyses, title: str) -> list[Section]:
                             f"{_n(counts.get('info', 0), 'note')}"),
         ("Records kept out of the analysis", f"{excluded} (errors; listed in the program)"),
     ), title="Data checks"))
+    readings = _readings_table(cohort)
+    if readings is not None:
+        out.append(readings)
     return out
+
+
+#: Rows of the "how the sheet was read" table before it is cut (the program lists all).
+_MAX_READINGS = 40
+
+
+def _readings_table(cohort: Any) -> Table | None:
+    """Every warning of the import (an interpretation beyond the literal value, or a
+    value to check) and every meaning chosen in the value dictionary, one row per
+    finding with the cells it covers: a printed result can be traced to how its sheet
+    was read."""
+    from imft_desktop.model.vocab import Level
+
+    shown = [f for f in cohort.findings.sorted()
+             if f.level is Level.WARNING or f.code == "VALUE_MEANING_CHOSEN"]
+    if not shown:
+        return None
+    rows = []
+    for f in shown[:_MAX_READINGS]:
+        rows.append((f.location, f.message, str(len(f.rows) or 1)))
+    notes = ["Warnings are interpretations beyond the literal cell value (a range read as "
+             "its midpoint, a unit assumed, a row read as not a case ...) or values to "
+             "check; chosen meanings come from the value dictionary (mapping profile)."]
+    if len(shown) > _MAX_READINGS:
+        notes.append(f"{len(shown) - _MAX_READINGS} more are listed in the program "
+                     "(Import tab) and in imft validate.")
+    return Table(header=(("Where", "How it was read", "Cells"),), rows=tuple(rows),
+                 align=("left", "left", "right"),
+                 caption="How the sheet was read: warnings and chosen meanings",
+                 notes=tuple(notes))
 
 
 def _frequency_chapter(a: CohortAnalyses) -> list[Section]:
@@ -573,7 +607,7 @@ def _frequency_chapter(a: CohortAnalyses) -> list[Section]:
     out.append(Table(
         header=(("Alteration", "Detected by", "Altered/tested", "%", "95% CI (exact)"),),
         rows=rows, align=("left", "left", "right", "right", "right"),
-        caption=f"Alterations in {ft.n} samples, by assay and frequency",
+        caption=f"Alterations in {plural(ft.n, 'sample')}, by assay and frequency",
         notes=tuple(notes),
     ))
     return out
@@ -609,8 +643,8 @@ def _partners_chapter(a: CohortAnalyses) -> list[Section]:
         return out
     pt = a.partners.result
     if not pt.drivers:
-        out.append(Paragraph(f"No fusion was found in the {pt.tested_n} samples tested for "
-                             "fusions."))
+        out.append(Paragraph(f"No fusion was found in the {plural(pt.tested_n, 'sample')} "
+                             "tested for fusions."))
         return out
     rows = []
     for driver in pt.drivers:
@@ -619,7 +653,8 @@ def _partners_chapter(a: CohortAnalyses) -> list[Section]:
             rows.append((driver, partner, pt.orientation[driver].get(partner, "") or "–",
                          f"{n}/{pt.tested_n}", _pct(share)))
     summary = "; ".join(
-        f"{d}: {pt.driver_samples.get(d, 0)} samples, {pt.n_partners(d)} partners"
+        f"{d}: {plural(pt.driver_samples.get(d, 0), 'sample')}, "
+        f"{plural(pt.n_partners(d), 'partner')}"
         for d in pt.drivers
     )
     out.append(Table(
@@ -696,7 +731,7 @@ def _copy_number_chapter(a: CohortAnalyses) -> list[Section]:
         if not fga.empty:
             rows.append(("Fraction of genome altered, median (range)",
                          f"{100 * fga.median():.1f}% ({100 * fga.min():.1f}–"
-                         f"{100 * fga.max():.1f}%; {len(fga)} samples with segments)"))
+                         f"{100 * fga.max():.1f}%; {plural(len(fga), 'sample')} with segments)"))
         out.append(KeyValues(tuple(rows), title="Copy-number burden"))
     if a.loci.ok:
         loci = a.loci.result
@@ -827,7 +862,8 @@ def _km_table(km: Any, logrank: Any, cox: Any, caption: str) -> Table:
             else:
                 notes.append(f"Hazard ratio {t.level} vs {t.reference}: {format_num(t.hr, 2)} "
                              f"(95% CI {_ci(t.ci[0], t.ci[1], 2)}), Wald p = {format_p(t.p)}; "
-                             f"Cox model, {cox.ties} ties, {cox.events} events in {cox.n}.")
+                             f"Cox model, {cox.ties} ties, {plural(cox.events, 'event')} "
+                             f"in {cox.n}.")
         notes.extend(_warnings_note(cox))
     for g in km.groups:
         notes.extend(f"{g.label}: {w}" for w in g.warnings)
@@ -901,7 +937,7 @@ def _compact_waterfall(ax: Any, wf: pd.DataFrame, colours: dict[Any, str]) -> No
     ax.axhline(0, color="0.2", lw=0.6)
     ax.set_xlim(-0.5, n - 0.5)
     ax.set_xticks([])
-    ax.set_xlabel(f"{n} patients, from largest increase to largest decrease", fontsize=8)
+    ax.set_xlabel(f"{plural(n, 'patient')}, from largest increase to largest decrease", fontsize=8)
     ax.set_ylabel("Best change of target lesions (%)", fontsize=8)
     ax.tick_params(labelsize=7)
     present = set(wf["best_response"])

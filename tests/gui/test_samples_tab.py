@@ -178,3 +178,42 @@ def test_copy_selected_rows_as_tab_separated_text(demo_window):
     assert lines[0].split("\t")[:2] == ["Sample", "Patient"]
     assert [line.split("\t")[0] for line in lines[1:]] == [ids[0], ids[2]]
     assert NOT_TESTED in "\n".join(lines) or "negative" in "\n".join(lines)
+
+
+def test_copy_number_from_segments_shows_the_alterations(demo_window):
+    """Issue 13: the WGS demo samples have segments, not CN_Calls rows; their copy
+    number showed "none detected" for all, including those with 22q loss.  Now the
+    column lists what the Summary counts (22q loss in 14/24: 13 from segments and one
+    from a direct call)."""
+    from imft_desktop.analysis.alterations import alteration_matrix
+    from imft_desktop.qt.samples_tab import NONE_DETECTED
+
+    model = demo_window.samples_tab.model
+    col = model.column_names.index("CN calls")
+    cells = dict(zip(map(str, model.column_values(0)), map(str, model.column_values(col))))
+    matrix = alteration_matrix(demo_window.cohort)
+    with_22q = set(matrix.altered_samples("22q loss"))
+    assert len(with_22q) == 14
+    assert {s for s, text in cells.items() if "22q loss" in text.split("; ")} == with_22q
+    segs = set(demo_window.cohort.table("cn_segments")["sample_id"].astype(str))
+    assert len(with_22q & segs) == 13
+    assert sum(text == NONE_DETECTED for text in cells.values()) == 0
+    # a whole-chromosome loss is shown once, not also as its two arms
+    mono = set(matrix.altered_samples("monosomy 19"))
+    assert mono and all("19p loss" not in cells[s] for s in mono)
+
+
+def test_copy_number_neutral_segments_are_none_detected():
+    from imft_desktop.model.cohort import Cohort
+    from imft_desktop.qt.samples_tab import NONE_DETECTED, build_samples_frame
+
+    segs = pd.DataFrame({"sample_id": ["A", "A"], "chrom": ["1", "2"], "start": [1, 1],
+                         "end": [240_000_000, 240_000_000], "log2_ratio": [0.01, -0.02]})
+    cohort = Cohort.from_tables({
+        "samples": pd.DataFrame({"sample_id": ["A", "B"], "patient_id": ["p", "q"]}),
+        "sequencing": pd.DataFrame({"sample_id": ["A"], "assay": ["WGS"], "status": ["done"]}),
+        "cn_segments": segs,
+    })
+    frame = build_samples_frame(cohort).set_index("Sample")
+    assert frame.loc["A", "CN calls"] == NONE_DETECTED
+    assert frame.loc["B", "CN calls"] == NOT_TESTED

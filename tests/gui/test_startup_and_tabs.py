@@ -132,7 +132,7 @@ def test_cancelling_a_read_keeps_everything(demo_window, qtbot, monkeypatch, cas
             progress.check()
             threading.Event().wait(0.005)
 
-    monkeypatch.setattr("imft_desktop.qt.import_tab.read_for_import", slow_read)
+    monkeypatch.setattr("imft_desktop.qt.import_tab.read_or_import", slow_read)
     tab = demo_window.import_tab
     demo_window.open_path(str(case_sheet))
     qtbot.waitUntil(lambda: tab.progress_bar.value() == 100, timeout=10000)

@@ -57,7 +57,7 @@ def test_template_workbook_end_to_end(tmp_path: Path) -> None:
     f = by_code["CELL_ERROR"]
     assert (f.sheet, f.row, f.column) == ("IHC", 4, "D")
     merged = [g for g in c.findings if g.code == "CELL_MERGED"]
-    assert [(g.row, g.column) for g in merged] == [(3, "B"), (4, "B")]
+    assert [(g.row, g.column, g.rows) for g in merged] == [(3, "B", (3, 4))]
     ihc = c.table("ihc", include_excluded=True)
     assert ihc.loc[0, "percent_positive"] == 80.0  # a 0% formatted fraction read as percent
     assert c.ihc_tested("ALK") == {"IMT-01"}

@@ -33,7 +33,7 @@ def test_json_round_trip_keeps_everything(messy_sheet):
     profile.event_coding = {"progressed": 1, "censored": 0}
     text = profile.to_json()
     data = json.loads(text)
-    assert data["schema_version"] == SCHEMA_VERSION == 1
+    assert data["schema_version"] == SCHEMA_VERSION == 2
     again = MappingProfile.from_json(text)
     assert again == profile
     assert again.to_json() == text

@@ -54,6 +54,25 @@ def test_preview_dialog_paints_the_pages(qtbot):
     dialog.close()
 
 
+def test_preview_opens_large_and_fitted_to_the_width(qtbot):
+    from PySide6.QtPrintSupport import QPrintPreviewWidget
+    from PySide6.QtWidgets import QWidget
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.resize(1200, 800)
+    parent.show()
+    report = Report(title="Preview test").add(Heading("Hello"), Paragraph("world"))
+    dialog = printing.make_preview_dialog(report, parent, "A4")
+    dialog.show()
+    preview = dialog.findChild(QPrintPreviewWidget)
+    qtbot.waitUntil(lambda: preview.pageCount() >= 1)
+    assert dialog.width() >= 1000 and dialog.height() >= 700
+    assert preview.zoomMode() == QPrintPreviewWidget.ZoomMode.FitToWidth
+    assert preview.zoomFactor() > 0.7  # Qt's default opened at about 0.5
+    dialog.close()
+
+
 def test_export_pdf_prints_the_current_tab(qtbot, tmp_path, monkeypatch, small_cohort):
     target = tmp_path / "tab.pdf"
     monkeypatch.setattr(printing, "ask_print_options",

@@ -15,15 +15,24 @@ from pathlib import Path
 from typing import Any
 
 from imft_desktop import __version__
+from imft_desktop.io.mapping.meanings import check_meanings
 from imft_desktop.io.mapping.targets import EXTRA, IGNORE, parse_target
 from imft_desktop.io.write.atomic import atomic_write_text
 
 #: Version of the profile JSON layout written by this code.
-SCHEMA_VERSION = 1
+#: 2: columns carry ``value_meanings`` (the value dictionary's chosen meanings).
+SCHEMA_VERSION = 2
 
 #: Upgrades of older profile layouts: ``MIGRATIONS[n]`` turns a version-``n`` dict into
 #: a version-``n + 1`` dict.  Add one entry per layout change; never edit old entries.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+def _add_value_meanings(data: dict[str, Any]) -> dict[str, Any]:
+    """Layout 1 -> 2: every column gets an empty ``value_meanings``."""
+    columns = [dict(c, value_meanings=c.get("value_meanings") or {})
+               for c in data.get("columns", []) if isinstance(c, dict)]
+    return dict(data, columns=columns)
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _add_value_meanings}
 
 
 @dataclass
@@ -46,6 +55,10 @@ class ColumnMapping:
     event_coding:
         For event columns only: raw text (case-folded) -> 1 (event) / 0 (censored),
         overriding ``MappingProfile.event_coding`` (used for inverted "censored" columns).
+    value_meanings:
+        Meanings the user chose in the value dictionary: value key (case- and
+        space-folded cell text, ``meanings.value_key``) -> a token of
+        ``meanings.choices_for(target)`` ("no loss" -> "neutral", "nd" -> "not tested").
     """
 
     column: str
@@ -54,6 +67,7 @@ class ColumnMapping:
     confidence: float = 0.0
     reason: str = ""
     event_coding: dict[str, int] | None = None
+    value_meanings: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_mapped(self) -> bool:
@@ -154,6 +168,31 @@ class MappingProfile:
             c.reason = "chosen by the user"
             if not text.endswith("_event"):
                 c.event_coding = None
+            # Meanings belong to a kind of column; a new kind starts with none.
+            c.value_meanings = {k: v for k, v in c.value_meanings.items()
+                                if not check_meanings(text, {k: v})}
+        return c
+
+    def set_value_meaning(self, letter: str, key: str, token: str | None) -> ColumnMapping:
+        """Record the user's meaning for value ``key`` of column ``letter``; ``None``
+        goes back to the built-in reading.
+
+        Raises
+        ------
+        ValueError
+            When ``token`` is not offered for the column's kind; ``KeyError`` when the
+            column is unknown.
+        """
+        c = self.column(letter)
+        if c is None:
+            raise KeyError(letter)
+        if token is None:
+            c.value_meanings.pop(key, None)
+            return c
+        problems = check_meanings(c.target, {key: token})
+        if problems:
+            raise ValueError(problems[0])
+        c.value_meanings[key] = token
         return c
 
     def check(self) -> list[str]:
@@ -169,6 +208,8 @@ class MappingProfile:
             except ValueError as exc:
                 problems.append(f"column {c.column} ({c.header}): {exc}")
                 continue
+            problems.extend(f"column {c.column} ({c.header}): {p}"
+                            for p in check_meanings(t.text, c.value_meanings))
             if not c.is_mapped or t.text == "cn_calls.list":
                 continue
             key = (t.table, t.field, t.params)  # PFS in days and in months collide
@@ -212,6 +253,7 @@ class MappingProfile:
                     confidence=float(c.get("confidence", 0.0)),
                     reason=str(c.get("reason", "")),
                     event_coding=_coding(c.get("event_coding")),
+                    value_meanings=_meanings(c.get("value_meanings")),
                 )
                 for c in data.get("columns", [])
             ]
@@ -248,6 +290,14 @@ class MappingProfile:
         return cls.from_json(Path(path).read_text(encoding="utf-8"))
 
     # ------------------------------------------------------------------ re-application
+
+
+def _meanings(value: Any) -> dict[str, str]:
+    if not value:
+        return {}
+    if not isinstance(value, dict):
+        raise TypeError("value_meanings must be an object")
+    return {str(k): str(v) for k, v in value.items()}
 
 
 def _coding(value: Any) -> dict[str, int] | None:

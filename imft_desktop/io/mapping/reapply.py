@@ -108,6 +108,7 @@ def _moved(c: ColumnMapping, letter: str, header: str, note: str = "") -> Column
         confidence=c.confidence,
         reason=reason,
         event_coding=dict(c.event_coding) if c.event_coding else None,
+        value_meanings=dict(c.value_meanings),
     )
 
 

@@ -58,6 +58,7 @@ from typing import Any
 import numpy as np
 
 from imft_desktop.io.mapping.header_rules import assay_named_in
+from imft_desktop.io.mapping.meanings import apply_meanings, unwrap
 from imft_desktop.io.mapping.profile import ColumnMapping, MappingProfile
 from imft_desktop.io.mapping.targets import EXTRA, TIME_FIELDS, Target, parse_target
 from imft_desktop.io.mapping.time_columns import unit_source
@@ -68,7 +69,7 @@ from imft_desktop.io.mapping.vocab import (
     split_list_cell,
 )
 from imft_desktop.io.read.raw import RawSheet, column_index
-from imft_desktop.io.read.records import RawColumn, RawTable
+from imft_desktop.io.read.records import ChosenMeaning, RawColumn, RawTable
 
 EXTRA_PREFIX = "extra:"
 
@@ -130,7 +131,7 @@ def to_raw_tables(sheet: RawSheet, profile: MappingProfile, file: str) -> list[R
     if problems:
         raise MappingError(problems)
 
-    rows, data, blank_skipped = _data_rows(sheet, profile.header_row)
+    rows, data, blank_skipped = data_rows(sheet, profile.header_row)
     hidden = {r for r in rows if r in sheet.hidden_rows}
     # One C-level transpose of the (ragged) grid instead of a Python loop per column.
     by_column = list(itertools.zip_longest(*data)) if data else []
@@ -140,6 +141,9 @@ def to_raw_tables(sheet: RawSheet, profile: MappingProfile, file: str) -> list[R
             continue
         idx = column_index(m.column)
         values = list(by_column[idx]) if idx < len(by_column) else [None] * len(data)
+        # The user's meanings from the value dictionary replace the vocabulary's reading
+        # from here on (the cell's own text stays with the record).
+        values = apply_meanings(values, m.target, m.value_meanings)
         cols.append(_Col(m, parse_target(m.target), idx, values))
 
     def table(name: str, keep: list[int], **kw: Any) -> RawTable:
@@ -265,7 +269,7 @@ def to_raw_tables(sheet: RawSheet, profile: MappingProfile, file: str) -> list[R
 # ---------------------------------------------------------------------------- helpers
 
 
-def _data_rows(sheet: RawSheet, header_row: int) -> tuple[list[int], list[list[Any]], int]:
+def data_rows(sheet: RawSheet, header_row: int) -> tuple[list[int], list[list[Any]], int]:
     """Excel row numbers and cells of the non-blank rows below the header, and the
     number of fully blank rows skipped between them (trailing blank rows not counted)."""
     rows: list[int] = []
@@ -330,9 +334,9 @@ def _rows_where(cols: list[_Col], test: Callable[[Any], bool], n: int) -> list[i
 def _flags(values: list[Any], test: Callable[[Any], bool]) -> np.ndarray:
     """Per cell, ``test(cell)``, computed once per distinct value."""
     try:
-        per_value = {v: test(v) for v in dict.fromkeys(values)}
+        per_value = {v: test(unwrap(v)) for v in dict.fromkeys(values)}
     except TypeError:  # an unhashable cell (never produced by the readers)
-        return np.fromiter(map(test, values), dtype=bool, count=len(values))
+        return np.fromiter((test(unwrap(v)) for v in values), dtype=bool, count=len(values))
     return np.fromiter(map(per_value.__getitem__, values), dtype=bool, count=len(values))
 
 
@@ -374,7 +378,9 @@ def _is_result(value: Any) -> bool:
 
 
 def _parts(value: Any) -> list[Any]:
-    """Items of a cell; non-text cells are one item as they are."""
+    """Items of a cell; non-text cells (and cells with a chosen meaning) are one item."""
+    if isinstance(value, ChosenMeaning):
+        return [value] if _is_result(value.value) else []
     if isinstance(value, str):
         return [p for p in split_list_cell(value) if _is_result(p)] or []
     return [value]

@@ -135,7 +135,14 @@ NEGATIVE_TOKENS = frozenset(
     {"neg", "negative", "-", "−", "–", "none", "no", "wt", "wild type", "wildtype",
      "wild-type", "not detected", "absent", "normal", "no fusion", "no mutation",
      "no alteration", "no cna", "nil", "n", "0", "no rearrangement", "not rearranged",
-     "neutral", "balanced", "no loss", "no gain"}
+     "neutral", "balanced", "no loss", "no gain",
+     # how molecular reports say "tested, nothing found"
+     "no mutation detected", "no mutations detected", "mutation not detected",
+     "not mutated", "unmutated", "non-mutated", "non mutated", "no variant detected",
+     "no variants detected", "no pathogenic variant", "no pathogenic variants",
+     "no pathogenic mutation", "no fusion detected", "fusion not detected",
+     "no rearrangement detected", "rearrangement not detected", "wt.", "retained",
+     "not deleted", "not lost", "no deletion", "disomic", "diploid", "intact"}
 )
 POSITIVE_TOKENS = frozenset(
     {"pos", "positive", "+", "yes", "y", "present", "detected", "mut", "mutated",

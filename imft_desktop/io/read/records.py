@@ -74,3 +74,20 @@ class RawTable:
         if col is not None:
             return col.values[i]
         return self.constants.get(field_name)
+
+
+@dataclass(frozen=True, slots=True)
+class ChosenMeaning:
+    """A cell whose meaning the user chose in the value dictionary.
+
+    The mapping stage puts it in place of the cell: later stages read ``value`` (a word
+    the program's vocabulary knows, such as ``"not tested"`` or ``"neutral"``) while
+    the raw text kept with the record, and shown in findings, stays ``text``.
+    """
+
+    value: Any
+    text: str
+    label: str = ""
+
+    def __str__(self) -> str:
+        return self.text

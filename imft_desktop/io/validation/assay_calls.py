@@ -115,9 +115,15 @@ def parse_bool(raw: Any) -> Parsed:
 _CALLS: dict[str, str] = {}
 for _c, _names in {
     AssayCall.POSITIVE: ("positive", "pos", "pos.", "+", "++", "+++", "yes", "detected",
-                         "rearranged", "split", "present", "amplified", "p"),
+                         "rearranged", "split", "present", "amplified", "p",
+                         "rearrangement detected", "break-apart positive", "expressed",
+                         "overexpressed", "weakly positive", "strongly positive",
+                         "moderately positive"),
     AssayCall.NEGATIVE: ("negative", "neg", "neg.", "no", "not detected", "absent",
-                         "not rearranged", "wild type", "wt", "0"),
+                         "not rearranged", "wild type", "wt", "0", "no rearrangement",
+                         "no rearrangement detected", "rearrangement not detected",
+                         "no split", "no break", "no staining", "unstained", "not expressed",
+                         "no expression", "loss of expression"),
     AssayCall.EQUIVOCAL: ("equivocal", "borderline", "eq", "indeterminate", "+/-",
                           "doubtful"),
     AssayCall.NOT_EVALUABLE: ("not evaluable", "ne", "n.e.", "inevaluable", "unevaluable",
@@ -145,6 +151,15 @@ def parse_call(raw: Any) -> Parsed:
     described = _call_from_description(key)
     if described is not None:
         return described
+    lead = _CALL_WITH_DETAIL_RE.match(key)
+    if lead and lead.group(1) in _CALLS and _CALLS[lead.group(1)] in _DEFINITE:
+        value = _CALLS[lead.group(1)]
+        return Parsed(value, (Note("VOCAB_NORMALISED", value),))
+    if key in _DASH:
+        # A lone dash beside "+" calls means negative in pathology tables, but some labs
+        # write it for "not done": a guess that changes counts, so a warning.
+        value = str(AssayCall.NEGATIVE)
+        return Parsed(value, (Note("CALL_DASH_NEGATIVE", value),))
     cat = missing_category(text)
     if cat == "not done":
         return Parsed(str(AssayCall.NOT_TESTED), (Note("CALL_NOT_DONE"),), missing=cat)
@@ -157,6 +172,12 @@ def parse_call(raw: Any) -> Parsed:
     return Parsed(None, (Note("VOCAB_UNKNOWN", detail=", ".join(str(c) for c in AssayCall)),))
 
 
+#: "positive (35%)", "negative, 4%", "positive (D5F3)": a call word, then a detail.
+_CALL_WITH_DETAIL_RE = re.compile(r"^([a-z.+]+(?: [a-z]+)?)\s*(?:\(.*\)|[,;:]\s*.+)$")
+_DEFINITE = {str(AssayCall.POSITIVE), str(AssayCall.NEGATIVE), str(AssayCall.EQUIVOCAL)}
+_DASH = {"-", "−", "–", "—"}
+
+
 _INTENSITY_WORDS = {"negative": 0, "neg": 0, "none": 0, "weak": 1, "moderate": 2,
                     "strong": 3, "intense": 3}
 _INTENSITY_RE = re.compile(r"^([0-9])\s*(\+*)(?:\s*\((.*)\))?$")
@@ -167,6 +188,13 @@ _PERCENT_CALL_RE = re.compile(
 #: (ALK IHC convention), always as a WARNING so the user checks it against their rule.
 _STAINING_WORDS = {"focal", "patchy", "diffuse", "heterogeneous", "granular", "membranous",
                    "cytoplasmic", "nuclear", "weak", "moderate", "strong", "intense"}
+
+
+_PERCENT_INTENSITY_RE = re.compile(r"^(\d+(?:\.\d+)?)\s*%\s*,?\s*([0-3])\s*\+*$")
+#: FISH read-outs that mean a break-apart rearrangement.
+_FISH_SIGNAL_WORDS = {"isolated 3'", "isolated 3' signal", "isolated 3' signals",
+                      "split signal", "split signals", "split apart", "break apart",
+                      "break-apart"}
 
 
 def _call_from_description(key: str) -> Parsed | None:
@@ -184,6 +212,17 @@ def _call_from_description(key: str) -> Parsed | None:
         value = str(AssayCall.POSITIVE if stained else AssayCall.NEGATIVE)
         return Parsed(value, (Note("CALL_FROM_DESCRIPTION", value,
                                    detail="from the percentage of stained cells"),))
+    m = _PERCENT_INTENSITY_RE.match(key)
+    if m:  # "80% 3+": stained cells and intensity
+        grade = int(m.group(2))
+        value = str(AssayCall.POSITIVE if grade > 0 and float(m.group(1)) > 0
+                    else AssayCall.NEGATIVE)
+        return Parsed(value, (Note("CALL_FROM_INTENSITY", value),),
+                      extra=(("intensity", f"{grade}+" if grade else "0"),))
+    if key in _FISH_SIGNAL_WORDS:
+        value = str(AssayCall.POSITIVE)
+        return Parsed(value, (Note("CALL_FROM_DESCRIPTION", value,
+                                   detail="break-apart signal pattern described"),))
     words = set(key.replace(",", " ").split())
     if words and words <= _STAINING_WORDS | {"staining", "stain", "and", "positive"}:
         value = str(AssayCall.POSITIVE)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from imft_desktop.io.read.records import ChosenMeaning
 from imft_desktop.io.validation.codes import level_of
 from imft_desktop.model.vocab import (
     Level,
@@ -122,7 +123,8 @@ class DisplayedNumber:
         return self.text if self.text is not None else str(self.value)
 
 
-WRAPPERS = (ErrorCell, UncalculatedFormula, FormulaResult, MergedCell, DisplayedNumber)
+WRAPPERS = (ErrorCell, UncalculatedFormula, FormulaResult, MergedCell, DisplayedNumber,
+            ChosenMeaning)
 
 
 def raw_text(value: Any) -> str | None:
@@ -164,6 +166,13 @@ def parse_cell(raw: Any, parser: Parser) -> Parsed:
     if isinstance(raw, FormulaResult):
         inner = parse_cell(raw.value, parser)
         return inner.with_notes(Note("FORMULA_CACHED", detail=raw.formula or "formula"))
+    if isinstance(raw, ChosenMeaning):
+        # The user's reading replaces the program's: its own normalisation notes would
+        # only repeat it, warnings about the chosen word are kept.
+        inner = parse_cell(raw.value, parser)
+        kept = tuple(n for n in inner.notes if level_of(n.code) is not Level.INFO)
+        note = Note("VALUE_MEANING_CHOSEN", raw.label or inner.value or raw.value)
+        return Parsed(inner.value, (note, *kept), inner.extra, inner.missing)
     if isinstance(raw, DisplayedNumber):
         # Only identifiers read the displayed text ("00123"); measurements use the value.
         return parser(raw) if parser in _DISPLAYED_TEXT_PARSERS else parser(raw.value)
@@ -251,7 +260,8 @@ for _cat, _tokens in {
 
 def missing_category(text: str) -> str | None:
     """Missing category of a cleaned text token, or ``None`` if it is a value."""
-    return MISSING_TOKENS.get(text.casefold())
+    # Inner runs of spaces ("not  done") are how a cell was typed, not a new word.
+    return MISSING_TOKENS.get(" ".join(text.casefold().split()))
 
 
 def missing_parsed(raw: str, cat: str) -> Parsed:

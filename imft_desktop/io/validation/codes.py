@@ -128,8 +128,15 @@ _RULES: tuple[Rule, ...] = (
     Rule("DATE_INVALID", E, '"{value}" is not a date.'),
     Rule("DATE_FROM_SERIAL", I, "Excel day number {value} read as the date {normalised}."),
     # ------------------------------------------------------------------ vocabularies
+    Rule("VALUE_MEANING_CHOSEN", I,
+         '"{value}" read as "{normalised}", as chosen in the value dictionary (mapping profile).'),
     Rule("VOCAB_NORMALISED", I, '"{value}" read as "{normalised}".'),
-    Rule("VOCAB_UNKNOWN", E, '"{value}" is not one of the allowed values.', "Allowed: {detail}."),
+    Rule("CALL_DASH_NEGATIVE", W,
+         'A dash "{value}" was read as negative; if it means the test was not done, say so '
+         "in the value dictionary."),
+    Rule("VOCAB_UNKNOWN", E, '"{value}" is not one of the allowed values.',
+         "Allowed: {detail}; or say what it means in the value dictionary (Values page, "
+         "saved in the mapping profile)."),
     Rule("CALL_FROM_INTENSITY", I,
          'Staining intensity "{value}" read as {normalised}; the intensity is kept.'),
     Rule("CALL_FROM_DESCRIPTION", W,
@@ -141,7 +148,7 @@ _RULES: tuple[Rule, ...] = (
          "(never counted as negative)."),
     Rule("RECIST_NORMALISED", I, 'Response "{value}" read as {normalised}{detail}.'),
     Rule("RECIST_UNKNOWN", E, 'Response "{value}" is not a RECIST 1.1 category.',
-         "Use CR, PR, SD, PD or NE."),
+         "Use CR, PR, SD, PD or NE, or say what it means in the value dictionary."),
     # ------------------------------------------------------------------ identifiers
     Rule("ID_MISSING", E, "Identifier is empty; record left out."),
     Rule("ID_FROM_NUMBER", I, "Identifier stored as a number in Excel; read as \"{normalised}\"."),
@@ -219,6 +226,9 @@ _RULES: tuple[Rule, ...] = (
          "Copy-number cell holds the number {value}; a '+' or '-' (gain or loss) was "
          "probably lost when Excel stored it as a number.",
          "Format the column as Text and retype, e.g. +7 or -19."),
+    Rule("CNA_REGION_OTHER", E,
+         '"{value}" names another region than its column ({detail}); the call was left out.',
+         "Move it to that region's column, or correct the cell."),
     Rule("CNA_EVENT_CONFLICT", E,
          'Region "{value}" says {detail} but the event column says {normalised}.'),
     Rule("SEGMENT_END_BEFORE_START", E, "Segment ends ({value}) before it starts ({detail})."),

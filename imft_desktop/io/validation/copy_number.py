@@ -8,6 +8,7 @@ returns a ``Parsed`` whose notes name the finding codes to report.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from imft_desktop.io.validation.cells import (
@@ -50,16 +51,32 @@ def parse_chrom(raw: Any) -> Parsed:
 
 
 _EVENT_WORDS: dict[str, str] = {}
+# The words pathologists and cytogeneticists write in a copy-number column, by event.
+# "Retained", "no loss", "disomic" and the like are tested-and-normal (neutral), never
+# missing: they enter the region's denominator.
 for _ev, _names in {
-    CnaEvent.LOSS: ("loss", "lost", "del", "deletion", "deleted", "monosomy", "shallow deletion",
-                    "hetloss", "heterozygous deletion", "-1", "-"),
+    CnaEvent.LOSS: ("loss", "lost", "del", "del.", "deletion", "deleted", "monosomy",
+                    "shallow deletion", "hetloss", "heterozygous deletion", "heterozygous loss",
+                    "hemizygous deletion", "hemizygous loss", "monoallelic loss",
+                    "monoallelic deletion", "partial loss", "arm loss", "copy loss",
+                    "copy number loss", "-1", "-"),
     CnaEvent.GAIN: ("gain", "gained", "dup", "duplication", "trisomy", "tetrasomy", "polysomy",
-                    "1", "+"),
+                    "copy gain", "copy number gain", "low-level gain", "low level gain",
+                    "extra copy", "1", "+"),
     CnaEvent.AMPLIFICATION: ("amplification", "amp", "amplified", "2", "high-level gain",
-                             "high level gain"),
+                             "high level gain", "high-level amplification",
+                             "focal amplification"),
     CnaEvent.DEEP_DELETION: ("deep deletion", "homdel", "hom del", "homozygous deletion",
-                             "deep del", "-2", "biallelic loss"),
-    CnaEvent.NEUTRAL: ("neutral", "normal", "none", "0", "no change"),
+                             "deep del", "-2", "biallelic loss", "biallelic deletion",
+                             "homozygous loss"),
+    CnaEvent.NEUTRAL: ("neutral", "normal", "none", "0", "no change", "copy neutral",
+                       "copy-neutral", "retained", "retention", "no loss", "not lost",
+                       "no gain", "not gained", "no deletion", "not deleted",
+                       "no amplification", "not amplified", "disomic", "disomy", "diploid",
+                       "intact", "balanced", "preserved", "no imbalance", "no cna", "no cnv",
+                       "no copy number change", "no copy number alteration",
+                       "normal copy number", "wt", "wild type", "wildtype", "negative",
+                       "neg", "not detected", "absent", "no"),
 }.items():
     for _n in _names:
         _EVENT_WORDS[_n] = str(_ev)
@@ -185,3 +202,60 @@ def parse_region(raw: Any) -> Parsed:
     elif region != text:
         notes = (Note("CNA_NORMALISED", region),)
     return Parsed(region, notes, extra)
+
+
+#: A cell naming its region as well as the event: "22q loss", "loss of 22q", "19 monosomy",
+#: "monosomy 19", "del(22q)", "22q-loss".
+_REGION_FIRST_RE = re.compile(r"^(?:chr(?:omosome)?\s*)?(\S+?)\s*[-: ]\s*(.+)$", re.IGNORECASE)
+_REGION_LAST_RE = re.compile(
+    r"^(.+?)\s+(?:of\s+)?(?:chr(?:omosome)?\s*)?(\S+)$", re.IGNORECASE)
+_REGION_WRAPPED_RE = re.compile(r"^(del|dup|amp|gain|loss)\s*\(\s*([^)]+?)\s*\)$",
+                                re.IGNORECASE)
+
+
+_REGION_SIGN_RE = re.compile(r"^(?:chr)?(\d{1,2}|x|y)([pq])?\s*([+-])$", re.IGNORECASE)
+
+
+def _event_with_region(text: str) -> tuple[str, str] | None:
+    """(region text, event) when ``text`` names a region and a known event word."""
+    if m := _REGION_SIGN_RE.match(text):  # "22q-", "7+"
+        return m.group(1) + (m.group(2) or ""), str(
+            CnaEvent.GAIN if m.group(3) == "+" else CnaEvent.LOSS)
+    for rx, reg, ev in ((_REGION_WRAPPED_RE, 2, 1), (_REGION_FIRST_RE, 1, 2),
+                        (_REGION_LAST_RE, 2, 1)):
+        m = rx.match(text)
+        if not m:
+            continue
+        event = _EVENT_WORDS.get(" ".join(m.group(ev).casefold().split()))
+        if event is not None and _region(m.group(reg)) is not None:
+            return m.group(reg), event
+    return None
+
+
+def cna_event_parser_for(region: str) -> Callable[[Any], Parsed]:
+    """``parse_cna_event`` for a column that already names ``region`` ("22q").
+
+    A cell that repeats the region ("22q loss", "loss of 22q", "monosomy 19" in a
+    chromosome 19 column) is read as the event; a cell naming another region is an
+    error (it would otherwise be counted for the column's region).
+    """
+    own = _region(region)
+
+    def parse(raw: Any) -> Parsed:
+        parsed = parse_cna_event(raw)
+        if parsed.value is not None or not isinstance(raw, str) or own is None:
+            return parsed
+        text, _l, _w = clean_text(raw)
+        found = _event_with_region(" ".join(text.split()))
+        if found is None:
+            return parsed
+        named, event = found
+        theirs = _region(named)
+        # A whole-chromosome event covers the column's arm ("monosomy 22" in a 22q column).
+        whole = (theirs is not None and theirs[1] == str(RegionKind.CHROMOSOME)
+                 and own[1] == str(RegionKind.ARM) and own[0][:-1] == theirs[0])
+        if theirs != own and not whole:
+            return Parsed(None, (Note("CNA_REGION_OTHER", detail=own[0]),))
+        return Parsed(event, (Note("VOCAB_NORMALISED", event),))
+
+    return parse

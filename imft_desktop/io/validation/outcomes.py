@@ -48,6 +48,9 @@ _RECIST.update({
 _SD_DURATION_RE = re.compile(r"^sd\s*[<>≥≤]=?\s*\d+\s*(m|mo|months?|w|wk|weeks?)?$")
 
 
+_CONFIRMED_RE = re.compile(r"^([a-z]{2,3})\s*(?:\(\s*(?:un)?confirmed\s*\)|,\s*(?:un)?confirmed)$")
+
+
 def parse_recist(raw: Any) -> Parsed:
     """RECIST 1.1 best overall response; variants mapped, unknown words are errors."""
     if is_empty(raw):
@@ -57,6 +60,8 @@ def parse_recist(raw: Any) -> Parsed:
     text, _l, _w = clean_text(raw_text(raw) or "")
     key = " ".join(text.casefold().split())
     hit = _RECIST.get(key)
+    if hit is None and (m := _CONFIRMED_RE.match(key)):  # "PR (confirmed)", "PR, unconfirmed"
+        hit = _RECIST.get(m.group(1))
     if hit is None and _SD_DURATION_RE.match(key):
         hit = (str(Recist.SD), f" ({text})")
     if hit is not None:

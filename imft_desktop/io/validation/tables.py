@@ -39,6 +39,7 @@ import pandas as pd
 from imft_desktop.io.read.records import RawColumn, RawTable
 from imft_desktop.io.validation import codes
 from imft_desktop.io.validation.context import ValidationContext
+from imft_desktop.io.validation.copy_number import cna_event_parser_for
 from imft_desktop.io.validation.cross import cross_validate
 from imft_desktop.io.validation.outcome_times import time_unit_findings, times_from_dates
 from imft_desktop.io.validation.value_memo import ParsedColumn, ValueMemo, row_groups, spread_sparse
@@ -176,17 +177,35 @@ def field_parser(rt: RawTable, spec: TableSpec, f: FieldSpec, ctx: ValidationCon
         rules = replace(number_rules(spec, f, ctx), source_unit=str(source_unit))
         return lambda raw: parse_number(raw, rules)
     implied = rt.constants.get("_implied_event")
+    region = rt.constants.get("region")
     if implied and f.name == "event" and spec.name == "cn_calls":
-        return _implied_event_parser(str(implied))
+        return _implied_event_parser(str(implied), str(region or ""))
+    if region and f.name == "event" and spec.name == "cn_calls":
+        return cna_event_parser_for(str(region))
     gene = rt.constants.get("_gene")
     if gene and f.kind == "fusion":
         return _gene_fusion_parser(str(gene))
     return parser_for(spec, f, ctx)
 
 
-def _implied_event_parser(event: str) -> Parser:
+def parse_distinct(
+    rt: RawTable, field_name: str, cells: list[Any], ctx: ValidationContext
+) -> dict[Any, Parsed]:
+    """Each distinct cell of ``cells`` parsed exactly as ``validate_raw_table`` parses
+    field ``field_name`` of ``rt`` (same parser, hints and event coding)."""
+    spec = TABLES_BY_NAME[rt.table]
+    f = spec.field(field_name)
+    if f.kind == "event":
+        coding = rt.constants.get(f"_event_coding:{f.name}") or ctx.event_mapping
+        return _event_results(list(cells), coding)
+    parser = field_parser(rt, spec, f, ctx)
+    return {c: parse_cell(c, parser) for c in dict.fromkeys(cells)}
+
+
+def _implied_event_parser(event: str, region: str) -> Parser:
     """Column "22q loss" with yes/no cells: yes means the header's event, no neutral."""
     implied = parse_cna_event(event).value or event
+    by_word = cna_event_parser_for(region) if region else parse_cna_event
 
     def parse(raw: Any) -> Parsed:
         flag = parse_bool(raw)
@@ -194,7 +213,7 @@ def _implied_event_parser(event: str) -> Parser:
             return Parsed(implied, (Note("VOCAB_NORMALISED", implied),))
         if flag.value is False:
             return Parsed(str(CnaEvent.NEUTRAL), (Note("VOCAB_NORMALISED", "neutral"),))
-        return parse_cna_event(raw)
+        return by_word(raw)
 
     return parse
 
@@ -425,14 +444,19 @@ def _column_findings(
     raw_col: Any,
     exclude: Callable[[int, str], None],
 ) -> list[Finding]:
-    """Findings of one column: errors and warnings per cell in row order, then one INFO
-    finding per normalisation listing its rows."""
+    """Findings of one column: errors and warnings in row order, then one INFO finding
+    per normalisation listing its rows.
+
+    What a parser says about a value it says about every cell holding that value, so a
+    value repeated down the column ("no loss" on 5,000 rows, "neg" -> "negative" on
+    9,000) is one finding listing its rows (``Finding.rows``), as cBioPortal's validator
+    collapses identical messages; each of those cells is still excluded on an error.
+    Cells whose text differs only in spacing or case are different values here (the
+    value dictionary groups them for the user).
+    """
     rows = rt.rows
     code = "ID_MISSING" if kind == "id" else "VALUE_REQUIRED_MISSING"
     info_findings: list[Finding] = []
-    # A normalisation repeated down the column ("neg" -> "negative" on 9,000 rows) is one
-    # INFO finding listing its rows, as cBioPortal's validator collapses identical
-    # messages; errors and warnings stay one finding per cell.
     per_cell: list[tuple[int, int, Finding]] = []
     for v, idxs in groups.items():
         if v not in noted and v not in empty:
@@ -443,10 +467,12 @@ def _column_findings(
             level = codes.level_of(note.code)
             if level is Level.INFO:
                 continue
-            for i in idxs:
-                per_cell.append((i, note_no, _finding_from_note(
-                    note, rt, rows[i], col.letter, col.header, raw_col[i])))
-                if level is Level.ERROR:
+            at = [rows[i] for i in idxs]
+            finding = _finding_from_note(note, rt, at[0], col.letter, col.header, raw_col[idxs[0]])
+            per_cell.append((idxs[0], note_no,
+                             replace(finding, rows=tuple(at)) if len(at) > 1 else finding))
+            if level is Level.ERROR:
+                for i in idxs:
                     exclude(i, note.code)
         if v in empty:
             # Required values: an empty identifier or gene leaves the record unusable.
