@@ -177,7 +177,8 @@ def build_samples_frame(cohort: Cohort, progress: Any = None) -> pd.DataFrame:
     Columns: sample, patient, diagnosis, site, age, sex; one column per IHC marker and
     clone and per FISH probe (the call, ``not tested`` when absent); fusions, mutations
     and copy-number calls (``none detected`` when the sample was tested for that kind
-    of alteration and has none); best response, PFS (in the sheet's unit: "PFS (days)") and PFS event.
+    of alteration and has none); best response, PFS in the sheet's unit ("PFS (days)")
+    and PFS event.
     """
     import pandas as pd
 
