@@ -478,3 +478,23 @@ def test_event_words_beyond_the_header_sniff_are_read(tmp_path, first):
     cohort = import_file(path)
     assert not cohort.findings.has_errors
     assert cohort.table("outcomes")["pfs_event"].astype(int).tolist() == want
+
+
+def test_os_from_last_contact_and_vital_status(tmp_path):
+    """Diagnosis date, date of last contact and a vital status: OS runs to the last
+    contact with the status as its event (a common registry layout)."""
+    path = tmp_path / "registry.xlsx"
+    pd.DataFrame({"Case": ["A", "B", "C"],
+                  "Date of diagnosis": pd.to_datetime(["2019-01-01", "2019-06-01",
+                                                       "2020-01-01"]),
+                  "Date of last contact": pd.to_datetime(["2020-01-01", "2021-06-01",
+                                                          "2019-12-01"]),
+                  "Vital status": ["dead", "alive", "alive"]}).to_excel(path, index=False)
+    cohort = import_file(path)
+    rule = [f for f in cohort.findings if f.code == "TIME_FROM_DATES"]
+    assert len(rule) == 1 and "vital status" in rule[0].message
+    out = cohort.table("outcomes").set_index("patient_id")
+    assert round(out.loc["A", "os_months"] * 30.4375) == 365 and out.loc["A", "os_event"] == 1
+    assert round(out.loc["B", "os_months"] * 30.4375) == 731 and out.loc["B", "os_event"] == 0
+    bad = [f for f in cohort.findings if f.code == "DATE_ORDER_IMPOSSIBLE"]
+    assert [(f.row, f.column) for f in bad] == [(4, "C")]

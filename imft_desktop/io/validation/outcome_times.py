@@ -39,6 +39,8 @@ DATE_FIELDS = (START, PROGRESSION, DEATH, LAST_FOLLOWUP)
 PFS_RULE = ("PFS = progression date (or death date when there is no progression) minus "
             "the start date, event 1; without either, last follow-up date minus the start "
             "date, censored (event 0); in days")
+OS_STATUS_RULE = ("OS = last follow-up date minus the start date, with the event from the "
+                  "vital status column (dead = 1, alive = censored 0); in days")
 OS_RULE = ("OS = death date minus the start date, event 1; otherwise last follow-up date "
            "minus the start date, censored (event 0); in days")
 
@@ -80,9 +82,47 @@ def times_from_dates(rt: RawTable, date_system: str = "1900"
             "TIME_FROM_DATES", file=rt.file, sheet=rt.sheet, column=dates[needed].letter,
             header=dates[needed].header, value=stem.upper(), detail=f"{rule}; columns {used}"))
         derived.append(stem)
+    if ("os" not in derived and START in dates and LAST_FOLLOWUP in dates
+            and "os_event" in rt.columns and "os_months" not in rt.columns):
+        # no death dates, but a vital status: OS runs to the last follow-up (or death)
+        times = _times_to_followup(rt, dates, parsed, findings, reported)
+        _put_time(out, rt, "os", dates[LAST_FOLLOWUP], times, OS_STATUS_RULE)
+        status = rt.columns["os_event"]
+        findings.append(codes.make(
+            "TIME_FROM_DATES", file=rt.file, sheet=rt.sheet,
+            column=dates[LAST_FOLLOWUP].letter, header=dates[LAST_FOLLOWUP].header,
+            value="OS", detail=f'{OS_STATUS_RULE}; columns "{dates[START].header}" '
+            f'({dates[START].letter}), "{dates[LAST_FOLLOWUP].header}" '
+            f'({dates[LAST_FOLLOWUP].letter}), "{status.header}" ({status.letter})'))
+        derived.append("os")
     if not derived:
         findings += _unused_dates(rt, dates)
     return out, findings
+
+
+def _times_to_followup(rt: RawTable, dates: dict[str, RawColumn],
+                       parsed: dict[str, list[Any]], findings: list[Finding],
+                       reported: set[tuple[int, str]]) -> list[Any]:
+    """Days from the start to the last follow-up per row (None where a date is missing
+    or the follow-up is before the start, reported once per row)."""
+    out: list[Any] = []
+    col = dates[LAST_FOLLOWUP]
+    for i, row in enumerate(rt.rows):
+        t0, end = parsed[START][i], parsed[LAST_FOLLOWUP][i]
+        if t0 is None or end is None:
+            out.append(None)
+            continue
+        if end < t0:
+            if (row, LAST_FOLLOWUP) not in reported:
+                reported.add((row, LAST_FOLLOWUP))
+                findings.append(codes.make(
+                    "DATE_ORDER_IMPOSSIBLE", file=rt.file, sheet=rt.sheet, row=row,
+                    column=col.letter, header=col.header, value=end.isoformat(),
+                    normalised=t0.isoformat(), detail=col.header))
+            out.append(None)
+            continue
+        out.append(float((end - t0).days))
+    return out
 
 
 #: (endpoint, the date column it needs, dates that are its event, its rule)
@@ -93,12 +133,18 @@ _PLANS = (("pfs", PROGRESSION, (PROGRESSION, DEATH), PFS_RULE),
 def _put_endpoint(out: RawTable, rt: RawTable, stem: str, anchor: RawColumn,
                   times: list[Any], events: list[Any], rule: str) -> None:
     """Store derived times (days) and events as the endpoint's columns of ``out``."""
-    out.columns[f"{stem}_months"] = RawColumn(f"{stem}_months", anchor.letter,
-                                              f"{stem.upper()} from dates", times)
+    _put_time(out, rt, stem, anchor, times, rule)
     out.columns[f"{stem}_event"] = RawColumn(f"{stem}_event", anchor.letter,
                                              f"{stem.upper()} event from dates", events)
-    out.constants[f"_unit:{stem}_months"] = "days"
     out.constants.pop(f"_event_coding:{stem}_event", None)
+
+
+def _put_time(out: RawTable, rt: RawTable, stem: str, anchor: RawColumn,
+              times: list[Any], rule: str) -> None:
+    """Store derived times (days) as the endpoint's time column of ``out``."""
+    out.columns[f"{stem}_months"] = RawColumn(f"{stem}_months", anchor.letter,
+                                              f"{stem.upper()} from dates", times)
+    out.constants[f"_unit:{stem}_months"] = "days"
     # also on the input table: the importer records the sheet unit from it
     for constants in (out.constants, rt.constants):
         constants[f"_unit_source:{stem}_months"] = ["dates", "days", rule]
