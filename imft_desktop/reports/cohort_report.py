@@ -1139,8 +1139,8 @@ def cohort_workbook_sheets(a: CohortAnalyses) -> list[SheetSpec]:
         rows = [{"group": g.label, "n": g.n, "events": g.events, "censored": g.censored,
                  "median": g.median if g.median_reached else None,
                  "median_reached": g.median_reached, "median_ci_low": g.median_ci[0],
-                 "median_ci_high": g.median_ci[1]} for g in s.km.groups]
-        notes = [s.km.method]
+                 "median_ci_high": g.median_ci[1], "unit": s.km.unit} for g in s.km.groups]
+        notes = [f"Times (median and its CI) in {s.km.unit}", s.km.method]
         if s.logrank is not None:
             notes.append(f"{s.logrank.test}: statistic {s.logrank.statistic}, df "
                          f"{s.logrank.df}, p {s.logrank.p} ({s.logrank.sided}); "
