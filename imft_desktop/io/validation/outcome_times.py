@@ -11,6 +11,7 @@ and reports every row whose dates are in an impossible order.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from imft_desktop.io.read.records import RawColumn, RawTable
@@ -179,19 +180,27 @@ def _unused_dates(rt: RawTable, dates: dict[str, RawColumn]) -> list[Finding]:
 
 def _parse_dates(rt: RawTable, col: RawColumn, date_system: str,
                  findings: list[Finding]) -> list[Any]:
-    """The column's cells as ``date`` (None when empty or not a date, with a finding)."""
+    """The column's cells as ``date`` (None when empty or not a date).
+
+    Each distinct cell is read once; what the reading noticed ("not a date", "Excel day
+    number read as ...") is one finding per distinct value listing its rows, as for
+    every other column.
+    """
     from imft_desktop.io.validation.numbers import make_date_parser
 
     parse = make_date_parser(date_system)
-    out: list[Any] = []
+    rows_of: dict[Any, list[int]] = {}
     for row, raw in zip(rt.rows, col.values, strict=True):
-        p = parse(raw)
-        for note in p.notes:  # "not a date", "Excel day number read as ..."
-            findings.append(codes.make(note.code, file=rt.file, sheet=rt.sheet, row=row,
-                                       column=col.letter, header=col.header, value=raw,
-                                       normalised=note.normalised, detail=note.detail))
-        out.append(p.value)
-    return out
+        rows_of.setdefault(raw, []).append(row)
+    parsed = {raw: parse(raw) for raw in rows_of}
+    for raw, p in parsed.items():
+        at = rows_of[raw]
+        for note in p.notes:
+            finding = codes.make(note.code, file=rt.file, sheet=rt.sheet, row=at[0],
+                                 column=col.letter, header=col.header, value=raw,
+                                 normalised=note.normalised, detail=note.detail)
+            findings.append(replace(finding, rows=tuple(at)) if len(at) > 1 else finding)
+    return [parsed[raw].value for raw in col.values]
 
 
 def _derive(rt: RawTable, dates: dict[str, RawColumn], parsed: dict[str, list[Any]],
