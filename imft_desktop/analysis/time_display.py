@@ -52,16 +52,17 @@ def time_methods(cohort: Cohort, endpoint: Endpoint) -> list[str]:
     sheet_unit = source_unit(cohort.study, field)
     how = cohort.study.get(f"time_unit_source:{field}", "")
     rule = cohort.study.get(f"time_unit_rule:{field}", "")
-    origin = {"header": "as the column header states", "user": "as chosen by the user",
-              "study": "as the Study sheet states", "dates": "derived from dates",
-              "assumed": "ASSUMED (the header states no unit)"}.get(how, "")
-    said = f"{endpoint.label} times in {endpoint.unit}"
+    origin = {"header": "unit stated in the column header",
+              "user": "unit chosen by the user", "study": "unit stated on the Study sheet",
+              "template": "the template's unit",
+              "dates": "times derived from dates",
+              "assumed": "unit ASSUMED: the header states none"}.get(how, "unit not recorded")
     if sheet_unit != endpoint.unit:
-        said += (f", converted from the sheet's {sheet_unit} (30.4375 days per month, "
-                 "365.25 days per year)")
+        said = (f"{endpoint.label} times in {endpoint.unit}, converted from the sheet's "
+                f"{sheet_unit} ({origin}; 30.4375 days per month, 365.25 days per year)")
     else:
-        said += ", as on the sheet"
-    out = [f"{said}; sheet unit {sheet_unit} {origin}".rstrip()]
+        said = f"{endpoint.label} times in {endpoint.unit}, as on the sheet ({origin})"
+    out = [said]
     if rule:
         out.append(f"{endpoint.label}: {rule}")
     return out

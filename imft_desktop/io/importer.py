@@ -380,33 +380,35 @@ def _time_units(tables: list[RawTable]) -> dict[str, str]:
 def _study_time_unit(tables: list[RawTable]) -> list[Finding]:
     """Template workbooks: the Study sheet's ``time_unit`` (days, weeks, months, years)
     is the unit of every Outcomes time column; the validator converts to the stored
-    months and the Cohort remembers the unit.  An unknown unit is an error finding and
-    the times are read as months, the template's unit."""
+    months and the Cohort remembers the unit.  Without one the template's months apply;
+    an unknown unit is an error finding and the times are read as months."""
     from imft_desktop.io.mapping.targets import TIME_FIELDS
     from imft_desktop.model.time_units import normalise_unit
 
+    unit, how, findings = "months", "template", []
     study = next((rt for rt in tables if rt.table == "study"), None)
-    if study is None or "key" not in study.columns or "value" not in study.columns:
-        return []
-    for i, key in enumerate(study.columns["key"].values):
-        if str(key or "").strip().casefold() != "time_unit":
-            continue
-        raw = study.columns["value"].values[i]
-        unit = normalise_unit(raw)
-        if unit is None:
-            col = study.columns["value"]
-            return [codes.make("STUDY_VALUE_INVALID", file=study.file, sheet=study.sheet,
-                               row=study.rows[i], column=col.letter, header=col.header,
-                               value=raw, detail="time_unit")]
-        for rt in tables:
-            if rt.table != "outcomes":
+    if study is not None and "key" in study.columns and "value" in study.columns:
+        for i, key in enumerate(study.columns["key"].values):
+            if str(key or "").strip().casefold() != "time_unit":
                 continue
-            for f in TIME_FIELDS:
-                if f in rt.columns:
-                    if unit != "months":
-                        rt.constants[f"_unit:{f}"] = unit
-                    rt.constants[f"_unit_source:{f}"] = ["study", unit, ""]
-    return []
+            raw = study.columns["value"].values[i]
+            if normalise_unit(raw) is None:
+                col = study.columns["value"]
+                findings.append(codes.make(
+                    "STUDY_VALUE_INVALID", file=study.file, sheet=study.sheet,
+                    row=study.rows[i], column=col.letter, header=col.header, value=raw,
+                    detail="time_unit"))
+            else:
+                unit, how = str(normalise_unit(raw)), "study"
+    for rt in tables:
+        if rt.table != "outcomes":
+            continue
+        for f in TIME_FIELDS:
+            if f in rt.columns:
+                if unit != "months":
+                    rt.constants[f"_unit:{f}"] = unit
+                rt.constants[f"_unit_source:{f}"] = [how, unit, ""]
+    return findings
 
 
 def value_dictionary(
