@@ -155,9 +155,15 @@ def read_cbioportal_study(folder: Path, progress: Progress | None = None) -> Coh
     keep = [c for c in samples.columns if c in ("sample_id", "patient_id", "_row", "_source")]
     tables["samples"] = samples[keep]
     progress.report(1.0, "Study read")
-    return Cohort.from_tables(
+    cohort = Cohort.from_tables(
         tables, findings=findings, sources=[source_file(folder, "cbioportal")], extra=extra,
     )
+    for field in ("pfs_months", "os_months"):
+        if field in outcomes.columns and outcomes[field].notna().any():
+            # PFS_MONTHS / OS_MONTHS: the header states the unit (see model.time_units)
+            cohort.study[f"time_unit:{field}"] = "months"
+            cohort.study[f"time_unit_source:{field}"] = "header"
+    return cohort
 
 
 def _fusions(path: Path, findings: FindingList) -> pd.DataFrame:
