@@ -19,6 +19,7 @@ from imft_desktop.model.cohort import Cohort
 from imft_desktop.model.findings import Finding, FindingList
 from imft_desktop.model.fusion import Fusion
 from imft_desktop.model.progress import Progress
+from imft_desktop.model.time_units import study_key
 from imft_desktop.model.vocab import CnaEvent, Level, SequencingAssay
 
 #: GISTIC-style discrete values -> events (0 = neutral is not stored as an event).
@@ -161,7 +162,7 @@ def read_cbioportal_study(folder: Path, progress: Progress | None = None) -> Coh
     for field in ("pfs_months", "os_months"):
         if field in outcomes.columns and outcomes[field].notna().any():
             # PFS_MONTHS / OS_MONTHS: the header states the unit (see model.time_units)
-            cohort.study[f"time_unit:{field}"] = "months"
+            cohort.study[study_key(field)] = "months"
             cohort.study[f"time_unit_source:{field}"] = "header"
     return cohort
 
