@@ -126,6 +126,10 @@ def analyse(cohort: Any, args: argparse.Namespace) -> dict[str, Any]:
     )
     from imft_desktop.analysis.time_display import time_methods
 
+    from imft_desktop.model.time_units import normalise_unit
+
+    if args.unit and normalise_unit(args.unit) is None:  # a wrong call: exit code 2
+        raise ValueError(f"--unit: {args.unit!r} should be days, weeks, months or years")
     endpoint = endpoint_from_args(args, cohort)
     notes: list[str] = []
     if stored_unit(cohort, endpoint) is None:

@@ -165,7 +165,7 @@ def test_unit_option_converts_every_number(tmp_path, capsys, reference):
     assert rep["logrank"]["statistic"] == pytest.approx(10.3267, abs=5e-5)
     assert any("converted from the sheet's days" in m for m in rep["methods"])
     rc, out = _run(capsys, "survival", str(path), "--by", "Sex", "--unit", "fortnights")
-    assert rc == 1
+    assert rc == 2  # a wrong call
 
 
 def test_weeks_header_is_reported_in_weeks(tmp_path, capsys):
