@@ -125,7 +125,6 @@ def analyse(cohort: Any, args: argparse.Namespace) -> dict[str, Any]:
         permutation_logrank,
     )
     from imft_desktop.analysis.time_display import time_methods
-
     from imft_desktop.model.time_units import normalise_unit
 
     if args.unit and normalise_unit(args.unit) is None:  # a wrong call: exit code 2
