@@ -277,7 +277,8 @@ def test_survival_from_dates_is_in_days(tmp_path, capsys):
 
 # ------------------------------------------------------------------ event columns
 @pytest.mark.parametrize("values", [[0, 1, 1, 0], ["mut", "wt", "wt"], ["yes", "no"]])
-@pytest.mark.parametrize("header", ["DNMT3A status", "TP53 status", "ALK status"])
+@pytest.mark.parametrize("header", ["DNMT3A status", "dnmt3a status", "TP53 status",
+                                    "ALK status", "pik3ca status", "ROS1 IHC status"])
 def test_a_genes_status_is_never_the_event(header, values):
     assert not recognise_header(header, values).target.endswith("_event")
 

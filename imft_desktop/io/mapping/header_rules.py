@@ -308,6 +308,10 @@ def _names_gene_or_marker(h: _Header) -> bool:
     for tok in h.tokens:
         if is_gene_symbol(tok) or tok.upper() in KNOWN_GENES:
             return True
+        # a lower-case symbol with a digit ("dnmt3a", "idh1"): a gene, not a word
+        if (any(c.isdigit() for c in tok) and any(c.isalpha() for c in tok)
+                and is_gene_symbol(tok.upper())):
+            return True
         if tok.casefold() in MARKER_ALIASES:
             return True
     return False
