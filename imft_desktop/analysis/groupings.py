@@ -27,12 +27,20 @@ import re
 import threading
 import weakref
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from imft_desktop.model.event_coding import default_code
+from imft_desktop.model.time_units import (
+    STORAGE_UNIT,
+    convert,
+    normalise_unit,
+    source_unit,
+    unit_in_header,
+)
 from imft_desktop.model.vocab import RECIST_ORDER, AssayCall
 
 if TYPE_CHECKING:
@@ -483,6 +491,12 @@ class Endpoint:
 
     ``event_value`` optionally names the raw value meaning "event" (e.g. ``2`` for R's
     1/2 coding); every other valid value then means censored.
+
+    ``unit`` is the unit results are shown in.  ``stored_unit``, when set, is the unit
+    the time column holds (canonical time fields hold months; see
+    ``model.time_units``) and ``endpoint_rows`` converts from it to ``unit``; when
+    ``None`` the times are used as stored and ``unit`` only labels them.  ``in_unit``
+    gives the endpoint in the sheet's unit or in one the user chose.
     """
 
     time_col: str
@@ -490,6 +504,7 @@ class Endpoint:
     unit: str = "months"
     name: str = ""
     event_value: str | None = None
+    stored_unit: str | None = None
 
     @property
     def label(self) -> str:
@@ -498,6 +513,39 @@ class Endpoint:
 
 PFS = Endpoint("pfs_months", "pfs_event", "months", "PFS")
 OS = Endpoint("os_months", "os_event", "months", "OS")
+
+
+def stored_unit(cohort: Cohort, endpoint: Endpoint) -> str | None:
+    """The unit the endpoint's time column holds in the cohort: months for a canonical
+    time field (the importer converts), the header's unit for a sheet column, else
+    ``None`` (the sheet does not say)."""
+    col = find_column(cohort, endpoint.time_col) or endpoint.time_col
+    if col.endswith("_months"):
+        return STORAGE_UNIT
+    return unit_in_header(col) or unit_in_header(endpoint.time_col)
+
+
+def in_unit(cohort: Cohort, endpoint: Endpoint, unit: str | None = None) -> Endpoint:
+    """``endpoint`` shown in ``unit`` (any spelling), by default in the unit of the
+    sheet it came from ("PFS (days)" -> days).
+
+    Raises
+    ------
+    GroupingError
+        When ``unit`` is not days, weeks, months or years.
+    """
+    stored = stored_unit(cohort, endpoint)
+    if unit:
+        chosen = normalise_unit(unit)
+        if chosen is None:
+            raise GroupingError(f"unknown unit {unit!r} (days, weeks, months or years)")
+        # a sheet column that states no unit is taken to be in the unit the user names
+        return replace(endpoint, unit=chosen, stored_unit=stored or chosen)
+    col = find_column(cohort, endpoint.time_col) or endpoint.time_col
+    if stored is None:
+        return replace(endpoint, stored_unit=None)
+    shown = source_unit(cohort.study, col) if col.endswith("_months") else stored
+    return replace(endpoint, unit=shown, stored_unit=stored)
 
 
 def resolve_endpoint(text: str) -> Endpoint:
@@ -510,29 +558,19 @@ def resolve_endpoint(text: str) -> Endpoint:
     raise GroupingError(f"unknown endpoint {text!r} (PFS or OS, or give --time and --event)")
 
 
-_EVENT_WORDS = {
-    "1": 1, "0": 0, "yes": 1, "no": 0, "y": 1, "n": 0, "true": 1, "false": 0,
-    "event": 1, "censored": 0, "progressed": 1, "progression": 1, "dead": 1, "died": 1,
-    "deceased": 1, "alive": 0, "living": 0, "relapsed": 1, "recurred": 1,
-    "disease free": 0, "diseasefree": 0, "progression free": 0, "not progressed": 0,
-}
-
-
 def _event_value(v: Any) -> int | None:
+    """1 / 0 for an event cell (numbers 0/1, the shared event vocabulary, cBioPortal
+    "1:PROGRESSED"), ``None`` for anything else: never guessed."""
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return None
     if isinstance(v, bool | np.bool_):
         return int(v)
     if isinstance(v, int | np.integer | float | np.floating):
         return int(v) if float(v) in (0.0, 1.0) else None
-    s = str(v).strip().casefold()
-    if ":" in s:  # cBioPortal "1:PROGRESSED"
-        s = s.split(":", 1)[0].strip()
-    try:
-        f = float(s)
-        return int(f) if f in (0.0, 1.0) else None
-    except ValueError:
-        return _EVENT_WORDS.get(s)
+    code = default_code(v)
+    if code is None and ":" in str(v):  # "1: progressed" with odd spacing
+        code = default_code(str(v).split(":", 1)[0])
+    return code
 
 
 def parse_events(values: pd.Series, event_value: str | None = None) -> pd.Series:
@@ -626,6 +664,8 @@ def endpoint_rows(cohort: Cohort, endpoint: Endpoint) -> tuple[pd.DataFrame, lis
     tcol = find_column(cohort, endpoint.time_col) or endpoint.time_col
     ecol = find_column(cohort, endpoint.event_col) or endpoint.event_col
     times = _to_float(df[tcol])
+    if endpoint.stored_unit is not None:
+        times = convert(times, endpoint.stored_unit, endpoint.unit)
     events = parse_events(df[ecol], endpoint.event_value)
     pid = df["patient_id"]
     pid_ok = pid.notna() & pid.astype(str).str.strip().ne("")

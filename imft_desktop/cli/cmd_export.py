@@ -36,6 +36,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="groupings for survival and response sheets")
     parser.add_argument("--endpoint", default="PFS", choices=["PFS", "OS"],
                         help="survival endpoint (default PFS)")
+    parser.add_argument("--unit", default=None, metavar="UNIT",
+                        help="survival times in days, weeks, months or years (default: "
+                        "the unit of the sheet's time column)")
     parser.add_argument("--table", default=DEFAULT_CSV_TABLE, metavar="NAME",
                         help=f'with a .csv --out: which table (default "{DEFAULT_CSV_TABLE}")')
     add_deidentify_arguments(parser)
@@ -68,7 +71,8 @@ def run(args: argparse.Namespace) -> int:
     )
 
     started = time.perf_counter()
-    options = ReportOptions(endpoint=args.endpoint, secret_file=args.secret_file,
+    options = ReportOptions(endpoint=args.endpoint, unit=args.unit,
+                            secret_file=args.secret_file,
                             keep_columns=tuple(args.keep_column))
     analyses = run_analyses(cohort, args.survival, options, deidentify=args.deidentify)
     sheets = cohort_workbook_sheets(analyses)

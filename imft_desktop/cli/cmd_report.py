@@ -37,6 +37,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              '"ALK IHC" "age>median"')
     parser.add_argument("--endpoint", default="PFS", choices=["PFS", "OS"],
                         help="survival endpoint (default PFS)")
+    parser.add_argument("--unit", default=None, metavar="UNIT",
+                        help="survival times in days, weeks, months or years (default: "
+                        "the unit of the sheet's time column)")
     parser.add_argument("--page-size", default="A4", choices=["A4", "Letter"],
                         help="paper size (default A4)")
     add_deidentify_arguments(parser)
@@ -141,7 +144,7 @@ def build(args: argparse.Namespace, cohort: Any) -> Any:
     """The report the arguments ask for."""
     from imft_desktop.reports.cohort_report import ReportOptions, build_cohort_report
 
-    options = ReportOptions(endpoint=args.endpoint, secret_file=args.secret_file,
+    options = ReportOptions(endpoint=args.endpoint, unit=args.unit, secret_file=args.secret_file,
                             keep_columns=tuple(args.keep_column))
     if not args.per_case:
         if args.samples:

@@ -11,7 +11,6 @@ wrong call.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import math
 import sys
 from typing import Any
@@ -36,7 +35,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--event", metavar="COL", help="event column (1 = event)")
     parser.add_argument("--event-value", metavar="VALUE",
                         help="raw value meaning 'event' in --event (e.g. 2 for R's 1/2)")
-    parser.add_argument("--unit", default="months", help="time unit (default months)")
+    parser.add_argument("--unit", default=None, metavar="UNIT",
+                        help="show times in days, weeks, months or years (default: the "
+                        "unit of the sheet's time column)")
     parser.add_argument("--ci-transform", choices=("log", "log-log"), default="log",
                         help="KM confidence-interval transform (default log, as R)")
     parser.add_argument("--reference", metavar="GROUP", help="reference group for the HR")
@@ -58,6 +59,13 @@ def fmt(x: float | None, digits: int = 3) -> str:
     return f"{x:.{digits}g}"
 
 
+def fmt_time(x: float | None) -> str:
+    """A time as written in its unit: 1340, 44.09, never 1.34e+03."""
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "NA"
+    return f"{round(x, 2):g}"
+
+
 def fmt_p(p: float | None) -> str:
     if p is None:
         return "NA"
@@ -71,7 +79,17 @@ def p_text(p: float | None) -> str:
     return "p < 0.0001" if p < 1e-4 else f"p = {p:.4f}"
 
 
-def endpoint_from_args(args: argparse.Namespace) -> Any:
+def _has_rows(cohort: Any, endpoint: Any) -> bool:
+    """True when some patient has a valid time and event for ``endpoint``."""
+    from imft_desktop.analysis.groupings import EventCodingError, GroupingError, endpoint_rows
+
+    try:
+        return len(endpoint_rows(cohort, endpoint)[0]) > 0
+    except (GroupingError, EventCodingError):
+        return False
+
+
+def endpoint_from_args(args: argparse.Namespace, cohort: Any = None) -> Any:
     from imft_desktop.analysis.groupings import Endpoint, resolve_endpoint
 
     if args.time or args.event:
@@ -79,8 +97,11 @@ def endpoint_from_args(args: argparse.Namespace) -> Any:
             raise ValueError("--time and --event go together")
         if args.endpoint:
             raise ValueError("give either --endpoint or --time/--event")
-        return Endpoint(args.time, args.event, args.unit, args.time, args.event_value)
+        return Endpoint(args.time, args.event, "months", args.time, args.event_value)
     ep = resolve_endpoint(args.endpoint or "PFS")
+    if not args.endpoint and cohort is not None and not _has_rows(cohort, ep):
+        os_ep = resolve_endpoint("OS")  # as the Survival tab: PFS when there is one, else OS
+        ep = os_ep if _has_rows(cohort, os_ep) else ep
     if args.event_value:
         ep = Endpoint(ep.time_col, ep.event_col, ep.unit, ep.name, args.event_value)
     return ep
@@ -91,8 +112,9 @@ def analyse(cohort: Any, args: argparse.Namespace) -> dict[str, Any]:
     from imft_desktop.analysis.cox import cox_univariable
     from imft_desktop.analysis.groupings import (
         GroupingError,
-        find_column,
+        in_unit,
         resolve_grouping,
+        stored_unit,
         survival_data,
     )
     from imft_desktop.analysis.survival import (
@@ -102,15 +124,18 @@ def analyse(cohort: Any, args: argparse.Namespace) -> dict[str, Any]:
         pairwise_logrank,
         permutation_logrank,
     )
+    from imft_desktop.analysis.time_display import time_methods
+    from imft_desktop.model.time_units import normalise_unit
 
-    endpoint = endpoint_from_args(args)
+    if args.unit and normalise_unit(args.unit) is None:  # a wrong call: exit code 2
+        raise ValueError(f"--unit: {args.unit!r} should be days, weeks, months or years")
+    endpoint = endpoint_from_args(args, cohort)
     notes: list[str] = []
-    time_col = find_column(cohort, endpoint.time_col)
-    if time_col is not None and time_col.endswith("_months") and endpoint.unit != "months":
-        # the importer converted this column to months whatever its sheet unit was
-        notes.append(f"{endpoint.time_col!r} was imported as {time_col} (months); "
-                     f"--unit {endpoint.unit} ignored")
-        endpoint = dataclasses.replace(endpoint, unit="months")
+    if stored_unit(cohort, endpoint) is None:
+        notes.append(f"{endpoint.time_col!r} states no time unit: read as "
+                     f"{args.unit or endpoint.unit}" + ("" if args.unit else
+                                                        " (give --unit to say)"))
+    endpoint = in_unit(cohort, endpoint, args.unit)
     grouping = resolve_grouping(cohort, args.by)
     if args.reference:
         grouping = grouping.with_reference(args.reference)
@@ -124,7 +149,7 @@ def analyse(cohort: Any, args: argparse.Namespace) -> dict[str, Any]:
     cox = cox_univariable(data, min_events=args.min_events, firth=args.firth)
     warnings = list(dict.fromkeys(lr.warnings + cox.warnings
                                   + [w for g in km.groups for w in g.warnings]))
-    methods = [km.method, lr.method, cox.method]
+    methods = [km.method, lr.method, cox.method, *time_methods(cohort, endpoint)]
     groups = []
     for g in km.groups:
         entry: dict[str, Any] = {
@@ -156,6 +181,7 @@ def analyse(cohort: Any, args: argparse.Namespace) -> dict[str, Any]:
         "ph_test": cox.ph_test,
     }
     report: dict[str, Any] = {
+        "unit": endpoint.unit,
         "endpoint": {"name": endpoint.label, "time": endpoint.time_col,
                      "event": endpoint.event_col, "unit": endpoint.unit},
         "grouping": {"name": grouping.name, "kind": grouping.kind,
@@ -245,12 +271,13 @@ def human(report: dict[str, Any]) -> str:
     who = plural(report["n"], "patient")
     lines = [f"{ep['name']} by {g['name']}  ({who}; unit {ep['unit']})", ""]
     width = max([len(x["label"]) for x in report["groups"]] + [5])
-    lines.append(f"  {'group':<{width}}  {'n':>4}  {'events':>6}  median (95% CI)")
+    lines.append(f"  {'group':<{width}}  {'n':>4}  {'events':>6}  median, {ep['unit']} "
+                 "(95% CI)")
     for x in report["groups"]:
-        med = fmt(x["median"]) if x["median_reached"] else "not reached"
+        med = fmt_time(x["median"]) if x["median_reached"] else "not reached"
         lo, hi = x["median_ci"]
         lines.append(f"  {x['label']:<{width}}  {x['n']:>4}  {x['events']:>6}  {med} "
-                     f"({fmt(lo)}-{fmt(hi)})")
+                     f"({fmt_time(lo)}-{fmt_time(hi)})")
     lr = report["logrank"]
     lines.append("")
     if lr["not_testable"]:

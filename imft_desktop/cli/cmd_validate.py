@@ -48,6 +48,9 @@ def add_import_arguments(parser: argparse.ArgumentParser) -> None:
                         help='read "7,5" as 7.5')
     parser.add_argument("--event-map", metavar="TEXT=0|1,...",
                         help='coding of event columns, e.g. "yes=1,no=0" or "1=0,2=1"')
+    parser.add_argument("--time-unit", metavar="UNIT",
+                        help="unit (days, weeks, months, years) of time columns whose "
+                        "header states none (one-row-per-case files)")
     limits = parser.add_argument_group(
         "reader limits", "refuse input beyond these (also set by the environment variables "
         "IMFT_MAX_FILE_MB, IMFT_MAX_UNPACKED_MB, IMFT_MAX_CELLS, IMFT_TIME_LIMIT)")
@@ -136,7 +139,20 @@ def import_options(args: argparse.Namespace) -> Any:
         event_mapping=_event_map(getattr(args, "event_map", None)),
         decimal_comma=getattr(args, "decimal_comma", False),
         budget=read_budget(args),
+        time_unit=_time_unit(getattr(args, "time_unit", None)),
     )
+
+
+def _time_unit(text: str | None) -> str | None:
+    """The canonical unit of ``--time-unit`` (any spelling), or a UsageError."""
+    from imft_desktop.model.time_units import normalise_unit
+
+    if not text:
+        return None
+    unit = normalise_unit(text)
+    if unit is None:
+        raise UsageError(f"--time-unit: {text!r} should be days, weeks, months or years")
+    return unit
 
 
 def _progress_for(path: str) -> Progress | None:

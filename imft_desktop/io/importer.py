@@ -40,6 +40,7 @@ from imft_desktop.model.cohort import Cohort, ColumnOrigin
 from imft_desktop.model.findings import Finding, FindingList
 from imft_desktop.model.progress import Progress
 from imft_desktop.model.schema import SAMPLES, TABLES_BY_NAME
+from imft_desktop.model.time_units import study_key
 from imft_desktop.model.value_dictionary import (
     AS_WRITTEN,
     BUILT_IN,
@@ -79,6 +80,9 @@ class ImportOptions:
         Accept "7,5" as 7.5 (otherwise an error: it could be a thousands separator).
     budget:
         Reader limits (size, unpacked size, cells, time); default from the environment.
+    time_unit:
+        One-row-per-case files: the unit (days, weeks, months, years) of every time
+        column whose header states none, as the user says (``--time-unit``).
     """
 
     sheet: str | None = None
@@ -93,6 +97,7 @@ class ImportOptions:
     #: Sheets passed over when ``sheet`` was the program's own choice (the Import tab
     #: shows ``choose_case_sheet``'s pick): reported as SHEET_CHOSEN, as without a sheet.
     passed_over: tuple[str, ...] = ()
+    time_unit: str | None = None
 
 
 #: Pause the cyclic garbage collector during a bulk build: an import allocates millions
@@ -343,6 +348,9 @@ def _wide_tables(
 ) -> tuple[list[RawTable], list[Finding], str | None, _Mapped | None]:
     """One-row-per-case sheet -> raw tables via a mapping profile."""
     from imft_desktop.io import mapping
+    from imft_desktop.io.mapping.targets import parse_target
+    from imft_desktop.io.mapping.time_columns import header_units_win
+    from imft_desktop.model.time_units import unit_in_header
 
     file = workbook.source.name
     findings: list[Finding] = []
@@ -358,18 +366,28 @@ def _wide_tables(
         sheet = _choose_sheet(workbook, options.sheet)
     if profile is None:
         profile = mapping.recognise(sheet)
-    if options.passed_over and options.sheet is not None:
-        findings.append(codes.make(
-            "SHEET_CHOSEN", file=file, sheet=sheet.name, row=profile.header_row,
-            value=", ".join(f'"{s}"' for s in options.passed_over),
-            detail=_case_sheet_reason(profile)))
-    else:
+    if options.mapping is not None:  # a saved profile, applied to this sheet's columns
         applied = mapping.apply_profile(profile, sheet)
         for col in applied.unmatched:
             findings.append(codes.make(
                 "MAPPING_COLUMN_MISSING", file=file, sheet=sheet.name, column=col.column,
                 header=col.header))
         profile = applied.profile
+        profile, overruled = header_units_win(profile)
+        for col in overruled:
+            findings.append(codes.make(
+                "TIME_UNIT_CONFLICT", file=file, sheet=sheet.name, column=col.column,
+                header=col.header, value=parse_target(col.target).unit or "months",
+                normalised=unit_in_header(col.header)))
+    if options.passed_over and options.sheet is not None:
+        findings.append(codes.make(
+            "SHEET_CHOSEN", file=file, sheet=sheet.name, row=profile.header_row,
+            value=", ".join(f'"{s}"' for s in options.passed_over),
+            detail=_case_sheet_reason(profile)))
+    if options.time_unit:
+        from imft_desktop.io.mapping.time_columns import with_time_unit
+
+        profile = with_time_unit(profile, options.time_unit)
     if workbook.source.kind in ("csv", "tsv"):
         _mark_error_texts(sheet, profile)
     try:
@@ -648,6 +666,7 @@ def _build_cohort(
     if _is_canonical(workbook):
         tables, fs, reported = canonical_tables(
             workbook, include_hidden_rows=options.include_hidden_rows)
+        fs += _study_time_unit(tables)
     else:
         tables, fs, profile_name, mapped = _wide_tables(workbook, options)
     findings.extend(fs)
@@ -682,9 +701,62 @@ def _build_cohort(
         cohort.findings.add(codes.make("COHORT_NO_DATA_ROWS", file=workbook.source.name))
     if options.fish_threshold is not None:
         cohort.study["fish_threshold"] = f"{options.fish_threshold:g}"
+    cohort.study.update(_time_units(tables))
     if any(f.code == "SHEET_MARKED_SYNTHETIC" for f in cohort.findings):
         cohort.study.setdefault("synthetic", "yes")
     return cohort
+
+
+def _time_units(tables: list[RawTable]) -> dict[str, str]:
+    """``Cohort.study`` entries naming the sheet unit of each mapped time field
+    (``time_unit:pfs_months = days``), so results can be shown in that unit."""
+    out: dict[str, str] = {}
+    for rt in tables:
+        if rt.table != "outcomes":
+            continue
+        for key, value in rt.constants.items():
+            if key.startswith("_unit_source:") and isinstance(value, list | tuple):
+                field = key.removeprefix("_unit_source:")
+                how, unit, rule = (str(v) for v in value)
+                out[study_key(field)] = unit
+                out[f"time_unit_source:{field}"] = how  # header, user, assumed, dates ...
+                if rule:
+                    out[f"time_unit_rule:{field}"] = rule
+    return out
+
+
+def _study_time_unit(tables: list[RawTable]) -> list[Finding]:
+    """Template workbooks: the Study sheet's ``time_unit`` (days, weeks, months, years)
+    is the unit of every Outcomes time column; the validator converts to the stored
+    months and the Cohort remembers the unit.  Without one the template's months apply;
+    an unknown unit is an error finding and the times are read as months."""
+    from imft_desktop.io.mapping.targets import TIME_FIELDS
+    from imft_desktop.model.time_units import normalise_unit
+
+    unit, how, findings = "months", "template", []
+    study = next((rt for rt in tables if rt.table == "study"), None)
+    if study is not None and "key" in study.columns and "value" in study.columns:
+        for i, key in enumerate(study.columns["key"].values):
+            if str(key or "").strip().casefold() != "time_unit":
+                continue
+            raw = study.columns["value"].values[i]
+            if normalise_unit(raw) is None:
+                col = study.columns["value"]
+                findings.append(codes.make(
+                    "STUDY_VALUE_INVALID", file=study.file, sheet=study.sheet,
+                    row=study.rows[i], column=col.letter, header=col.header, value=raw,
+                    detail="time_unit"))
+            else:
+                unit, how = str(normalise_unit(raw)), "study"
+    for rt in tables:
+        if rt.table != "outcomes":
+            continue
+        for f in TIME_FIELDS:
+            if f in rt.columns:
+                if unit != "months":
+                    rt.constants[f"_unit:{f}"] = unit
+                rt.constants[f"_unit_source:{f}"] = [how, unit, ""]
+    return findings
 
 
 def value_dictionary(

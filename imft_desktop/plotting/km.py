@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from imft_desktop.model.time_units import tick_step
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
@@ -114,6 +116,11 @@ def plot_km(
                                               color=colour, lw=0.8, ls=":")[0])
     ax.set_ylim(-0.02, 1.02)
     ax.set_xlim(0, tmax * 1.03)
+    step = tick_step(km.unit, tmax * 1.03)
+    if step is not None:  # ticks at 6 months, 90 days, 26 weeks ... not at 250 days
+        from matplotlib.ticker import MultipleLocator
+
+        ax.xaxis.set_major_locator(MultipleLocator(step))
     ax.set_ylabel(f"{km.endpoint} probability", fontsize=fontsize)
     ax.tick_params(labelsize=fontsize)
     ax.grid(True, alpha=0.25, lw=0.5)

@@ -219,7 +219,12 @@ class MappingTableModel(QAbstractTableModel):
             return col.target
         if role == Qt.ItemDataRole.ToolTipRole:
             if c == self.TARGET_COLUMN:
-                return f"{target_label(col.target)}\n({col.target}) — double-click to change"
+                tip = f"{target_label(col.target)}\n({col.target}) — double-click to change"
+                if col.confidence < 1.0 and "no unit in the header" in col.reason:
+                    # the importer warns until the user says the unit of this time column
+                    tip += ("\nThe header states no time unit: pick the one the sheet "
+                            "uses (days, weeks, months or years).")
+                return tip
             if c == 4:
                 return col.reason
         if role == Qt.ItemDataRole.ForegroundRole and not col.is_mapped:
@@ -265,8 +270,8 @@ class MappingTableModel(QAbstractTableModel):
         except ValueError:
             return False
         old = self.profile.columns[index.row()]
-        if old.target == target:
-            return False
+        if old.target == target and old.confidence >= 1.0:
+            return False  # picking a guess again confirms it (e.g. a time column's unit)
         self.profile.columns[index.row()] = replace(
             old, target=target, confidence=1.0, reason="chosen by you"
         )

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from imft_desktop.qt.stat_text import fmt_number as _fmt
 from imft_desktop.qt.stat_text import p_equals as _p_eq
 from imft_desktop.qt.survival_tab import grouping_choices, numeric_columns, safe_html
+from imft_desktop.qt.unit_combo import make_unit_combo, show_sheet_unit
 from imft_desktop.qt.workers import TaskHandle, start_task
 
 if TYPE_CHECKING:
@@ -172,6 +173,12 @@ class ResponseTab(QWidget):
         medit.returnPressed.connect(self._on_measure_entered)
         self.measure_combo.currentIndexChanged.connect(self._on_measure_changed)
         row.addWidget(self.measure_combo, 1)
+        row.addWidget(QLabel("Unit"))
+        self.unit_combo = make_unit_combo(self)
+        self.unit_combo.setToolTip("Unit of the swimmer plot's times: the sheet's, or "
+                                   "converted (30.4375 days per month, 365.25 per year)")
+        self.unit_combo.currentIndexChanged.connect(self._on_unit_changed)
+        row.addWidget(self.unit_combo)
         self.analyse_button = QPushButton("Analyse")
         self.analyse_button.clicked.connect(self.analyse)
         row.addWidget(self.analyse_button)
@@ -334,6 +341,12 @@ class ResponseTab(QWidget):
             self._measure_optional = False
             self.analyse()
 
+    @Slot(int)
+    def _on_unit_changed(self, _index: int) -> None:
+        """Only the swimmer shows times: redraw it, nothing to recompute."""
+        if self.view is not None:
+            self._draw(self.view)
+
     @Slot()
     def _on_measure_entered(self) -> None:
         self._measure_optional = False
@@ -459,6 +472,7 @@ class ResponseTab(QWidget):
         self.details.setText(safe_html("<br>".join(parts)))
 
     def _draw(self, view: ResponseView) -> None:
+        from imft_desktop.analysis.time_display import swimmer_in_unit, swimmer_unit
         from imft_desktop.plotting.response_plots import (
             plot_measure_by_response,
             plot_swimmer,
@@ -472,7 +486,14 @@ class ResponseTab(QWidget):
                 continue
             canvas.figure.clear()
             ax = canvas.figure.add_subplot(111)
-            fn(data, ax)
+            if fn is plot_swimmer:
+                data, unit = swimmer_in_unit(data, self.cohort.study if self.cohort else {},
+                                             self.unit_combo.currentData())
+                show_sheet_unit(self.unit_combo, swimmer_unit(
+                    self.cohort.study if self.cohort else {}, view.swimmer))
+                plot_swimmer(data, ax, unit=unit)
+            else:
+                fn(data, ax)
             legend = ax.get_legend()
             if fn is plot_swimmer and legend is not None:
                 # bars are sorted longest first: the lower right is where the space is

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from imft_desktop.model.text import plural
+from imft_desktop.model.time_units import in_sheet_unit
 from imft_desktop.qt.project_samples import MarkedTableModel
 from imft_desktop.qt.table_models import DARK_TEXT, CellStyle, make_proxy
 from imft_desktop.qt.workers import TaskHandle, start_task
@@ -199,7 +200,8 @@ def build_samples_frame(cohort: Cohort, progress: Any = None) -> pd.DataFrame:
     Columns: sample, patient, diagnosis, site, age, sex; one column per IHC marker and
     clone and per FISH probe (the call, ``not tested`` when absent); fusions, mutations
     and copy-number calls (``none detected`` when the sample was tested for that kind
-    of alteration and has none); best response, PFS (months) and PFS event.
+    of alteration and has none); best response, PFS in the sheet's unit ("PFS (days)")
+    and PFS event.
     """
     import pandas as pd
 
@@ -260,7 +262,10 @@ def build_samples_frame(cohort: Cohort, progress: Any = None) -> pd.DataFrame:
     if "best_response" in clinical and clinical["best_response"].notna().any():
         frame["Best response"] = clinical["best_response"].tolist()
     if "pfs_months" in clinical and clinical["pfs_months"].notna().any():
-        frame["PFS (months)"] = pd.to_numeric(clinical["pfs_months"], errors="coerce").tolist()
+        # in the unit of the sheet ("PFS (days)"), as the Survival tab shows it
+        pfs, unit = in_sheet_unit(pd.to_numeric(clinical["pfs_months"], errors="coerce"),
+                                  cohort.study, "pfs_months")
+        frame[f"PFS ({unit})"] = pfs.tolist()
         if "pfs_event" in clinical:
             events = pd.to_numeric(clinical["pfs_event"], errors="coerce").tolist()
             frame["PFS event"] = [

@@ -32,9 +32,11 @@ from PySide6.QtWidgets import (
 )
 
 from imft_desktop.model.text import plural
+from imft_desktop.model.time_units import landmark_label
 from imft_desktop.qt.stat_text import fmt_number as _fmt
 from imft_desktop.qt.stat_text import fmt_p as _fmt_p
 from imft_desktop.qt.stat_text import p_equals as _p_eq
+from imft_desktop.qt.unit_combo import make_unit_combo, show_sheet_unit
 from imft_desktop.qt.workers import TaskHandle, start_task
 
 if TYPE_CHECKING:
@@ -136,18 +138,23 @@ def is_all_patients(grouping_text: str | None) -> bool:
 
 def analyse_grouping(cohort: Cohort, endpoint: Any, grouping_text: str | None,
                      ci_transform: str, firth: bool, permutation: bool = False,
-                     reference: str | None = None,
+                     reference: str | None = None, unit: str | None = None,
                      progress: Progress | None = None) -> SurvivalView:
     """KM, log-rank (and trend for ordered k groups) and Cox for one grouping.
 
     ``endpoint=None`` picks the default (``default_endpoint``); an empty
     ``grouping_text`` (or "All patients") gives the Kaplan-Meier curve of all patients
-    as one group, without tests.
+    as one group, without tests.  Times are shown in ``unit`` (``None``: the sheet's).
     """
     import dataclasses
 
     from imft_desktop.analysis.cox import cox_univariable
-    from imft_desktop.analysis.groupings import resolve_grouping, survival_data
+    from imft_desktop.analysis.groupings import (
+        in_unit,
+        resolve_grouping,
+        stored_unit,
+        survival_data,
+    )
     from imft_desktop.analysis.survival import (
         kaplan_meier,
         logrank,
@@ -157,8 +164,13 @@ def analyse_grouping(cohort: Cohort, endpoint: Any, grouping_text: str | None,
 
     if endpoint is None:
         endpoint = default_endpoint(cohort)
+    unstated = stored_unit(cohort, endpoint) is None
+    endpoint = in_unit(cohort, endpoint, unit)
+    note = (f"{endpoint.time_col!r} states no time unit: read as {endpoint.unit}; choose "
+            "the unit in Unit" if unstated else None)
     if is_all_patients(grouping_text):
         data = survival_data(cohort, endpoint, None)
+        data.notes += [note] if note else []
         km = kaplan_meier(data, ci_transform)
         # survival_data names the single level "all"; tables and legends say it in words
         km.groups = [dataclasses.replace(g, label=MESSAGES["all"]) for g in km.groups]
@@ -169,6 +181,7 @@ def analyse_grouping(cohort: Cohort, endpoint: Any, grouping_text: str | None,
     if progress is not None:
         progress.check()
     data = survival_data(cohort, endpoint, grouping)
+    data.notes += [note] if note else []
     km = kaplan_meier(data, ci_transform)
     lr = logrank(data)
     cox = cox_univariable(data, firth=firth)
@@ -236,10 +249,13 @@ def numeric_columns(cohort: Cohort) -> list[str]:
     return out
 
 
-def run_screen(cohort: Cohort, endpoint: Any, progress: Progress | None = None) -> ScreenResult:
+def run_screen(cohort: Cohort, endpoint: Any, unit: str | None = None,
+               progress: Progress | None = None) -> ScreenResult:
+    """The alteration screen against ``endpoint``, medians in ``unit`` (or the sheet's)."""
+    from imft_desktop.analysis.groupings import in_unit
     from imft_desktop.analysis.screen import alteration_screen
 
-    return alteration_screen(cohort, endpoint, progress=progress)
+    return alteration_screen(cohort, in_unit(cohort, endpoint, unit), progress=progress)
 
 
 _TAGS = ("<b>", "</b>", "<small>", "</small>", "<br>", "<span style='color:#a04000'>",
@@ -315,6 +331,11 @@ class SurvivalTab(QWidget):
         for w in (self.time_combo, self.event_combo):
             w.setVisible(False)
             row.addWidget(w)
+        row.addWidget(QLabel("Unit"))
+        self.unit_combo = make_unit_combo(self)
+        self.unit_combo.currentIndexChanged.connect(self._on_unit_combo_changed)
+        row.addWidget(self.unit_combo)
+        self._shown_unit: str | None = None  # unit of the landmark in at_spin
         row.addWidget(QLabel("Compare"))
         self.group_combo = QComboBox()
         self.group_combo.setEditable(True)
@@ -344,7 +365,8 @@ class SurvivalTab(QWidget):
         self.at_spin.setRange(0.0, 1e6)
         self.at_spin.setDecimals(1)
         self.at_spin.setValue(12.0)
-        self.at_spin.setToolTip("Survival probability at this time (e.g. 12-month PFS)")
+        self.at_spin.setToolTip("Survival probability at this time, in the unit shown "
+                                "(e.g. 12-month PFS, 365-day PFS)")
         self.at_spin.valueChanged.connect(self._on_at_spin_changed)
         row.addWidget(self.at_spin)
         self.firth_check = QCheckBox("Firth")
@@ -485,6 +507,11 @@ class SurvivalTab(QWidget):
         default endpoint (PFS, else OS), computed in a worker.
         """
         self.cohort = cohort
+        self._shown_unit = None  # the next view sets the landmark for its unit
+        self.unit_combo.blockSignals(True)
+        self.unit_combo.setCurrentIndex(0)
+        show_sheet_unit(self.unit_combo, None)
+        self.unit_combo.blockSignals(False)
         for task in (self._task, self._choices_task, self._screen_task):
             if task is not None:
                 task.cancel()
@@ -566,6 +593,31 @@ class SurvivalTab(QWidget):
             self._fill_stats(self.view)
 
     @Slot(int)
+    def _on_unit_combo_changed(self, _index: int) -> None:
+        """A new unit re-runs the analysis (times, medians and landmark follow it)."""
+        if self.cohort is not None and not self.unit_combo.signalsBlocked():
+            self.analyse()
+
+    def _follow_unit(self, unit: str) -> None:
+        """Keep the landmark meaningful when the unit changes: a default landmark moves
+        to the new unit's default (12 months -> 365 days), any other is converted."""
+        from imft_desktop.model.time_units import convert, default_landmark
+
+        old, self._shown_unit = self._shown_unit, unit
+        if old is None or old == unit:
+            if old is None:
+                self.at_spin.blockSignals(True)
+                self.at_spin.setValue(default_landmark(unit))
+                self.at_spin.blockSignals(False)
+            return
+        at = self.at_spin.value()
+        new = (default_landmark(unit) if at == default_landmark(old)
+               else round(float(convert(at, old, unit)), 1))
+        self.at_spin.blockSignals(True)
+        self.at_spin.setValue(new)
+        self.at_spin.blockSignals(False)
+
+    @Slot(int)
     def _on_endpoint_combo_changed(self, index: int) -> None:
         other = index == 2
         self.time_combo.setVisible(other)
@@ -600,7 +652,8 @@ class SurvivalTab(QWidget):
         reference = self.reference_combo.currentText() or None
         endpoint = None if self._endpoint_auto else self.endpoint()
         args = (self.cohort, endpoint, text, self.ci_combo.currentData(),
-                self.firth_check.isChecked(), self.perm_check.isChecked(), reference)
+                self.firth_check.isChecked(), self.perm_check.isChecked(), reference,
+                self.unit_combo.currentData())
         key = (id(self.cohort), repr(endpoint), *args[2:])
         if self._task is not None:
             if key == self._task_key:
@@ -635,11 +688,15 @@ class SurvivalTab(QWidget):
         self._task_key = None
         self.view = view
         g = view.data.grouping
+        self._follow_unit(view.km.unit)
+        if self.unit_combo.currentData() is None:
+            show_sheet_unit(self.unit_combo, view.km.unit)
+        what = f"{view.km.endpoint} ({view.km.unit})"
         if g is None:
             self.message.setText(MESSAGES["overview"].format(
-                endpoint=view.km.endpoint, n=view.data.n, excluded=len(view.data.excluded)))
+                endpoint=what, n=view.data.n, excluded=len(view.data.excluded)))
         else:
-            self.message.setText(f"{view.km.endpoint} by {g.name}: "
+            self.message.setText(f"{what} by {g.name}: "
                                  f"{plural(view.data.n, 'patient')} analysed, "
                                  f"{len(view.data.excluded)} excluded")
         if self._endpoint_auto and view.endpoint is not None:
@@ -664,10 +721,9 @@ class SurvivalTab(QWidget):
         groups = view.km.groups
         at = self.at_spin.value()
         unit = view.km.unit
-        one = unit[:-1] if unit.endswith("s") else unit  # "12-month PFS"
         headers = list(STAT_HEADERS)
         headers[4] = f"Median, {unit}\n(95% CI)"  # two lines: the table fits its pane
-        headers[5] = f"{at:g}-{one} {view.km.endpoint}\n(95% CI)"
+        headers[5] = f"{landmark_label(at, unit, view.km.endpoint)}\n(95% CI)"
         self.stats_table.setHorizontalHeaderLabels(headers)
         self.stats_table.setRowCount(len(groups))
         for i, grp in enumerate(groups):
@@ -728,6 +784,10 @@ class SurvivalTab(QWidget):
             parts.append("<small>" + "<br>".join(view.data.notes) + "</small>")
         methods = [view.km.method] + ([lr.method, cox.method] if lr is not None and cox is not None
                                       else [])
+        if self.cohort is not None and view.endpoint is not None:
+            from imft_desktop.analysis.time_display import time_methods
+
+            methods += time_methods(self.cohort, view.endpoint)  # the unit and its origin
         parts.append("<small>" + "<br>".join(methods) + "</small>")
         self.details.setText(safe_html("<br>".join(parts)))
 
@@ -771,7 +831,8 @@ class SurvivalTab(QWidget):
         self.screen_label.setText(MESSAGES["screen_running"])
         self.forest_canvas.message(MESSAGES["screen_running"])
         self._screen_task = start_task(
-            run_screen, self.cohort, self.endpoint(), on_result=self._on_screen_done,
+            run_screen, self.cohort, self.endpoint(), self.unit_combo.currentData(),
+            on_result=self._on_screen_done,
             on_error=self._on_screen_failed, on_progress=self._on_screen_progress,
             on_cancelled=self._on_screen_cancelled,
         )
@@ -813,6 +874,9 @@ class SurvivalTab(QWidget):
         self.screen_label.setText(MESSAGES["screen_done"].format(n=len(screen.rows),
                                                                  skipped=len(screen.skipped)))
         rows = screen.rows
+        headers = list(SCREEN_HEADERS)
+        headers[3] = f"Median alt/not, {screen.unit}"
+        self.screen_table.setHorizontalHeaderLabels(headers)
         self.screen_table.setRowCount(len(rows))
         for i, r in enumerate(rows):
             hr = (f"{_fmt(r.hr)} ({_fmt(r.ci[0])}-{_fmt(r.ci[1])})" if r.hr is not None

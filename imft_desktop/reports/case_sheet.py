@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from imft_desktop.model.cohort import scope_label
+from imft_desktop.model.time_units import in_sheet_unit
 from imft_desktop.model.vocab import (
     ASSAY_CAPABILITIES,
     AssayCall,
@@ -367,6 +368,17 @@ def _event(value: Any) -> int | None:
     return int(number) if number in (0.0, 1.0) else None
 
 
+def _time(cohort: Cohort, rec: pd.Series, field: str) -> tuple[str, str]:
+    """A stored time (months) as text in the sheet's unit, and the unit."""
+    value = rec.get(field)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return format_cell(value, 1), "months"
+    shown, unit = in_sheet_unit(number, cohort.study, field)
+    return format_cell(shown, 1), unit
+
+
 def _outcome_section(cohort: Cohort, patient_id: str | None) -> list[Section]:
     out: list[Section] = [Heading("Response and progression-free survival", 3)]
     outcomes = cohort.table("outcomes")
@@ -384,18 +396,20 @@ def _outcome_section(cohort: Cohort, patient_id: str | None) -> list[Section]:
         response_text = format_cell(response)
     pfs_event = _event(rec.get("pfs_event"))
     event_text = {1: "progressed or died", 0: "censored", None: "–"}[pfs_event]
-    pfs = format_cell(rec.get("pfs_months"), 1)
+    # times in the unit the sheet wrote them ("365 days", not "12.0 months")
+    pfs, pfs_unit = _time(cohort, rec, "pfs_months")
     os_event = _event(rec.get("os_event"))
-    os_text = format_cell(rec.get("os_months"), 1)
+    os_text, os_unit = _time(cohort, rec, "os_months")
     if os_text != "–" and os_event is not None:
-        os_text += " months (" + ("died" if os_event == 1 else "censored") + ")"
+        os_text += f" {os_unit} (" + ("died" if os_event == 1 else "censored") + ")"
+    tot, tot_unit = _time(cohort, rec, "time_on_treatment_months")
     items = [
         ("Treatment", format_cell(rec.get("treatment"))),
         ("Best response", response_text),
         ("Best change", _value(rec, "best_percent_change", "%")),
-        ("PFS", f"{pfs} months ({event_text})" if pfs != "–" else "–"),
+        ("PFS", f"{pfs} {pfs_unit} ({event_text})" if pfs != "–" else "–"),
         ("Overall survival", os_text),
-        ("On treatment", _value(rec, "time_on_treatment_months", " months")),
+        ("On treatment", f"{tot} {tot_unit}" if tot != "–" else "–"),
     ]
     out.append(KeyValues(tuple(items), columns=2))
     return out

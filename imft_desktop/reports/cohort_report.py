@@ -67,6 +67,9 @@ class ReportOptions:
     ----------
     endpoint:
         Survival endpoint for the chosen groupings ("PFS" or "OS").
+    unit:
+        Time unit of survival results (days, weeks, months, years); ``None``: the
+        unit of the sheet's time column.
     ci_transform:
         Kaplan-Meier CI transform, "log" (R's default) or "log-log".
     response_measure:
@@ -87,6 +90,7 @@ class ReportOptions:
     """
 
     endpoint: str = "PFS"
+    unit: str | None = None
     ci_transform: str = "log"
     response_measure: str = "CNA burden"
     min_focal_samples: int = 2
@@ -411,7 +415,9 @@ def _run_survival(a: CohortAnalyses) -> None:
     response = _module("imft_desktop.analysis.response")
     opts = a.options
     try:
-        endpoint = groupings.resolve_endpoint(opts.endpoint)
+        # in the sheet's unit (or the one asked for), as the Survival tab shows it
+        endpoint = groupings.in_unit(a.cohort, groupings.resolve_endpoint(opts.endpoint),
+                                     opts.unit)
     except Exception as exc:
         a.overall_survival.problem = _explain("survival", exc)
         return
@@ -425,6 +431,10 @@ def _run_survival(a: CohortAnalyses) -> None:
     _attempt(a.overall_survival, overall)
     if a.overall_survival.ok:
         a.methods.add("Survival", a.overall_survival.result[1])
+        time_display = _module("imft_desktop.analysis.time_display")
+        if time_display is not None:
+            for text in time_display.time_methods(a.cohort, endpoint):
+                a.methods.add("Survival", text)
     for text in a.survival_groupings:
         s = SurvivalAnalysis(grouping_text=text)
         a.survival.append(s)
@@ -1131,8 +1141,8 @@ def cohort_workbook_sheets(a: CohortAnalyses) -> list[SheetSpec]:
         rows = [{"group": g.label, "n": g.n, "events": g.events, "censored": g.censored,
                  "median": g.median if g.median_reached else None,
                  "median_reached": g.median_reached, "median_ci_low": g.median_ci[0],
-                 "median_ci_high": g.median_ci[1]} for g in s.km.groups]
-        notes = [s.km.method]
+                 "median_ci_high": g.median_ci[1], "unit": s.km.unit} for g in s.km.groups]
+        notes = [f"Times (median and its CI) in {s.km.unit}", s.km.method]
         if s.logrank is not None:
             notes.append(f"{s.logrank.test}: statistic {s.logrank.statistic}, df "
                          f"{s.logrank.df}, p {s.logrank.p} ({s.logrank.sided}); "

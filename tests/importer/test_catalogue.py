@@ -516,20 +516,24 @@ def test_77_prefixed_events_are_info() -> None:
     assert c.table("outcomes")["pfs_event"].tolist() == [1, 0]
 
 
-def test_77_one_two_coding_is_error_until_mapped() -> None:
+def test_77_one_two_coding_is_read_as_r_coding_and_said() -> None:
+    """1/2 without 0: R's coding (1 = censored, 2 = event), with a warning per value."""
     rows = (["P-01", "PD", 3, 2], ["P-02", "SD", 9, 1])
     c = cohort(samples("IMT-01", "IMT-02"), outcomes(*rows))
-    hits = findings(c, "EVENT_CODING_UNMAPPED")
+    hits = findings(c, "EVENT_R_CODING")
     assert [(f.row, f.column) for f in hits] == [(2, "D"), (3, "D")]
+    assert all(f.level is Level.WARNING for f in hits)
+    assert c.table("outcomes")["pfs_event"].tolist() == [1, 0]
     c = cohort(samples("IMT-01", "IMT-02"), outcomes(*rows), event_mapping={"1": 0, "2": 1})
-    assert not c.findings.has_errors
+    assert not c.findings.has_errors and not findings(c, "EVENT_R_CODING")
     assert c.table("outcomes")["pfs_event"].tolist() == [1, 0]
 
 
-def test_77_words_are_error_until_mapped() -> None:
+def test_77_event_words_are_read_with_a_note_unless_mapped() -> None:
     rows = (["P-01", "PD", 3, "progressed"], ["P-02", "SD", 9, "censored"])
     c = cohort(samples("IMT-01", "IMT-02"), outcomes(*rows))
-    assert len(findings(c, "EVENT_CODING_UNMAPPED")) == 2
+    assert len(findings(c, "EVENT_WORD_READ")) == 2
+    assert c.table("outcomes")["pfs_event"].tolist() == [1, 0]
     c = cohort(samples("IMT-01", "IMT-02"), outcomes(*rows),
                event_mapping={"progressed": 1, "censored": 0})
     assert c.table("outcomes")["pfs_event"].tolist() == [1, 0]

@@ -85,7 +85,7 @@ def test_time_unit_detection(header, values, target):
 def test_unit_from_values_is_flagged_with_low_confidence():
     g = recognise_header("PFS", [95, 412, 800])
     assert g.confidence <= 0.5
-    assert "look like days" in g.reason
+    assert "days assumed" in g.reason and "rule" in g.reason
 
 
 @pytest.mark.parametrize(
@@ -215,10 +215,11 @@ def test_unrecognised_headers_become_extra_with_zero_confidence(header):
 
 
 def test_dates_for_times_are_not_mapped_as_times():
+    """A progression date feeds the date from which PFS is derived, never a time."""
     from datetime import datetime
 
     g = recognise_header("Date of progression", [datetime(2020, 1, 2)])
-    assert g.target == "extra"
+    assert g.target == "outcomes.progression_date"
     assert "dates" in g.reason
 
 
@@ -319,9 +320,15 @@ def test_running_number_column_loses_to_the_case_column():
     assert recognise(alone).columns[0].target == "samples.sample_id"
 
 
-@pytest.mark.parametrize("header", ["Date of diagnosis", "Year of diagnosis", "DOB"])
+@pytest.mark.parametrize("header", ["Year of diagnosis", "DOB"])
 def test_dates_around_the_diagnosis_are_not_the_diagnosis(header):
     assert recognise_header(header, ["2019-03-01"]).target == "extra"
+
+
+def test_date_of_diagnosis_is_a_start_date_not_the_diagnosis():
+    """A diagnosis date can start PFS / OS (with less confidence than a treatment start)."""
+    g = recognise_header("Date of diagnosis", ["2019-03-01"])
+    assert g.target == "outcomes.start_date" and g.confidence < 0.7
 
 
 def test_empty_sheet_gives_an_empty_profile_that_check_rejects():

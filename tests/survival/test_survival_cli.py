@@ -113,8 +113,8 @@ def test_survival_without_outcomes_exits_1(tmp_path, capsys):
 
 
 def test_sheet_header_of_a_mapped_column_and_unit_note(tmp_path, capsys, reference):
-    """'OS days' is imported onto os_months (converted); --time 'OS days' still finds it
-    and the report says the unit is months."""
+    """'OS days' is imported onto os_months (stored in months); --time 'OS days' still
+    finds it and the report is in days, the sheet's unit, with R's medians."""
     d = reference("lung_Rcoding_Rdatasets.csv")
     path = tmp_path / "lung.csv"
     pd.DataFrame({"Sample ID": [f"L{i}" for i in d["rownames"]], "OS days": d["time"],
@@ -124,7 +124,9 @@ def test_sheet_header_of_a_mapped_column_and_unit_note(tmp_path, capsys, referen
                        "Status", "--event-map", "1=0,2=1", "--by", "Sex", "--unit", "days",
                        "--json")
     assert rc == 0, rep
-    assert rep["endpoint"]["unit"] == "months" and rep["notes"]
+    assert rep["endpoint"]["unit"] == "days" and rep["unit"] == "days"
+    medians = {g["label"]: g["median"] for g in rep["groups"]}
+    assert medians == {"female": 426.0, "male": 270.0}  # R survfit(Surv(time, status) ~ sex)
     assert rep["logrank"]["statistic"] == pytest.approx(10.3267, abs=5e-5)  # R survdiff
     rc, rep = run_json(capsys, "survival", str(path), "--time", "OS days", "--event",
                        "Status", "--event-map", "1=0,2=1", "--by", "Sex", "--adjust",

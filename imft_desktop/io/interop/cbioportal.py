@@ -21,6 +21,7 @@ from imft_desktop.model.cohort import Cohort
 from imft_desktop.model.findings import Finding, FindingList
 from imft_desktop.model.fusion import Fusion
 from imft_desktop.model.progress import Progress
+from imft_desktop.model.time_units import study_key
 from imft_desktop.model.vocab import CnaEvent, Level, SequencingAssay
 
 #: Reader codes meaning "this one file does not have the expected layout": the file is
@@ -193,9 +194,15 @@ def read_cbioportal_study(folder: Path, progress: Progress | None = None) -> Coh
     keep = [c for c in samples.columns if c in ("sample_id", "patient_id", "_row", "_source")]
     tables["samples"] = samples[keep]
     progress.report(1.0, "Study read")
-    return Cohort.from_tables(
+    cohort = Cohort.from_tables(
         tables, findings=findings, sources=[source_file(folder, "cbioportal")], extra=extra,
     )
+    for field in ("pfs_months", "os_months"):
+        if field in outcomes.columns and outcomes[field].notna().any():
+            # PFS_MONTHS / OS_MONTHS: the header states the unit (see model.time_units)
+            cohort.study[study_key(field)] = "months"
+            cohort.study[f"time_unit_source:{field}"] = "header"
+    return cohort
 
 
 def _fusions(path: Path, findings: FindingList) -> pd.DataFrame:

@@ -22,11 +22,15 @@ from imft_desktop.io.mapping.vocab import (
     KNOWN_GENES,
     MARKER_ALIASES,
     NOT_GENES,
+    cell_is_blank,
+    cell_is_not_tested,
     clean_text,
     is_gene_symbol,
     numbers_in,
     value_profile,
 )
+from imft_desktop.model.event_coding import event_key, is_event_like
+from imft_desktop.model.time_units import unit_in_header
 
 _IHC_WORDS = {"ihc", "immunohistochemistry", "immunostain", "immunostaining", "immuno",
               "ihq", "immunohisto", "antibody"}
@@ -46,13 +50,6 @@ _CNA_EVENT_WORDS = {
     "monosomy": "loss", "gain": "gain", "gained": "gain", "trisomy": "gain",
     "polysomy": "gain", "amp": "amplification", "amplification": "amplification",
     "amplified": "amplification", "homdel": "deep deletion",
-}
-_UNIT_WORDS = {
-    "days": "days", "day": "days", "d": "days",
-    "months": "months", "month": "months", "mo": "months", "mos": "months",
-    "mths": "months", "mth": "months", "m": "months",
-    "weeks": "weeks", "week": "weeks", "wk": "weeks", "wks": "weeks",
-    "years": "years", "year": "years", "yrs": "years", "yr": "years", "y": "years",
 }
 _SAMPLE_ID_HEADERS = {
     "case", "case id", "case no", "case nr", "case number", "case #", "case code", "sample",
@@ -171,15 +168,28 @@ def _rule_ids(h: _Header, values: Sequence[Any] | None) -> Guess | None:
     return None
 
 
-def _unit_of(h: _Header) -> str | None:
-    for p in h.parens:
-        unit = _UNIT_WORDS.get(p.casefold().strip())
-        if unit:
-            return unit
-    for w in h.words:
-        if len(w) > 1 and w in _UNIT_WORDS:
-            return _UNIT_WORDS[w]
-    return None
+#: Words of the reason given to a time column whose header states no unit; the mapping
+#: stage looks for them to report the assumption as a WARNING.
+NO_UNIT_IN_HEADER = "no unit in the header"
+#: Below the Import tab's "check this" mark, so an assumed unit is always asked about.
+UNIT_ASSUMED_CONFIDENCE = 0.45
+#: Largest time (in the sheet's numbers) still read as months when no unit is given.
+DAYS_IF_ABOVE = 200.0
+
+
+def _unit_assumed(values: Sequence[Any] | None) -> tuple[str, str]:
+    """(unit, rule in words) for a time column without a unit in its header.
+
+    A guess from the size of the values, always reported: values above
+    ``DAYS_IF_ABOVE`` cannot be months of follow-up in practice, so days; else months.
+    """
+    nums = numbers_in(values or [])
+    if nums and max(nums) > DAYS_IF_ABOVE:
+        return "days", (f"days assumed because values reach {max(nums):g} "
+                        f"(rule: largest value > {DAYS_IF_ABOVE:g} -> days, else months)")
+    top = f"values reach {max(nums):g}" if nums else "no values seen"
+    return "months", (f"months assumed ({top}; rule: largest value > "
+                      f"{DAYS_IF_ABOVE:g} -> days, else months)")
 
 
 def _time_field(h: _Header) -> tuple[str, str] | None:
@@ -205,52 +215,131 @@ def _rule_outcomes(h: _Header, values: Sequence[Any] | None) -> Guess | None:
     if h.has(*_IHC_WORDS, *_FISH_WORDS) or h.has("wgs", "cna", "fusion"):
         return None
     kinds = _kinds(values)
+    if h.has("date", "dt") or (values and _share(kinds, "date") > 0.5):
+        dated = _rule_outcome_date(h)
+        if dated is not None:
+            return dated
     tf = _time_field(h)
     if tf is not None:
         field, name = tf
         is_event = h.has(*(_EVENT_WORDS - {"progression"}), "death", "dead", "died")
         if h.has("date") or (values and _share(kinds, "date") > 0.5):
-            return Guess(EXTRA, 0.2, f"{name} dates: give times (months or days) instead")
+            return Guess(EXTRA, 0.2, f"{name} dates: map them as the start, progression, "
+                         "death or last follow-up date (PFS / OS are derived), or give times")
         if is_event:
+            if not _event_values(values):
+                return None
             event_field = "os_event" if field == "os_months" else "pfs_event"
             return _event_guess(h, f"outcomes.{event_field}", values, f"{name} event")
-        unit = _unit_of(h)
+        unit = unit_in_header(h.raw)
         conf = 0.6 if "assumed" in name else 0.9
         reason = f"header mentions {name}"
         if unit:
             reason += f" in {unit}"
         else:
-            nums = numbers_in(values or [])
-            if nums and max(nums) > 200:
-                unit, conf = "days", 0.5
-                reason += f"; no unit in header and values up to {max(nums):g} look like days"
-            else:
-                conf = min(conf, 0.75)
-                reason += "; no unit in header, months assumed"
+            unit, rule = _unit_assumed(values)
+            conf = min(conf, UNIT_ASSUMED_CONFIDENCE)
+            reason += f"; {NO_UNIT_IN_HEADER}: {rule}; choose the unit"
         stem = field.removesuffix("_months")
         target = f"outcomes.{field}" if unit in (None, "months") else f"outcomes.{stem}_{unit}"
         return Guess(target, conf, reason)
-    # Event columns named after the event alone.
+    # Event columns named after the event alone: never a gene's or marker's column
+    # ("DNMT3A status"), and only with event-like values (checked only for a header
+    # that names an event: reading the cells costs time on wide sheets).
+    def event(target: str, what: str, cap: float = 1.0) -> Guess | None:
+        if _names_gene_or_marker(h) or not _event_values(values):
+            return _rule_response(h, kinds)
+        g = _event_guess(h, target, values, what)
+        g.confidence = min(g.confidence, cap)
+        return g
+
     if h.has("death", "dead", "died", "deceased", "alive", "living") or h.phrase("vital status"):
-        what = "vital status" if h.phrase("vital status") else "death"
-        return _event_guess(h, "outcomes.os_event", values, what)
+        return event("outcomes.os_event",
+                     "vital status" if h.phrase("vital status") else "death")
     if h.has("progression", "progressed", "relapse", "recurrence", "progressive"):
         if h.has("date") or (values and _share(kinds, "date") > 0.5):
-            return Guess(EXTRA, 0.2, "progression dates: give PFS times instead")
+            return Guess("outcomes.progression_date", 0.7,
+                         "progression dates: PFS is derived from them and a start date")
         if h.has("best", "response"):
             return None
-        return _event_guess(h, "outcomes.pfs_event", values, "progression")
+        return event("outcomes.pfs_event", "progression")
     if h.has("fustat"):
-        g = _event_guess(h, "outcomes.os_event", values, "follow-up status (death assumed)")
-        g.confidence = min(g.confidence, 0.5)
-        return g
+        return event("outcomes.os_event", "follow-up status (death assumed)", 0.5)
+    if h.has("pd") and set(h.words) <= _PD_ALONE:  # "PD", "PD (y/n)": progressive disease
+        return event("outcomes.pfs_event", "progressive disease (PD)", 0.7)
     if h.has("censor", "censored", "censoring", "cens") or (
         h.has("event", "status") and len(h.words) <= 2 and not _genes(h)
         and _region(h) is None
     ):  # "DNMT3A status", "22q status": the gene's or region's status, not an event
-        g = _event_guess(h, "outcomes.pfs_event", values, "an event/censoring status")
-        g.confidence = min(g.confidence, 0.6)
-        return g
+        return event("outcomes.pfs_event", "an event/censoring status", 0.6)
+    return _rule_response(h, kinds)
+
+
+#: A header of these words only is "progressive disease (yes/no)", not e.g. PD-L1.
+_PD_ALONE = frozenset({"pd", "yes", "no", "y", "n", "1", "0", "event"})
+
+#: Words naming the dates PFS / OS are derived from, most specific first.
+_DATE_KINDS: tuple[tuple[str, frozenset[str], float], ...] = (
+    ("death_date", frozenset({"death", "died", "dod", "deceased"}), 0.85),
+    ("progression_date", frozenset({"progression", "progressed", "relapse", "recurrence",
+                                    "pd", "pfs"}), 0.85),
+    ("last_followup_date", frozenset({"follow", "followup", "fu", "contact", "last",
+                                      "censor", "censoring", "lfu"}), 0.8),
+    ("start_date", frozenset({"start", "initiation", "begin", "began", "commenced"}), 0.85),
+    ("start_date", frozenset({"treatment", "therapy", "crizotinib", "tki", "enrolment",
+                              "enrollment", "registration", "randomisation",
+                              "randomization", "baseline"}), 0.7),
+    ("start_date", frozenset({"diagnosis", "dx", "diag"}), 0.5),
+)
+
+
+def _rule_outcome_date(h: _Header) -> Guess | None:
+    """A date PFS / OS can be derived from (start, progression, death, last follow-up)."""
+    if h.has("birth", "dob", "born", "report", "reported", "sample", "biopsy", "received"):
+        return None
+    for field, words, conf in _DATE_KINDS:
+        if h.has(*words):
+            return Guess(f"outcomes.{field}", conf,
+                         f"header names a date ({field.removesuffix('_date').replace('_', ' ')}"
+                         "); PFS / OS are derived from the dates, the rule is stated on import")
+    return None
+
+
+def _names_gene_or_marker(h: _Header) -> bool:
+    """True when a word of the header is a gene symbol or IHC marker, in any case."""
+    for tok in h.tokens:
+        if is_gene_symbol(tok) or tok.upper() in KNOWN_GENES:
+            return True
+        # a lower-case symbol with a digit ("dnmt3a", "idh1"): a gene, not a word
+        if (any(c.isdigit() for c in tok) and any(c.isalpha() for c in tok)
+                and is_gene_symbol(tok.upper())):
+            return True
+        if tok.casefold() in MARKER_ALIASES:
+            return True
+    return False
+
+
+#: Share of a column's values that must be event words for it to be an event column;
+#: the rest become findings of the validator.
+EVENT_VALUE_SHARE = 0.8
+
+
+def _event_values(values: Sequence[Any] | None) -> bool:
+    """True when the values look like an event coding (or none are known yet).
+
+    Event-like: 0/1, 1/2, yes/no, Y/N, TRUE/FALSE, progressed/censored, dead/alive,
+    "1:PROGRESSED"; cells saying not done / unknown do not count either way.
+    """
+    seen = [v for v in values or [] if not cell_is_blank(v) and not cell_is_not_tested(v)]
+    if not seen:
+        return True
+    ok = sum(1 for v in seen if is_event_like(v) or event_key(v) in _EVENT_YES | _EVENT_NO)
+    return ok >= EVENT_VALUE_SHARE * len(seen)
+
+
+def _rule_response(h: _Header, kinds: Counter[str]) -> Guess | None:
+    """Best response, % change and treatment columns."""
+    values = bool(kinds)
     if h.has("recist", "bor") or (h.has("response") and not h.has("date", "duration")):
         if h.has("duration") or h.phrase("dor"):
             return None

@@ -75,6 +75,7 @@ from imft_desktop.io.mapping.header_rules import assay_named_in
 from imft_desktop.io.mapping.meanings import apply_meanings, unwrap
 from imft_desktop.io.mapping.profile import ColumnMapping, MappingProfile
 from imft_desktop.io.mapping.targets import EXTRA, TIME_FIELDS, Target, parse_target
+from imft_desktop.io.mapping.time_columns import unit_source
 from imft_desktop.io.mapping.vocab import (
     cell_is_blank,
     cell_is_negative,
@@ -228,6 +229,9 @@ def to_raw_tables(sheet: RawSheet, profile: MappingProfile, file: str,
                 if c.target.unit:
                     t.constants[f"_unit:{f}"] = c.target.unit
                     notes.append(f"{f} in {c.target.unit} from {c.origin()}")
+                # the importer records the sheet's unit and warns when it was assumed
+                how, rule = unit_source(c.mapping)
+                t.constants[f"_unit_source:{f}"] = [how, units[f], rule]
             coding = c.mapping.event_coding or (
                 profile.event_coding if f.endswith("_event") else None
             )

@@ -9,6 +9,8 @@ drop-down through ``Target.label``:
     A survival time in another unit.  It feeds the field ``pfs_months`` with raw values;
     ``to_raw_tables`` adds the unit as a constant ``_unit:pfs_months`` for the importer,
     which converts with ``DAYS_PER_MONTH`` and records an INFO finding.
+``outcomes.start_date`` (also ``progression_date``, ``death_date``, ``last_followup_date``)
+    Dates from which the validator derives PFS / OS times and events in days.
 ``ihc.<field>[MARKER/CLONE]`` (clone optional)
     ``call``, ``percent_positive``, ``intensity``, ``h_score``, ``pattern``.
 ``fish.<field>[PROBE]``
@@ -44,6 +46,10 @@ IGNORE = "ignore"
 TIME_FIELDS = ("pfs_months", "os_months", "time_on_treatment_months")
 TIME_UNITS = ("months", "days", "weeks", "years")
 
+#: Outcome dates a wide column may feed; the validator derives PFS / OS times and
+#: events from them (``validation.outcome_times``).  Not canonical fields.
+DATE_FIELDS = ("start_date", "progression_date", "death_date", "last_followup_date")
+
 #: Fields of parameterised tables that a wide column may feed.
 IHC_FIELDS = ("call", "percent_positive", "intensity", "h_score", "pattern")
 FISH_FIELDS = ("call", "percent_split", "nuclei_scored", "threshold")
@@ -56,6 +62,10 @@ _TARGET = re.compile(
 )
 
 _FIELD_LABELS = {
+    "start_date": "Start date (treatment or diagnosis)",
+    "progression_date": "Progression date",
+    "death_date": "Death date",
+    "last_followup_date": "Last follow-up date",
     "sample_id": "Sample ID",
     "patient_id": "Patient ID",
     "diagnosis": "Diagnosis",
@@ -178,7 +188,8 @@ def parse_target(s: str) -> Target:
             if stem != field and stem + "_months" in TIME_FIELDS and table == "outcomes":
                 field, unit = stem + "_months", u
                 break
-        if field not in TABLES_BY_NAME[table].field_names:
+        dated = table == "outcomes" and field in DATE_FIELDS
+        if field not in TABLES_BY_NAME[table].field_names and not dated:
             raise ValueError(f"{table} has no field {field!r}")
         return Target(table, field, (), unit if unit != "months" else None)
 
@@ -266,6 +277,7 @@ def canonical_targets() -> list[str]:
             if name in TIME_FIELDS:
                 stem = name.removesuffix("_months")
                 out.extend(f"{table}.{stem}_{u}" for u in TIME_UNITS if u != "months")
+    out.extend(f"outcomes.{d}" for d in DATE_FIELDS)
     return out
 
 

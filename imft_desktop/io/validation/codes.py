@@ -296,8 +296,32 @@ _RULES: tuple[Rule, ...] = (
          "Add a row on the Sequencing sheet, otherwise the sample is not in the denominator."),
     Rule("SEQUENCING_INFERRED", I, "Sequencing status {detail}."),
     Rule("UNIT_COLUMN_CONVERTED", I,
-         'Column "{header}" is in {value}; every value was converted to {normalised} '
-         "(30.4375 days per month)."),
+         'Column "{header}" is in {value}; values are stored in {normalised} '
+         "(30.4375 days per month) and results are shown in {value} unless you choose "
+         "another unit."),
+    Rule("TIME_UNIT_ASSUMED", W,
+         'Column "{header}" states no time unit; its times are read in {value}: {detail}.',
+         "Choose the unit of this column on the Import tab (or give --time-unit); "
+         "results are shown in the unit read."),
+    Rule("TIME_FROM_DATES", W,
+         "{value} derived from dates: {detail}.",
+         "Check the rule; map a time column instead if the sheet has one."),
+    Rule("TIME_UNIT_CONFLICT", W,
+         'The mapping profile reads column "{header}" in {value}, but its header now says '
+         "{normalised}; {normalised} is used.",
+         "Save the profile again if the header is right."),
+    Rule("TIME_DATES_UNUSED", W,
+         'Column "{header}" holds outcome dates, but without {detail} no PFS or OS time '
+         "can be derived from them.",
+         "Map the missing date column, or map PFS / OS times instead."),
+    Rule("EVENT_DATES_DISAGREE", W,
+         'Event "{value}" disagrees with the dates, which give {normalised} for {detail}; '
+         "the dates are used.",
+         "Check the event and the dates of this row."),
+    Rule("DATE_ORDER_IMPOSSIBLE", E,
+         '{detail} date "{value}" is before the start date "{normalised}"; '
+         "no time is derived for this row.",
+         "Check both dates."),
     Rule("SEQUENCING_IMPLIED", I,
          'Added "{normalised}" as done for sample "{value}" because the {detail} sheet names it.'),
     Rule("FISH_CALL_DERIVED", I,
@@ -313,6 +337,13 @@ _RULES: tuple[Rule, ...] = (
          "Event given but no survival time; the patient is left out of Kaplan-Meier curves."),
     Rule("EVENT_PREFIX_NORMALISED", I, 'Event "{value}" read as {normalised}.'),
     Rule("EVENT_MAPPED", I, 'Event "{value}" read as {normalised} through the event mapping.'),
+    Rule("EVENT_WORD_READ", I,
+         'Event "{value}" read as {normalised} ({detail}: 1 = progressed or died, '
+         "0 = censored)."),
+    Rule("EVENT_R_CODING", W,
+         "The event column holds 1 and 2 and no 0: read with R's coding, 1 = censored and "
+         '2 = event; "{value}" read as {normalised}.',
+         "If 1 means an event in this sheet, give the coding of the column."),
     Rule("EVENT_CODING_UNMAPPED", E,
          'Event "{value}" is not coded 0/1; it is not used until you say what it means.',
          "Map the codes of this column explicitly (e.g. {detail})."),

@@ -92,7 +92,7 @@ def parse_number(raw: Any, rules: NumberRules = NumberRules()) -> Parsed:
             src = _FIELD_UNIT_DAYS.get(rules.source_unit)
             dst = _FIELD_UNIT_DAYS.get(rules.unit)
             if src is not None and dst is not None:
-                value = round(value * src / dst, 6)
+                value = value * src / dst  # unrounded: results go back to the sheet unit
     else:
         text, lookalike, _ws = clean_text(str(raw))
         if not text:
@@ -109,7 +109,7 @@ def parse_number(raw: Any, rules: NumberRules = NumberRules()) -> Parsed:
                 src = _FIELD_UNIT_DAYS.get(rules.source_unit)
                 dst = _FIELD_UNIT_DAYS.get(rules.unit)
                 if src is not None and dst is not None:
-                    value = round(value * src / dst, 6)
+                    value = value * src / dst  # unrounded: results go back to the sheet unit
         elif "," in plain and _COMMA_RE.match(plain):
             if not rules.decimal_comma:
                 return Parsed(None, (Note("NUMBER_DECIMAL_COMMA"),))

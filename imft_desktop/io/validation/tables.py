@@ -41,6 +41,7 @@ from imft_desktop.io.validation import codes
 from imft_desktop.io.validation.context import ValidationContext
 from imft_desktop.io.validation.copy_number import cna_event_parser_for
 from imft_desktop.io.validation.cross import cross_validate
+from imft_desktop.io.validation.outcome_times import time_unit_findings, times_from_dates
 from imft_desktop.io.validation.value_memo import ParsedColumn, ValueMemo, row_groups, spread_sparse
 from imft_desktop.io.validation.values import (
     Note,
@@ -71,6 +72,7 @@ from imft_desktop.io.validation.values import (
     raw_text,
 )
 from imft_desktop.model.cohort import BOOKKEEPING, RAW_PREFIX
+from imft_desktop.model.event_coding import default_code as default_event_code
 from imft_desktop.model.findings import Finding
 from imft_desktop.model.schema import TABLES, TABLES_BY_NAME, FieldSpec, TableSpec
 from imft_desktop.model.vocab import AssayCall, CnaEvent, Level
@@ -314,54 +316,59 @@ def _finding_from_note(
 def _event_results(
     values: list[Any], event_mapping: dict[str, int] | None
 ) -> dict[Any, Parsed]:
-    """Event column: 0/1 and ``1:PROGRESSED`` pass; other codings need a mapping.
+    """Event column: each distinct value read once, for the whole column.
 
-    Resolved per column, because a ``1`` means *censored* in a column coded 1/2.
+    0/1 and ``1:PROGRESSED`` pass; the built-in event words (yes/no, Y/N, TRUE/FALSE,
+    progressed/censored, dead/alive, ``model.event_coding``) are read with a note,
+    mixed with 0/1 in any row order; a column of 1 and 2 without 0 is read with R's
+    coding (1 = censored, 2 = event) and a warning.  A user's coding (``event_mapping``)
+    wins; anything else is a finding, never a guess.
     """
     firsts = {v: event_token(v) for v in dict.fromkeys(values)}
     mapping = {str(k).strip().casefold(): int(v) for k, v in (event_mapping or {}).items()}
     codes_seen = {c for c, _t, p in firsts.values() if c is not None and p is None}
     tokens = {t for _c, t, _p in firsts.values() if t is not None}
-    one_two = "2" in tokens and 0 not in codes_seen
+    one_two = "2" in tokens and 0 not in codes_seen and not mapping
+    # a coding that agrees with the built-in words (not an inverted "censored" column)
+    # lets the built-in words fill its gaps; an inverted one does not
+    plain = all(default_event_code(k) in (None, v) for k, v in mapping.items())
     memo: dict[Any, Parsed] = {}
     for v, (code, token, parsed) in firsts.items():
         if parsed is not None:
             memo[v] = parsed
-            continue
-        key = token if token is not None else str(code)
-        if mapping:
-            if key in mapping and mapping[key] in (0, 1):
-                mapped = mapping[key]
-                notes = () if str(mapped) == key else (
-                    Note("EVENT_MAPPED", mapped),
-                )
-                memo[v] = Parsed(mapped, notes)
-            elif token is None and not any(k in ("0", "1") for k in mapping):
-                memo[v] = Parsed(code)
-            else:
-                detail = ", ".join(f"{k} = {m}" for k, m in mapping.items())
-                memo[v] = Parsed(None, (Note("EVENT_VALUE_OUTSIDE_MAPPING", None, detail),))
-            continue
-        if token is None and not one_two:
+        elif mapping:
+            memo[v] = _mapped_event(code, token, mapping, plain)
+        elif one_two and (token == "2" or code == 1):
+            memo[v] = Parsed(1 if token == "2" else 0, (Note(
+                "EVENT_R_CODING", 1 if token == "2" else 0),))
+        elif token is None:
             memo[v] = Parsed(code)
-        elif token is None or (token == "2" and one_two):
-            memo[v] = Parsed(None, (Note(
-                "EVENT_CODING_UNMAPPED", None, "1 = censored, 2 = event, as in R"),))
-        elif token in _EVENT_WORDS:
-            memo[v] = Parsed(None, (Note(
-                "EVENT_CODING_UNMAPPED", None, _EVENT_WORDS[token]),))
         else:
-            memo[v] = Parsed(None, (Note("EVENT_VALUE_OUTSIDE_MAPPING", None, "0 or 1"),))
+            memo[v] = _worded_event(token, "0 or 1")
     return memo
 
 
-_EVENT_WORDS = {
-    w: "yes = 1, no = 0" for w in ("yes", "no", "y", "n", "true", "false", "ja", "nein")
-} | {
-    w: "progressed = 1, censored = 0"
-    for w in ("progressed", "progression", "censored", "relapse", "relapsed", "recurred",
-              "dead", "died", "deceased", "alive", "living", "event", "no event", "pd")
-}
+def _mapped_event(code: int | None, token: str | None, mapping: dict[str, int],
+                  plain: bool) -> Parsed:
+    """One event value under the user's coding (built-in words fill a plain coding)."""
+    key = token if token is not None else str(code)
+    if key in mapping and mapping[key] in (0, 1):
+        mapped = mapping[key]
+        return Parsed(mapped, () if str(mapped) == key else (Note("EVENT_MAPPED", mapped),))
+    if token is None and not any(k in ("0", "1") for k in mapping):
+        return Parsed(code)
+    detail = ", ".join(f"{k} = {m}" for k, m in mapping.items())
+    if plain and token is not None and default_event_code(token) is not None:
+        return _worded_event(token, detail)
+    return Parsed(None, (Note("EVENT_VALUE_OUTSIDE_MAPPING", None, detail),))
+
+
+def _worded_event(token: str, coding: str) -> Parsed:
+    """A built-in event word read with a note, or a finding naming the coding."""
+    word = default_event_code(token)
+    if word is not None:
+        return Parsed(word, (Note("EVENT_WORD_READ", word, detail="built-in event words"),))
+    return Parsed(None, (Note("EVENT_VALUE_OUTSIDE_MAPPING", None, coding),))
 
 
 NUMERIC_KINDS = frozenset({"number", "integer", "percent", "event"})
@@ -541,6 +548,7 @@ def validate_raw_table(rt: RawTable, ctx: ValidationContext) -> TableResult:
             findings.append(codes.make(
                 "UNIT_COLUMN_CONVERTED", file=rt.file, sheet=rt.sheet, column=col.letter,
                 header=col.header, value=source_unit, normalised=f.unit))
+        findings.extend(time_unit_findings(rt, f.name, col.letter, col.header))
         parsed_col = _parse_column(rt, spec, f, ctx, col.values)
         values, distinct, memo = parsed_col.values, parsed_col.distinct, parsed_col.memo
         data[f.name] = parsed_col.data
@@ -674,6 +682,9 @@ def validate_tables(
         if ctx.progress is not None:
             ctx.progress.check()
             ctx.progress.report(done / total * 0.8, f"Checking {rt.sheet}")
+        if rt.table == "outcomes":  # dates -> PFS / OS times before the checks
+            rt, date_findings = times_from_dates(rt, ctx.date_system)
+            findings.extend(date_findings)
         result = validate_raw_table(rt, ctx)
         done += len(rt)
         origins.setdefault(rt.table, []).append(rt)
