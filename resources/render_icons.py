@@ -114,11 +114,11 @@ def main(argv: list[str] | None = None) -> int:
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
     renderer = QSvgRenderer(str(SVG))
     if not renderer.isValid():
-        print(f"render_icons: cannot read {SVG}", file=sys.stderr)
+        sys.stderr.write(f"render_icons: cannot read {SVG}\n")
         return 1
     if args.platform_icons:
         for path in write_platform_icons(args.platform_icons, renderer):
-            print(path)
+            sys.stdout.write(f"{path}\n")
     else:
         OUT.mkdir(parents=True, exist_ok=True)
         for size in SIZES:
