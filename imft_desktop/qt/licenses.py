@@ -181,6 +181,18 @@ def notices() -> list[Notice]:
     return out
 
 
+def bundled_notices_file() -> Path | None:
+    """THIRD-PARTY-NOTICES.txt beside the executable of a packaged build, if any."""
+    if not getattr(sys, "frozen", False):
+        return None
+    exe_dir = Path(sys.executable).resolve().parent
+    for candidate in (exe_dir / "THIRD-PARTY-NOTICES.txt",
+                      exe_dir.parent / "Resources" / "THIRD-PARTY-NOTICES.txt"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 def notices_text(items: list[Notice] | None = None) -> str:
     """All notices as one plain-text document (THIRD-PARTY-NOTICES.txt)."""
     items = notices() if items is None else items
@@ -207,6 +219,11 @@ class LicensesDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"{APP_NAME}: licences")
         self.items = notices()
+        bundled = bundled_notices_file()
+        if bundled is not None:  # also lists the system libraries the build copied
+            text = bundled.read_text("utf-8", errors="replace")
+            self.items.insert(0, Notice("All notices", f"({bundled.name})", "each its own",
+                                        [(str(bundled), text)]))
         layout = QVBoxLayout(self)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         self.list = QListWidget()
