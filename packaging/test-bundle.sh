@@ -83,7 +83,7 @@ apps="$home/.local/share/applications"
 test -x "$home/.local/opt/imft-desktop/imft-desktop" || fail "program not installed"
 test -f "$apps/imft-desktop.desktop" || fail "desktop entry not installed"
 test -f "$home/.local/share/icons/hicolor/256x256/apps/imft-desktop.png" || fail "icon not installed"
-grep -q "^Exec=\"$home/.local/opt/imft-desktop/imft-desktop\" %f$" "$apps/imft-desktop.desktop" \
+grep -q "^Exec=$home/.local/opt/imft-desktop/imft-desktop %f$" "$apps/imft-desktop.desktop" \
     || fail "Exec line: $(grep ^Exec "$apps/imft-desktop.desktop")"
 if command -v desktop-file-validate >/dev/null; then
     desktop-file-validate "$apps/imft-desktop.desktop" || fail "desktop entry invalid"

@@ -44,9 +44,15 @@ mv "$PREFIX.new" "$PREFIX"
 mkdir -p "$BIN" "$DATA/applications" "$DATA/mime/packages" "$DATA/icons/hicolor"
 ln -sf "$PREFIX/imft-desktop" "$BIN/imft-desktop"
 
-# The desktop entry, with the program's absolute path (it need not be on PATH).
-sed -e "s|^TryExec=.*|TryExec=$PREFIX/imft-desktop|" \
-    -e "s|^Exec=imft-desktop|Exec=\"$PREFIX/imft-desktop\"|" \
+# The desktop entry, with the program's absolute path (it need not be on PATH), quoted
+# only when the path needs it (xdg-open's generic mode cannot read a quoted program).
+program="$PREFIX/imft-desktop"
+case "$program" in
+    *[[:space:]\"\'\\\>\<~\|\&\;\$\*\?\#\(\)\`]*) exec_program="\"$program\"" ;;
+    *) exec_program="$program" ;;
+esac
+sed -e "s|^TryExec=.*|TryExec=$program|" \
+    -e "s|^Exec=imft-desktop|Exec=$exec_program|" \
     "$here/share/applications/$APP_ID" > "$DATA/applications/$APP_ID"
 cp "$here/share/mime/packages/imft-desktop.xml" "$DATA/mime/packages/imft-desktop.xml"
 cp -R "$here/share/icons/hicolor/." "$DATA/icons/hicolor/"

@@ -5,6 +5,11 @@
 set -eu
 
 DATA="${XDG_DATA_HOME:-$HOME/.local/share}"
+# The installed copy of this script lives in the program's folder: that is the prefix.
+self_dir=$(cd "$(dirname "$0")" && pwd)
+if [ -z "${IMFT_PREFIX:-}" ] && [ -x "$self_dir/imft-desktop" ] && [ -d "$self_dir/_internal" ]; then
+    IMFT_PREFIX="$self_dir"
+fi
 PREFIX="${IMFT_PREFIX:-$HOME/.local/opt/imft-desktop}"
 BIN="${IMFT_BIN:-$HOME/.local/bin}"
 CONFIG="${XDG_CONFIG_HOME:-$HOME/.config}"
