@@ -20,7 +20,9 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-bash "$here/system-deps.sh"
+# PyInstaller reads and strips ELF files with binutils (objdump, strip), not in a bare
+# Debian image.
+IMFT_EXTRA_PKGS="${IMFT_EXTRA_PKGS:-} binutils" bash "$here/system-deps.sh"
 bash "$here/setup-venv.sh"
 cd "$root"
 VENV="${IMFT_VENV:-.venv}"
