@@ -20,9 +20,15 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-# PyInstaller reads and strips ELF files with binutils (objdump, strip), not in a bare
+# PyInstaller reads and strips ELF files with binutils (objdump, strip), and bundles the
+# shared libpython, which Debian's python3 keeps in its own package: neither is in a bare
 # Debian image.
-IMFT_EXTRA_PKGS="${IMFT_EXTRA_PKGS:-} binutils" bash "$here/system-deps.sh"
+extra="binutils"
+py_version="$("${PYTHON:-python3}" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+if command -v dpkg >/dev/null 2>&1 && dpkg -S "$(command -v "${PYTHON:-python3}")" >/dev/null 2>&1; then
+    extra="$extra libpython$py_version"
+fi
+IMFT_EXTRA_PKGS="${IMFT_EXTRA_PKGS:-} $extra" bash "$here/system-deps.sh"
 bash "$here/setup-venv.sh"
 cd "$root"
 VENV="${IMFT_VENV:-.venv}"
