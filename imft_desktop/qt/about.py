@@ -96,6 +96,8 @@ class AboutDialog(QDialog):
             "<p>Cohort analysis of IHC, FISH and sequencing results with response and "
             "survival, for IMFT and other rare fusion-driven tumours.</p>"
             "<p>Runs entirely on this computer: it makes no network connections.</p>"
+            "<p>BSD-3-Clause. Uses Qt and PySide6 under the LGPL-3.0 and other libraries "
+            "under their own licences (Licences…).</p>"
             f"<table>{rows}</table>"
         )
         text.setTextFormat(Qt.TextFormat.RichText)
@@ -107,6 +109,14 @@ class AboutDialog(QDialog):
         copy = QPushButton("Copy versions")
         copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(about_text()))
         buttons.addButton(copy, QDialogButtonBox.ButtonRole.ActionRole)
+        licences = QPushButton("Licences…")  # Qt/PySide6 LGPL and every other library
+        licences.clicked.connect(self.show_licences)
+        buttons.addButton(licences, QDialogButtonBox.ButtonRole.HelpRole)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.setMinimumWidth(460)
+
+    def show_licences(self) -> None:
+        from imft_desktop.qt.licenses import LicensesDialog
+
+        LicensesDialog(self).exec()
