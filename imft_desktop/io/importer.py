@@ -784,7 +784,9 @@ def value_dictionary(
             if name not in ("sample_id", "patient_id") and not name.startswith(EXTRA_PREFIX):
                 feeds.setdefault(col.letter, (rt, name))
     entries: list[ValueEntry] = []
-    for cv in collect_values(sheet, profile):
+    samples = next((t for t in tables if t.table == "samples"), None)
+    case_rows = list(samples.rows) if samples is not None else None
+    for cv in collect_values(sheet, profile, case_rows):
         pending = [v for v in cv.values if not v.source]
         feed = feeds.get(cv.letter)
         read: dict[Any, tuple[str, str, str]] = {}

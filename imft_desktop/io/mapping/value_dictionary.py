@@ -78,12 +78,21 @@ class ColumnValues:
     values: list[DistinctValue] = field(default_factory=list)
 
 
-def collect_values(sheet: RawSheet, profile: MappingProfile) -> list[ColumnValues]:
+def collect_values(sheet: RawSheet, profile: MappingProfile,
+                   rows: list[int] | None = None) -> list[ColumnValues]:
     """Distinct values of every mapped column (identifiers, extra and ignored columns
-    are left out), with counts and rows, in sheet column order."""
+    are left out), with counts and rows, in sheet column order.
+
+    ``rows`` are the Excel rows of the cases when the caller knows them (the samples
+    table of ``to_raw_tables``); otherwise they are found again (``case_rows``).
+    """
     # The cases only: a "Total" row or a footnote is reported by the importer, and its
     # cells would otherwise count as values of the columns.
-    excel_rows, data, _blank, _non_case = case_rows(sheet, profile)
+    if rows is None:
+        excel_rows, data, _blank, _non_case = case_rows(sheet, profile)
+    else:
+        excel_rows = rows
+        data = [sheet.rows[r - sheet.first_row] for r in rows]
     # One C-level transpose of the (ragged) rows, as ``to_raw_tables`` does.
     by_column = list(itertools.zip_longest(*data)) if data else []
     out: list[ColumnValues] = []
