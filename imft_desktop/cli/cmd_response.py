@@ -50,12 +50,15 @@ def analyse(cohort: Any, args: argparse.Namespace) -> dict[str, Any]:
     overall_data = response_data(cohort)
     data = response_data(cohort, grouping) if grouping is not None else overall_data
     dist = recist_distribution(data)
+    # The overall counts are over every patient, also those the grouping cannot place
+    # (not tested for it); only the per-group counts leave them out.
+    dist_all = recist_distribution(overall_data) if grouping is not None else dist
     orr_all = objective_response_rate(overall_data)
     orr = objective_response_rate(data)
     warnings = list(orr_all.overall.warnings)
     report: dict[str, Any] = {
         "n": len(overall_data.frame),
-        "distribution": {"categories": list(dist.categories), "overall": dist.overall,
+        "distribution": {"categories": list(dist.categories), "overall": dist_all.overall,
                          "by_group": dist.by_group if grouping is not None else {}},
         "orr": asdict(orr_all.overall) | {"ci95": list(orr_all.overall.ci95)},
         "by_group": [asdict(p) | {"ci95": list(p.ci95)} for p in orr.by_group],

@@ -214,7 +214,7 @@ def open_cohort(args: argparse.Namespace, command: str) -> tuple[Any, int | None
     from imft_desktop.io.store import StoreError
 
     try:
-        return load_cohort(args), None
+        cohort = load_cohort(args)
     except StoreError as exc:
         print(f"imft {command}: {exc}", file=sys.stderr)
         return None, 2
@@ -232,6 +232,13 @@ def open_cohort(args: argparse.Namespace, command: str) -> tuple[Any, int | None
         return None, report_unreadable(
             args.file, "ran out of memory; lower the reader limits (--max-cells) or close "
             "other programs.")
+    if command not in ("validate", "info") and cohort.n_samples == 0:
+        # Nothing to analyse: an empty table or a PDF of empty chapters would look like a
+        # result.  validate lists why no row was a case.
+        print(f"imft {command}: {Path(args.file).name} holds no cases, so there is nothing "
+              f"to analyse; 'imft validate {Path(args.file).name}' says why.", file=sys.stderr)
+        return None, 2
+    return cohort, None
 
 
 def report_unreadable(path: str, message: str) -> int:

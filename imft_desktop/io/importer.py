@@ -302,6 +302,30 @@ def choose_case_sheet(workbook: RawWorkbook) -> tuple[RawSheet, MappingProfile, 
     return sheet, profile, [s.name for s in candidates[:i]]
 
 
+def skipped_names(findings: list[Finding]) -> set[str]:
+    """Sheets already reported as passed over (a README before the cases)."""
+    return {name.strip('"') for f in findings if f.code == "SHEET_CHOSEN" and f.value
+            for name in str(f.value).split(", ")}
+
+
+def _other_case_sheets(workbook: RawWorkbook, chosen: RawSheet, reported: set[str]
+                       ) -> list[str]:
+    """Other visible sheets that hold a case table too (an ID column and a result or
+    outcome column): a workbook with one sheet per year or per hospital.  Only one sheet
+    is imported, so the user must hear about the others."""
+    from imft_desktop.io import mapping
+
+    out = []
+    for other in workbook.sheets:
+        if (other is chosen or other.hidden or other.name in reported or not _has_data(other)
+                or other.name.strip().casefold() == "study"):
+            continue
+        score = _case_sheet_score(other, mapping.recognise(other))
+        if score[0] and score[1] >= 1 and score[2] >= 1:
+            out.append(other.name)
+    return out
+
+
 def _case_sheet_score(sheet: RawSheet, profile: MappingProfile) -> tuple[int, int, int]:
     """(has an ID column, columns recognised as results or outcomes, data rows)."""
     has_id = int(not profile.check())
@@ -379,6 +403,11 @@ def _wide_tables(
                 "TIME_UNIT_CONFLICT", file=file, sheet=sheet.name, column=col.column,
                 header=col.header, value=parse_target(col.target).unit or "months",
                 normalised=unit_in_header(col.header)))
+    others = _other_case_sheets(workbook, sheet, skipped_names(findings))
+    if others:
+        findings.append(codes.make(
+            "SHEETS_NOT_READ", file=file, sheet=sheet.name,
+            value=", ".join(f'"{name}"' for name in others)))
     if options.passed_over and options.sheet is not None:
         findings.append(codes.make(
             "SHEET_CHOSEN", file=file, sheet=sheet.name, row=profile.header_row,
@@ -423,8 +452,11 @@ def _percent_fractions(tables: list[RawTable]) -> list[Finding]:
     out: list[Finding] = []
     for rt in tables:
         for col in rt.columns.values():
-            if col.field not in _PERCENT_FIELDS or _has_percent_above_one(col.values):
-                continue  # usually decided on the first few cells
+            if col.field not in _PERCENT_FIELDS:
+                continue
+            if _has_percent_above_one(col.values):  # usually decided on the first cells
+                out.extend(_small_values_in_percents(rt, col))
+                continue
             idx = [i for i, v in enumerate(col.values) if _fraction_of(v) is not None]
             numbers = [v for v in col.values if isinstance(v, (int, float, str))
                        and not isinstance(v, bool) and _number_of(v) is not None]
@@ -442,6 +474,21 @@ def _percent_fractions(tables: list[RawTable]) -> list[Finding]:
                 detail=f"{len(idx)} values: 0.35 read as 35%")
             out.append(replace(finding, rows=rows))
     return out
+
+
+def _small_values_in_percents(rt: RawTable, col: Any) -> list[Finding]:
+    """A column of percentages that also holds plain numbers between 0 and 1 (0.35 among
+    42 and 80): read as percentages (0.35%), as most of the column is, but they may be
+    fractions someone typed (35%): one WARNING naming them, never a silent guess."""
+    idx = [i for i, v in enumerate(col.values)
+           if type(v) in (int, float) and 0 < v < 1]
+    if not idx:
+        return []
+    rows = tuple(rt.rows[i] for i in idx)
+    shown = ", ".join(dict.fromkeys(f"{col.values[i]:g}" for i in idx[:4]))
+    finding = codes.make("PERCENT_SMALL_VALUES", file=rt.file, sheet=rt.sheet, row=rows[0],
+                         column=col.letter, header=col.header, value=shown)
+    return [replace(finding, rows=rows) if len(rows) > 1 else finding]
 
 
 def _has_percent_above_one(values: list[Any]) -> bool:

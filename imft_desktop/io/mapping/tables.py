@@ -345,7 +345,9 @@ def _id_index(profile: MappingProfile) -> int | None:
 #: An ID cell that labels a summary, not a case: "Total", "n=24", "Mean", "%".
 _SUMMARY_ID = re.compile(
     r"^(?:totals?|sum|subtotal|grand total|mean|median|average|avg|overall|count|"
-    r"percent(?:age)?|%|n|n\s*[=:]\s*\d+.*|\(?n\s*=\s*\d+\)?|all (?:cases|patients|samples))"
+    r"percent(?:age)?|%|n|n\s*[=:]\s*\d+.*|\(?n\s*=\s*\d+\)?|all (?:cases|patients|samples)|"
+    r"s\.?d\.?|std\.?|st\.? ?dev\.?|standard deviation|range|min(?:imum)?|max(?:imum)?|"
+    r"iqr|quartiles?|95\s*% ?ci|variance|frequency)"
     r"\s*:?$", re.IGNORECASE)
 #: The start of a note under the table ("* pending review", "Note: ...", "ND = not done").
 _NOTE_START = re.compile(
@@ -382,7 +384,7 @@ def _drop_non_case_rows(rows: list[int], data: list[list[Any]], id_idx: int | No
 
 
 #: First letters of the words ``_SUMMARY_ID`` knows (a cheap test before the regex).
-_SUMMARY_START = frozenset("tsmaocpgn%(")
+_SUMMARY_START = frozenset("tsmaocpgn%(rqi9vf")
 
 
 def _non_case_kind(r: list[Any], id_idx: int) -> tuple[str, int]:

@@ -205,8 +205,34 @@ def split_list_cell(value: Any) -> list[str]:
     semicolon, comma, newline and ' and '.
     """
     text = clean_text(value) if not isinstance(value, str) else value.replace("\r", "\n")
+    if "(" in text:  # never inside brackets: "t(2;5)(p23;q35)", "EML4::ALK (E13;A20)"
+        text = _protect_brackets(text)
+        parts = re.split(r"\s*(?:;|,|\n|\band\b)\s*", text)
+        return [p.strip().translate(_UNPROTECT) for p in parts if p and p.strip()]
     parts = re.split(r"\s*(?:;|,|\n|\band\b)\s*", text)
     return [p.strip() for p in parts if p and p.strip()]
+
+
+#: Separators inside brackets are swapped for private-use characters while splitting.
+_PROTECT = str.maketrans({";": "\ue000", ",": "\ue001", "\n": "\ue002"})
+_UNPROTECT = str.maketrans({"\ue000": ";", "\ue001": ",", "\ue002": "\n"})
+
+
+def _protect_brackets(text: str) -> str:
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch == "(":
+            if depth == 0:
+                out.append(text[start:i])
+                start = i
+            depth += 1
+        elif ch == ")" and depth:
+            depth -= 1
+            if depth == 0:
+                out.append(text[start:i + 1].translate(_PROTECT))
+                start = i + 1
+    out.append(text[start:] if depth == 0 else text[start:].translate(_PROTECT))
+    return "".join(out)
 
 
 def cell_kind(value: Any) -> str:

@@ -37,6 +37,11 @@ _RULES: tuple[Rule, ...] = (
     # ------------------------------------------------------------------ sheets and layout
     Rule("SHEET_UNKNOWN", W, 'Sheet "{sheet}" is not part of the template; it was ignored.',
          "Rename it to one of: {detail}."),
+    Rule("SHEETS_NOT_READ", W,
+         'Only sheet "{sheet}" was imported; sheet(s) {value} also hold a table of cases and '
+         "were not read: their cases are not in any count.",
+         "Import each (File > Add Cases from File adds them to a project), or combine the "
+         "sheets into one."),
     Rule("SHEET_CHOSEN", W,
          'Sheet "{sheet}" was read as the cases ({detail}); sheet(s) {value} before it hold '
          "no case table and were not read.",
@@ -150,6 +155,10 @@ _RULES: tuple[Rule, ...] = (
          "raw text is kept.", "Type one value if the midpoint is not what you mean."),
     Rule("NUMBER_DECIMAL_COMMA_READ", I,
          '"{value}" read as {normalised} (decimal comma); the raw text is kept.'),
+    Rule("PERCENT_SMALL_VALUES", W,
+         "{value} in a column of percentages read as percentages (0.35 = 0.35%), like the "
+         "rest of the column; if they are fractions (0.35 = 35%), correct them.",
+         "Write 35 or 35%, or give the value its meaning in the value dictionary."),
     Rule("PERCENT_AS_FRACTION", W,
          'Column {column} ("{header}") holds fractions ({value}) where a percentage is '
          "expected; every value was multiplied by 100 ({detail}).",
@@ -171,7 +180,7 @@ _RULES: tuple[Rule, ...] = (
     Rule("VOCAB_UNKNOWN", E, '"{value}" is not one of the allowed values.',
          "Allowed: {detail}; or say what it means in the value dictionary (Values page, "
          "saved in the mapping profile)."),
-    Rule("CALL_FROM_INTENSITY", I,
+    Rule("CALL_FROM_INTENSITY", W,
          'Staining intensity "{value}" read as {normalised}; the intensity is kept.'),
     Rule("CALL_FROM_DESCRIPTION", W,
          '"{value}" read as {normalised} ({detail}); check it against your positivity rule.'),

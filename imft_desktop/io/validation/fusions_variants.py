@@ -146,6 +146,25 @@ _UNKNOWN_SIDE_RE = re.compile(
 _FUSION_SUFFIX_RE = re.compile(r"\s+(?:fusion|fusion gene|transcript)$", re.IGNORECASE)
 
 
+def _spaced_fusion(parts: list[str]) -> bool:
+    """Two words separated by a space are a fusion ("EML4 ALK") only when both are gene
+    symbols as written (known, or upper-case symbol-shaped) and one of them is a fusion
+    driver kinase; free text ("see report", "awaiting NGS") and a gene with its variant
+    ("TP53 R273H") are not."""
+    if len(parts) != 2:
+        return False
+
+    def symbol(word: str) -> str | None:
+        up = canonical_symbol(word)
+        known = up in KNOWN_GENES or GENE_ALIASES.get(up.upper()) in KNOWN_GENES
+        shaped = word == word.upper() and bool(SYMBOL_CI_RE.match(word)) and any(
+            c.isalpha() for c in word)
+        return up.upper() if known or shaped else None
+
+    genes = [symbol(p) for p in parts]
+    return all(genes) and any(g in DRIVER_GENES for g in genes)
+
+
 def _plausible(part: str) -> bool:
     up = canonical_symbol(part)
     if up in KNOWN_GENES or GENE_ALIASES.get(up.upper()) in KNOWN_GENES:
@@ -211,6 +230,9 @@ def parse_fusion(raw: Any) -> Parsed:
         parts = text.split()
         if any("-" in p and not _plausible(p) for p in parts):
             return Parsed(None, (Note("FUSION_INVALID"),))  # never a gene "EML4-ALK"
+        if not _spaced_fusion(parts):
+            # "see report", "awaiting NGS", "TP53 R273H": words, not two fused genes
+            return Parsed(None, (Note("FUSION_INVALID"),))
     elif "-" in text:
         good, _single = _split_hyphens(text)
         if len(good) == 1:
@@ -259,14 +281,18 @@ _P_IN_TEXT_RE = re.compile(r"\(?p\.\(?([^\s\);,]+)\)?")
 
 
 #: Cells that say a gene is mutated without saying how.
+#: Words (and the yes of a yes/no or 1/0 column) that say "mutated" without the change.
 _MUTATED_WORDS = frozenset({"mut", "mut.", "mutated", "mutation", "mutant", "pos", "positive",
-                            "present", "detected", "yes", "+"})
+                            "present", "detected", "yes", "+", "y", "1", "true", "x"})
 
 
 def parse_protein(raw: Any) -> Parsed:
     """Protein change -> ``p.H1047R`` (one-letter codes); several in one cell is an error."""
     if is_empty(raw):
         return EMPTY
+    if raw is True or (isinstance(raw, (int, float)) and not isinstance(raw, bool)
+                       and raw == 1):
+        return Parsed(None, (Note("PROTEIN_NOT_GIVEN"),))  # 1 of a 1/0 "mutated" column
     if isinstance(raw, (DATE_TYPES, int, float, bool)):
         return Parsed(None, (Note("PROTEIN_INVALID"),))
     text, _l, _w = clean_text(str(raw))
