@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from imft_desktop.model.formatting import format_ci, format_estimate, format_hr, p_text
 from imft_desktop.model.text import plural
 from imft_desktop.reports.deidentify import Pseudonymizer, deidentify_report_cohort
 from imft_desktop.reports.document import (
@@ -231,21 +232,6 @@ def format_num(value: Any, digits: int = 2) -> str:
     if math.isinf(v):
         return "∞" if v > 0 else "-∞"
     return f"{v:.{digits}f}"
-
-
-def format_p(p: Any) -> str:
-    """P value as journals print it: 3 significant digits, "< 0.0001" below that."""
-    if p is None:
-        return "–"
-    try:
-        v = float(p)
-    except (TypeError, ValueError):
-        return str(p)
-    if math.isnan(v):
-        return "–"
-    if v < 0.0001:
-        return "< 0.0001"
-    return f"{v:.3g}" if v < 0.001 else f"{v:.3f}"
 
 
 def _warnings_note(result: Any) -> tuple[str, ...]:
@@ -841,7 +827,7 @@ def _km_table(km: Any, logrank: Any, cox: Any, caption: str) -> Table:
     if logrank is not None:
         if logrank.testable:
             notes.append(f"{logrank.test}: chi-square {format_num(logrank.statistic, 2)}, "
-                         f"df {logrank.df}, p = {format_p(logrank.p)} ({logrank.sided}; "
+                         f"df {logrank.df}, {p_text(logrank.p)} ({logrank.sided}; "
                          f"n = {logrank.n}).")
         else:
             notes.append(f"{logrank.test}: {logrank.not_testable}.")
@@ -852,8 +838,8 @@ def _km_table(km: Any, logrank: Any, cox: Any, caption: str) -> Table:
                 notes.append(f"Hazard ratio {t.level} vs {t.reference}: not estimable "
                              f"({t.not_estimable or cox.not_estimable}).")
             else:
-                notes.append(f"Hazard ratio {t.level} vs {t.reference}: {format_num(t.hr, 2)} "
-                             f"(95% CI {_ci(t.ci[0], t.ci[1], 2)}), Wald p = {format_p(t.p)}; "
+                notes.append(f"Hazard ratio {t.level} vs {t.reference}: {format_hr(t.hr)} "
+                             f"(95% CI {format_ci(t.ci[0], t.ci[1])}), Wald {p_text(t.p)}; "
                              f"Cox model, {cox.ties} ties, {plural(cox.events, 'event')} "
                              f"in {cox.n}.")
         notes.extend(_warnings_note(cox))
@@ -1002,8 +988,8 @@ def _response_chapter(a: CohortAnalyses) -> list[Section]:
             else:
                 (a1, b1), (a2, b2) = f.table
                 notes.append(
-                    f"{f.test} ({f.sided}): p = {format_p(f.p)}; odds ratio "
-                    f"{format_num(f.odds_ratio, 2)} (95% CI {_ci(f.ci[0], f.ci[1], 2)}); "
+                    f"{f.test} ({f.sided}): {p_text(f.p)}; odds ratio "
+                    f"{format_estimate(f.odds_ratio)} (95% CI {format_ci(f.ci[0], f.ci[1])}); "
                     f"2x2 table {f.rows[0]}: {a1} responders / {b1} non-responders, "
                     f"{f.rows[1]}: {a2} / {b2}.")
             notes.extend(_warnings_note(f))
@@ -1034,9 +1020,9 @@ def _response_chapter(a: CohortAnalyses) -> list[Section]:
                 header=(("Group", "n", f"Median {mw.measure}"),),
                 rows=rows, align=("left", "right", "right"),
                 caption=f"{mw.measure} by response",
-                notes=(f"{mw.test} ({mw.sided}): U = {format_num(mw.u, 1)}, p = "
-                       f"{format_p(mw.p)} ({mw.p_method}); normal approximation p = "
-                       f"{format_p(mw.p_asymptotic)}; Hodges-Lehmann shift "
+                notes=(f"{mw.test} ({mw.sided}): U = {format_num(mw.u, 1)}, "
+                       f"{p_text(mw.p)} ({mw.p_method}); normal approximation "
+                       f"{p_text(mw.p_asymptotic)}; Hodges-Lehmann shift "
                        f"{format_num(mw.hodges_lehmann, 1)}.", *_warnings_note(mw)),
             ))
     return out
