@@ -20,6 +20,25 @@ GAIN_COLOUR = "#B2182B"
 LOSS_COLOUR = "#2166AC"
 
 
+#: Chromosomes shorter than this share of the genome get alternate label rows: on a
+#: page-wide figure 19-22 (under 2% each) otherwise print on top of each other.
+SHORT_CHROM_SHARE = 0.028
+
+
+def _staggered_labels(chroms: list[str], lengths: np.ndarray, total: float) -> list[str]:
+    """Labels with every other short chromosome moved to a second row."""
+    out: list[str] = []
+    short_index = 0
+    for chrom, length in zip(chroms, lengths, strict=True):
+        if length / total < SHORT_CHROM_SHARE:
+            out.append(chrom if short_index % 2 == 0 else "\n" + chrom)
+            short_index += 1
+        else:
+            out.append(chrom)
+            short_index = 0
+    return out
+
+
 def plot_genome_frequency(
     freq: pd.DataFrame,
     ax: Axes,
@@ -66,7 +85,8 @@ def plot_genome_frequency(
     for off in offsets[1:]:
         ax.axvline(off, color="0.75", linewidth=0.5)
     ax.set_xticks(offsets + lengths / 2)
-    ax.set_xticklabels(chroms, fontsize=fontsize - 1)
+    ax.set_xticklabels(_staggered_labels(chroms, lengths, float(lengths.sum())),
+                       fontsize=fontsize - 1)
     ax.tick_params(axis="x", length=0)
     ax.set_xlim(0, offsets[-1] + lengths[-1])
     top = max(5.0, float(np.nanmax(np.concatenate([gain, loss]))) * 1.1)
@@ -83,8 +103,11 @@ def plot_genome_frequency(
         n_text += f"; positions measured in < {min_tested_fraction:.0%} of them left blank"
     ax.set_ylabel("% of tested samples", fontsize=fontsize)
     ax.set_xlabel(f"Chromosome ({assembly})", fontsize=fontsize)
-    ax.set_title(f"Copy-number gains (up) and losses (down), {n_text}", fontsize=fontsize + 1,
-                 loc="left")
-    ax.legend(loc="upper right", fontsize=fontsize - 1, frameon=False)
+    # Two short lines, not one long one: a page-wide figure (6.7 in) cut the one-line
+    # title; the legend sits above the plot, off the bars.
+    ax.set_title(f"Copy-number gains (up) and losses (down)\n{n_text}",
+                 fontsize=fontsize, loc="left")
+    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2,
+              fontsize=fontsize - 1, frameon=False, borderaxespad=0.2)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)

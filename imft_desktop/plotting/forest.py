@@ -73,6 +73,7 @@ def plot_forest(screen: ScreenResult, ax: Axes, *, max_rows: int = 40,
     note = (f"Cox (Efron ties), Wald 95% CI; log-rank two-sided; BH-FDR q over "
             f"{sum(r.p is not None for r in screen.rows)} alterations; (altered/tested)")
     if len(screen.rows) > max_rows:
-        note += f"; first {max_rows} of {len(screen.rows)} by p"
+        # own line: on a page-wide figure the one-line title ran off the page
+        note += f"\nthe {max_rows} of {len(screen.rows)} with the lowest p are shown"
     ax.set_title(note, fontsize=fontsize - 1, loc="left")
     return {"points": drawn, "text_rows": text_rows}
