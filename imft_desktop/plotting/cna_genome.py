@@ -25,17 +25,14 @@ LOSS_COLOUR = "#2166AC"
 SHORT_CHROM_SHARE = 0.028
 
 
-def _staggered_labels(chroms: list[str], lengths: np.ndarray, total: float) -> list[str]:
-    """Labels with every other short chromosome moved to a second row."""
-    out: list[str] = []
-    short_index = 0
-    for chrom, length in zip(chroms, lengths, strict=True):
-        if length / total < SHORT_CHROM_SHARE:
-            out.append(chrom if short_index % 2 == 0 else "\n" + chrom)
-            short_index += 1
-        else:
-            out.append(chrom)
-            short_index = 0
+def _second_row(lengths: np.ndarray) -> np.ndarray:
+    """True for every other chromosome in a run of short ones (label on a second row)."""
+    short = lengths / lengths.sum() < SHORT_CHROM_SHARE
+    out = np.zeros(len(lengths), dtype=bool)
+    run = 0
+    for i, is_short in enumerate(short):
+        run = run + 1 if is_short else 0
+        out[i] = is_short and run % 2 == 0
     return out
 
 
@@ -84,10 +81,15 @@ def plot_genome_frequency(
     ax.axhline(0, color="0.3", linewidth=0.6)
     for off in offsets[1:]:
         ax.axvline(off, color="0.75", linewidth=0.5)
-    ax.set_xticks(offsets + lengths / 2)
-    ax.set_xticklabels(_staggered_labels(chroms, lengths, float(lengths.sum())),
-                       fontsize=fontsize - 1)
-    ax.tick_params(axis="x", length=0)
+    # Short chromosomes alternate between two label rows (the second row as minor
+    # ticks with a larger pad), so 19-22 never print on top of each other.
+    centres = offsets + lengths / 2
+    low = _second_row(lengths)
+    names = np.asarray(chroms, dtype=object)
+    ax.set_xticks(centres[~low], labels=list(names[~low]), fontsize=fontsize - 1)
+    ax.set_xticks(centres[low], labels=list(names[low]), minor=True, fontsize=fontsize - 1)
+    ax.tick_params(axis="x", which="both", length=0)
+    ax.tick_params(axis="x", which="minor", pad=fontsize + 4)
     ax.set_xlim(0, offsets[-1] + lengths[-1])
     top = max(5.0, float(np.nanmax(np.concatenate([gain, loss]))) * 1.1)
     ax.set_ylim(-top, top)
