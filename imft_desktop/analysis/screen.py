@@ -24,7 +24,7 @@ from imft_desktop.analysis.groupings import (
     attach_grouping,
     endpoint_rows,
 )
-from imft_desktop.analysis.survival import kaplan_meier, logrank
+from imft_desktop.analysis.survival import logrank, quantile_time
 from imft_desktop.model.progress import Progress
 
 if TYPE_CHECKING:
@@ -68,6 +68,22 @@ class ScreenResult:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def km_median(time: np.ndarray, event: np.ndarray) -> float | None:
+    """The Kaplan-Meier median of one group (``survival.quantile_time``'s rule, as
+    ``kaplan_meier`` reports it), from the product-limit estimate alone.
+
+    The screen needs only the medians of each alteration's two groups; a full
+    ``kaplan_meier`` (lifelines, CIs, tables) took two thirds of the screen's time.
+    """
+    time = np.asarray(time, dtype=float)
+    if time.size == 0:
+        return None
+    uniq, inv = np.unique(time, return_inverse=True)
+    deaths = np.bincount(inv, weights=np.asarray(event, dtype=float), minlength=uniq.size)
+    at_risk = np.bincount(inv, minlength=uniq.size)[::-1].cumsum()[::-1]
+    return quantile_time(uniq, np.cumprod(1.0 - deaths / at_risk))
 
 
 def status_matrix(cohort: Cohort) -> pd.DataFrame:
@@ -125,15 +141,18 @@ def alteration_screen(
                 f"{n_alt} altered / {n_not} not altered (each needs >= {min_altered})"
             )
             continue
-        km = kaplan_meier(data, "log", conf_level)
+        frame = data.frame
+        alt = (frame["group"] == grouping.levels[1]).to_numpy()
+        times = frame["time"].to_numpy(dtype=float)
+        events = frame["event"].to_numpy(dtype=int)
         lr = logrank(data)
         cox = cox_univariable(data, ph_test=False, engine="numpy")
         term = cox.terms[0] if cox.terms else None
-        g_not, g_alt = km.groups
         out.append(ScreenRow(
             alteration=str(label), n_tested=data.n, n_altered=n_alt, n_not_altered=n_not,
-            events_altered=g_alt.events, events_not_altered=g_not.events,
-            median_altered=g_alt.median, median_not_altered=g_not.median,
+            events_altered=int(events[alt].sum()), events_not_altered=int(events[~alt].sum()),
+            median_altered=km_median(times[alt], events[alt]),
+            median_not_altered=km_median(times[~alt], events[~alt]),
             hr=term.hr if term else None, ci=term.ci if term else (None, None),
             p_cox=term.p if term else None, p=lr.p,
             not_estimable=(term.not_estimable if term else cox.not_estimable),
