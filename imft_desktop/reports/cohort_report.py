@@ -429,8 +429,8 @@ def _run_survival(a: CohortAnalyses) -> None:
         s = SurvivalAnalysis(grouping_text=text, exploratory=exploratory)
         a.survival.append(s)
         try:
-            s.grouping = (grp.alteration_grouping(a.cohort, text) if exploratory
-                          else grp.resolve_grouping(a.cohort, text))
+            s.grouping = (grp.alteration_grouping(a.cohort, text, a.matrix.result)
+                          if exploratory else grp.resolve_grouping(a.cohort, text))
             s.data = grp.survival_data(a.cohort, endpoint, s.grouping)
             frame = s.data.frame
             if frame.empty:
