@@ -873,6 +873,10 @@ def _survival_chapter(a: CohortAnalyses) -> list[Section]:
         out.append(_problem("Survival", a.overall_survival.problem or ""))
         return out
     out += _screen_sections(a)
+    if not a.survival:
+        out.append(Paragraph("No grouping was chosen for survival, and the alteration "
+                             "screen has no result to plot; choose one (e.g. an "
+                             "alteration such as monosomy 19) to compare groups.", "note"))
     if a.survival and a.survival[0].exploratory:
         out.append(PageBreak())
         out.append(Heading(f"{a.options.endpoint} by the screen's top alterations "
