@@ -124,9 +124,23 @@ def alteration_screen(
     out: list[ScreenRow] = []
     skipped: dict[str, str] = {}
     labels = list(status.columns)
+    # Counts of every alteration at once: most alterations of a small cohort are too
+    # rare to screen, and saying so needs no grouping (the checks below, in their order).
+    values = status.to_numpy(dtype=float)
+    n_known = (~np.isnan(values)).sum(axis=0)
+    n_yes = (values == 1.0).sum(axis=0)
+    n_no = (values == 0.0).sum(axis=0)
     for i, label in enumerate(labels):
         progress.check()
         progress.report(i / max(len(labels), 1), f"{label} ({i + 1}/{len(labels)})")
+        if n_known[i] < min_tested:
+            skipped[str(label)] = f"{n_known[i]} tested with a valid endpoint (< {min_tested})"
+            continue
+        if min(n_yes[i], n_no[i]) < min_altered:
+            skipped[str(label)] = (
+                f"{n_yes[i]} altered / {n_no[i]} not altered (each needs >= {min_altered})"
+            )
+            continue
         col = status[label].astype(float)
         grouping = _binary_grouping(str(label), "alteration", col, "")
         data = attach_grouping(rows_base, [], endpoint, grouping)
