@@ -155,11 +155,12 @@ def _binary_grouping(
     return Grouping(name, kind, labels, (no, yes), excluded, description, status)
 
 
-def alteration_grouping(cohort: Cohort, label: str) -> Grouping:
+def alteration_grouping(cohort: Cohort, label: str, matrix: Any = None) -> Grouping:
     """Altered vs tested-not-altered for one alteration of the alteration matrix.
 
     ``label`` may be any spelling the matrix's ``find`` accepts.  Samples not tested for
-    the alteration are excluded and counted under ``"not tested"``.
+    the alteration are excluded and counted under ``"not tested"``.  ``matrix``: the
+    cohort's ``alteration_matrix`` when the caller has it already (not recomputed).
 
     Raises
     ------
@@ -170,7 +171,8 @@ def alteration_grouping(cohort: Cohort, label: str) -> Grouping:
         from imft_desktop.analysis.alterations import alteration_matrix
     except ImportError as exc:  # written by a colleague; absent on partial installs
         raise GroupingError("alteration summaries are not available") from exc
-    matrix = alteration_matrix(cohort)
+    if matrix is None:
+        matrix = alteration_matrix(cohort)
     try:
         found = matrix.find(label)
     except KeyError as exc:

@@ -32,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_import_arguments(parser)
     parser.add_argument("--out", required=True, metavar="RESULTS.xlsx",
                         help="workbook to write (.xlsx), or .csv for a single table")
-    parser.add_argument("--survival", nargs="+", default=[], metavar="GROUPING",
+    parser.add_argument("--survival", nargs="+", action="extend", default=[], metavar="GROUPING",
                         help="groupings for survival and response sheets")
     parser.add_argument("--endpoint", default="PFS", choices=["PFS", "OS"],
                         help="survival endpoint (default PFS)")

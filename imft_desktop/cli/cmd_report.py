@@ -30,9 +30,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--per-case", action="store_true",
                         help="one page per sample (IHC, FISH, sequencing, copy number, "
                              "response, PFS) instead of the cohort report")
-    parser.add_argument("--samples", nargs="+", metavar="ID",
+    parser.add_argument("--samples", nargs="+", action="extend", metavar="ID",
                         help="with --per-case: only these samples, in this order")
-    parser.add_argument("--survival", nargs="+", default=[], metavar="GROUPING",
+    parser.add_argument("--survival", nargs="+", action="extend", default=[], metavar="GROUPING",
                         help='groupings for survival and response, e.g. "monosomy 19" '
                              '"ALK IHC" "age>median"')
     parser.add_argument("--endpoint", default="PFS", choices=["PFS", "OS"],

@@ -39,6 +39,7 @@ import sys
 from typing import Any
 
 from imft_desktop.cli.text import json_safe, print_report
+from imft_desktop.model.formatting import p_text
 from imft_desktop.model.text import plural
 
 NAME = "summary"
@@ -194,7 +195,7 @@ def human_summary(summary: Any, cohort: Any, top: int | None = None) -> str:
         for r in co.head(10).itertuples(index=False):
             lines.append(
                 f"  {r.a} & {r.b}: both {r.both}, only A {r.a_only}, only B {r.b_only}, "
-                f"neither {r.neither}; p={r.p:.3g}, q={r.q:.3g} ({r.tendency})"
+                f"neither {r.neither}; {p_text(r.p)}, {p_text(r.q, 'q')} ({r.tendency})"
             )
         lines.append("  " + str(co.attrs.get("method", "")))
     if summary.warnings:

@@ -20,6 +20,22 @@ GAIN_COLOUR = "#B2182B"
 LOSS_COLOUR = "#2166AC"
 
 
+#: Chromosomes shorter than this share of the genome get alternate label rows: on a
+#: page-wide figure 19-22 (under 2% each) otherwise print on top of each other.
+SHORT_CHROM_SHARE = 0.028
+
+
+def _second_row(lengths: np.ndarray) -> np.ndarray:
+    """True for every other chromosome in a run of short ones (label on a second row)."""
+    short = lengths / lengths.sum() < SHORT_CHROM_SHARE
+    out = np.zeros(len(lengths), dtype=bool)
+    run = 0
+    for i, is_short in enumerate(short):
+        run = run + 1 if is_short else 0
+        out[i] = is_short and run % 2 == 0
+    return out
+
+
 def plot_genome_frequency(
     freq: pd.DataFrame,
     ax: Axes,
@@ -65,9 +81,15 @@ def plot_genome_frequency(
     ax.axhline(0, color="0.3", linewidth=0.6)
     for off in offsets[1:]:
         ax.axvline(off, color="0.75", linewidth=0.5)
-    ax.set_xticks(offsets + lengths / 2)
-    ax.set_xticklabels(chroms, fontsize=fontsize - 1)
-    ax.tick_params(axis="x", length=0)
+    # Short chromosomes alternate between two label rows (the second row as minor
+    # ticks with a larger pad), so 19-22 never print on top of each other.
+    centres = offsets + lengths / 2
+    low = _second_row(lengths)
+    names = np.asarray(chroms, dtype=object)
+    ax.set_xticks(centres[~low], labels=list(names[~low]), fontsize=fontsize - 1)
+    ax.set_xticks(centres[low], labels=list(names[low]), minor=True, fontsize=fontsize - 1)
+    ax.tick_params(axis="x", which="both", length=0)
+    ax.tick_params(axis="x", which="minor", pad=fontsize + 4)
     ax.set_xlim(0, offsets[-1] + lengths[-1])
     top = max(5.0, float(np.nanmax(np.concatenate([gain, loss]))) * 1.1)
     ax.set_ylim(-top, top)
@@ -83,8 +105,11 @@ def plot_genome_frequency(
         n_text += f"; positions measured in < {min_tested_fraction:.0%} of them left blank"
     ax.set_ylabel("% of tested samples", fontsize=fontsize)
     ax.set_xlabel(f"Chromosome ({assembly})", fontsize=fontsize)
-    ax.set_title(f"Copy-number gains (up) and losses (down), {n_text}", fontsize=fontsize + 1,
-                 loc="left")
-    ax.legend(loc="upper right", fontsize=fontsize - 1, frameon=False)
+    # Two short lines, not one long one: a page-wide figure (6.7 in) cut the one-line
+    # title; the legend sits above the plot, off the bars.
+    ax.set_title(f"Copy-number gains (up) and losses (down)\n{n_text}",
+                 fontsize=fontsize, loc="left")
+    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2,
+              fontsize=fontsize - 1, frameon=False, borderaxespad=0.2)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)

@@ -3,8 +3,9 @@ alteration; rows that are not estimable are shown as text, never as a point."""
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any
+
+from imft_desktop.model.formatting import format_ci, format_hr, format_p, p_text
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -12,8 +13,14 @@ if TYPE_CHECKING:
     from imft_desktop.analysis.screen import ScreenResult
 
 
-def _fmt(x: float | None) -> str:
-    return "NA" if x is None or not math.isfinite(x) else f"{x:.2f}"
+def row_label(r: Any) -> str:
+    """The right-hand text of one screen row: ``HR (95% CI); p = ..., q = ...`` (the
+    report's screen table and the Survival tab write the same numbers the same way)."""
+    q = f", q = {format_p(r.q)}" if r.q is not None else ""
+    p = p_text(r.p) if r.p is not None else (r.not_testable or "not testable")
+    if r.hr is None or r.ci[0] is None or r.ci[1] is None:
+        return f"HR not estimable; {p}{q}"
+    return f"{format_hr(r.hr)} ({format_ci(r.ci[0], r.ci[1])}); {p}{q}"
 
 
 def plot_forest(screen: ScreenResult, ax: Axes, *, max_rows: int = 40,
@@ -39,18 +46,15 @@ def plot_forest(screen: ScreenResult, ax: Axes, *, max_rows: int = 40,
     for i, r in enumerate(rows):
         y = n - 1 - i
         labels.append(f"{r.alteration} ({r.n_altered}/{r.n_tested})")
-        q = f", q={r.q:.3f}" if r.q is not None else ""
-        p = f"p={r.p:.3f}" if r.p is not None else (r.not_testable or "not testable")
+        right = row_label(r)
         if r.hr is None or r.ci[0] is None or r.ci[1] is None:
             ax.text(1.0, y, "  " + (r.not_estimable or "not estimable"), va="center",
                     ha="left", fontsize=fontsize - 1, color="0.35", style="italic")
-            right = f"HR not estimable; {p}{q}"
             text_rows += 1
         else:
             colour = "#D55E00" if (r.q is not None and r.q < 0.1) else "#0072B2"
             ax.plot([r.ci[0], r.ci[1]], [y, y], color=colour, lw=1.2)
             ax.plot([r.hr], [y], marker="s", color=colour, ms=4)
-            right = f"{_fmt(r.hr)} ({_fmt(r.ci[0])}-{_fmt(r.ci[1])}); {p}{q}"
             drawn += 1
         ax.text(1.02, y, right, transform=ax.get_yaxis_transform(), va="center",
                 fontsize=fontsize - 1)
@@ -69,6 +73,7 @@ def plot_forest(screen: ScreenResult, ax: Axes, *, max_rows: int = 40,
     note = (f"Cox (Efron ties), Wald 95% CI; log-rank two-sided; BH-FDR q over "
             f"{sum(r.p is not None for r in screen.rows)} alterations; (altered/tested)")
     if len(screen.rows) > max_rows:
-        note += f"; first {max_rows} of {len(screen.rows)} by p"
+        # own line: on a page-wide figure the one-line title ran off the page
+        note += f"\nthe {max_rows} of {len(screen.rows)} with the lowest p are shown"
     ax.set_title(note, fontsize=fontsize - 1, loc="left")
     return {"points": drawn, "text_rows": text_rows}

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from imft_desktop.model.formatting import format_ci, format_hr, p_text
 from imft_desktop.model.time_units import tick_step
 
 if TYPE_CHECKING:
@@ -38,9 +39,7 @@ def km_axes(figure: Figure, n_groups: int = 2) -> tuple[Axes, Axes]:
 
 
 def _fmt_p(p: float | None) -> str:
-    if p is None:
-        return "NA"
-    return "p < 0.0001" if p < 1e-4 else f"p = {p:.4f}" if p < 0.001 else f"p = {p:.3f}"
+    return p_text(p)
 
 
 def test_caption(test: TestResult | None, cox: CoxResult | None = None) -> str:
@@ -63,8 +62,8 @@ def test_caption(test: TestResult | None, cox: CoxResult | None = None) -> str:
                 lines.append(f"HR {t.level} vs {t.reference}: not estimable")
             elif t.hr is not None:
                 lo, hi = t.ci
-                lines.append(f"HR {t.level} vs {t.reference} {t.hr:.2f} "
-                             f"({lo:.2f}-{hi:.2f}), Cox {cox.ties} ties")
+                lines.append(f"HR {t.level} vs {t.reference} {format_hr(t.hr)} "
+                             f"({format_ci(lo, hi)}), Cox {cox.ties} ties")
     return "\n".join(lines)
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from imft_desktop.model.formatting import p_text
 from imft_desktop.model.text import plural
 
 if TYPE_CHECKING:
@@ -174,7 +175,6 @@ def plot_measure_by_response(result: MannWhitneyResult, ax: Axes, *,
     if result.not_testable:
         title = f"{result.test}: {result.not_testable}"
     else:
-        p = result.p if result.p is not None else float("nan")
-        ptxt = "p < 0.0001" if p < 1e-4 else f"p = {p:.4f}"
+        ptxt = p_text(result.p)
         title = f"{result.test}, {result.sided}: {ptxt} ({result.p_method})"
     ax.set_title(title, fontsize=fontsize - 1, loc="left")

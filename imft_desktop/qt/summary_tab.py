@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from imft_desktop.model.formatting import format_p
 from imft_desktop.model.text import plural
 from imft_desktop.qt.table_models import DataFrameTableModel, make_proxy
 from imft_desktop.qt.workers import TaskHandle, start_task
@@ -547,6 +548,4 @@ def _empty(headers: list[str]) -> pd.DataFrame:
 
 
 def _fmt_p(p: float) -> str:
-    if p is None or not math.isfinite(p):
-        return "n/a"
-    return f"{p:.2g}" if p < 0.001 else f"{p:.3f}"
+    return format_p(p)

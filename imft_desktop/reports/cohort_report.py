@@ -14,7 +14,6 @@ the reason; the rest of the report is still produced.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import math
 from collections.abc import Callable, Sequence
@@ -23,7 +22,34 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from imft_desktop.analysis import (
+    alterations,
+    concordance,
+    copy_number,
+    cox,
+    frequencies,
+    oncoprint,
+    partners,
+    response,
+    survival,
+)
+from imft_desktop.analysis import groupings as grp
+from imft_desktop.analysis.screen import alteration_screen
+from imft_desktop.analysis.time_display import time_methods
+from imft_desktop.model.formatting import (
+    format_ci,
+    format_estimate,
+    format_hr,
+    format_p,
+    p_text,
+)
 from imft_desktop.model.text import plural
+from imft_desktop.plotting import cna_genome as cna_plot
+from imft_desktop.plotting import km as km_plot
+from imft_desktop.plotting import oncoprint as oncoprint_plot
+from imft_desktop.plotting import partners as partners_plot
+from imft_desktop.plotting import response_plots
+from imft_desktop.plotting.forest import plot_forest
 from imft_desktop.reports.deidentify import Pseudonymizer, deidentify_report_cohort
 from imft_desktop.reports.document import (
     Figure,
@@ -57,6 +83,11 @@ WATERFALL_MAX_LABELS = 60
 MAX_LOCI_ROWS = 40
 #: Rows of the printed oncoprint (most frequent first).
 ONCOPRINT_ROWS = 30
+#: Rows of the printed alteration screen and its forest plot (lowest p first; the Excel
+#: sheet has all). Each forest row is text to lay out: 30 rows cost the demo 0.17 s more.
+SCREEN_ROWS = 20
+#: With no grouping chosen, Kaplan-Meier plots of this many of the screen's top results.
+SCREEN_TOP_KM = 2
 
 
 @dataclass(frozen=True)
@@ -116,6 +147,9 @@ class Outcome:
 
 @dataclass
 class SurvivalAnalysis:
+    """One grouping's survival (and response) results; ``exploratory`` when the report
+    chose it from the alteration screen rather than the user."""
+
     grouping_text: str
     grouping: Any = None
     data: Any = None
@@ -126,6 +160,7 @@ class SurvivalAnalysis:
     fisher: Any = None
     problem: str | None = None
     response_problem: str | None = None
+    exploratory: bool = False
 
 
 @dataclass
@@ -148,6 +183,7 @@ class CohortAnalyses:
     concordance: list[Outcome] = field(default_factory=list)
     survival: list[SurvivalAnalysis] = field(default_factory=list)
     overall_survival: Outcome = field(default_factory=lambda: Outcome("Survival"))
+    screen: Outcome = field(default_factory=lambda: Outcome("Alteration screen"))
     response: Outcome = field(default_factory=lambda: Outcome("Response"))
     orr: Outcome = field(default_factory=lambda: Outcome("Objective response"))
     measure_by_response: Outcome = field(default_factory=lambda: Outcome("Response"))
@@ -156,16 +192,6 @@ class CohortAnalyses:
 
 
 # ---------------------------------------------------------------------------- helpers
-def _module(name: str) -> Any | None:
-    """An analysis/plotting module, or None while it is not installed."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name == name:
-            return None
-        raise
-
-
 def _attempt(outcome: Outcome, fn: Callable[[], Any]) -> Outcome:
     """Run one analysis; a failure becomes the outcome's problem, in words.
 
@@ -237,21 +263,6 @@ def format_num(value: Any, digits: int = 2) -> str:
     return f"{v:.{digits}f}"
 
 
-def format_p(p: Any) -> str:
-    """P value as journals print it: 3 significant digits, "< 0.0001" below that."""
-    if p is None:
-        return "–"
-    try:
-        v = float(p)
-    except (TypeError, ValueError):
-        return str(p)
-    if math.isnan(v):
-        return "–"
-    if v < 0.0001:
-        return "< 0.0001"
-    return f"{v:.3g}" if v < 0.001 else f"{v:.3f}"
-
-
 def _warnings_note(result: Any) -> tuple[str, ...]:
     return tuple(f"Warning: {w}" for w in warning_texts(result))
 
@@ -289,15 +300,14 @@ def run_analyses(
     pseudonymizer = None
     if deidentify:
         keep = set(options.keep_columns)
-        groupings_mod = _module("imft_desktop.analysis.groupings")
-        if groupings_mod is not None and not cohort.extra.empty:
+        if not cohort.extra.empty:
             # A survival grouping on an unmapped column must survive de-identification.
             for text in groupings:
                 for part in text.replace("&", " and ").replace("|", " or ").split():
-                    col = groupings_mod.find_column(cohort, part)
+                    col = grp.find_column(cohort, part)
                     if col is not None and col in cohort.extra.columns:
                         keep.add(col)
-                col = groupings_mod.find_column(cohort, text)
+                col = grp.find_column(cohort, text)
                 if col is not None and col in cohort.extra.columns:
                     keep.add(col)
         cohort, pseudonymizer = deidentify_report_cohort(
@@ -324,23 +334,16 @@ def run_analyses(
 
 
 def _run_alterations(a: CohortAnalyses) -> None:
-    alterations = _module("imft_desktop.analysis.alterations")
-    frequencies = _module("imft_desktop.analysis.frequencies")
-    partners = _module("imft_desktop.analysis.partners")
-    oncoprint = _module("imft_desktop.analysis.oncoprint")
-    if alterations is not None:
-        _attempt(a.matrix, lambda: alterations.alteration_matrix(a.cohort))
-    if frequencies is not None and a.matrix.ok:
+    _attempt(a.matrix, lambda: alterations.alteration_matrix(a.cohort))
+    if a.matrix.ok:
         _attempt(a.frequencies,
                  lambda: frequencies.frequency_table(a.cohort, matrix=a.matrix.result))
         if a.frequencies.ok:
             a.methods.add("Alteration frequencies", a.frequencies.result)
-    if partners is not None:
-        _attempt(a.partners, lambda: partners.fusion_partners(a.cohort))
-        if a.partners.ok:
-            a.methods.add("Fusion partners", a.partners.result)
-    plot = _module("imft_desktop.plotting.oncoprint")
-    if oncoprint is not None and plot is not None and a.matrix.ok:
+    _attempt(a.partners, lambda: partners.fusion_partners(a.cohort))
+    if a.partners.ok:
+        a.methods.add("Fusion partners", a.partners.result)
+    if a.matrix.ok:
         _attempt(a.oncoprint, lambda: oncoprint.oncoprint_matrix(
             a.cohort, top_n=ONCOPRINT_ROWS, matrix=a.matrix.result))
         if a.oncoprint.ok:
@@ -348,10 +351,9 @@ def _run_alterations(a: CohortAnalyses) -> None:
 
 
 def _run_copy_number(a: CohortAnalyses) -> None:
-    cn = _module("imft_desktop.analysis.copy_number")
-    if cn is None:
-        return
     from imft_desktop.model.vocab import Capability
+
+    cn = copy_number
 
     if not a.cohort.tested_for(Capability.COPY_NUMBER):
         for outcome in (a.burden, a.loci, a.genome):
@@ -391,12 +393,9 @@ def _concordance_genes(a: CohortAnalyses) -> list[str]:
 
 
 def _run_concordance(a: CohortAnalyses) -> None:
-    conc = _module("imft_desktop.analysis.concordance")
-    if conc is None:
-        return
     for gene in _concordance_genes(a):
         outcome = _attempt(Outcome(f"Concordance {gene}"),
-                           _bind(conc.assay_concordance, a.cohort, gene))
+                           _bind(concordance.assay_concordance, a.cohort, gene))
         result = outcome.result
         # An automatically chosen gene is shown when two of its assays were compared on
         # a few samples at least; a gene the user named is always shown.
@@ -407,23 +406,16 @@ def _run_concordance(a: CohortAnalyses) -> None:
 
 
 def _run_survival(a: CohortAnalyses) -> None:
-    groupings = _module("imft_desktop.analysis.groupings")
-    survival = _module("imft_desktop.analysis.survival")
-    if groupings is None or survival is None:
-        return
-    cox = _module("imft_desktop.analysis.cox")
-    response = _module("imft_desktop.analysis.response")
     opts = a.options
     try:
         # in the sheet's unit (or the one asked for), as the Survival tab shows it
-        endpoint = groupings.in_unit(a.cohort, groupings.resolve_endpoint(opts.endpoint),
-                                     opts.unit)
+        endpoint = grp.in_unit(a.cohort, grp.resolve_endpoint(opts.endpoint), opts.unit)
     except Exception as exc:
         a.overall_survival.problem = _explain("survival", exc)
         return
 
     def overall() -> Any:
-        data = groupings.survival_data(a.cohort, endpoint, None)
+        data = grp.survival_data(a.cohort, endpoint, None)
         if data.frame.empty:
             raise ValueError(f"no patient has a usable {opts.endpoint} time and event")
         return data, survival.kaplan_meier(data, ci_transform=opts.ci_transform)
@@ -431,16 +423,24 @@ def _run_survival(a: CohortAnalyses) -> None:
     _attempt(a.overall_survival, overall)
     if a.overall_survival.ok:
         a.methods.add("Survival", a.overall_survival.result[1])
-        time_display = _module("imft_desktop.analysis.time_display")
-        if time_display is not None:
-            for text in time_display.time_methods(a.cohort, endpoint):
-                a.methods.add("Survival", text)
-    for text in a.survival_groupings:
-        s = SurvivalAnalysis(grouping_text=text)
+        for text in time_methods(a.cohort, endpoint):
+            a.methods.add("Survival", text)
+        _attempt(a.screen, lambda: alteration_screen(
+            a.cohort, endpoint, status=a.matrix.result.status if a.matrix.ok else None))
+        if a.screen.ok:
+            a.methods.add("Alteration screen", a.screen.result.method)
+    chosen: list[tuple[str, bool]] = [(text, False) for text in a.survival_groupings]
+    if not chosen and a.screen.ok:
+        # Nothing chosen: the screen's lowest log-rank p values, labelled exploratory.
+        chosen = [(r.alteration, True) for r in a.screen.result.rows
+                  if r.p is not None][:SCREEN_TOP_KM]
+    for text, exploratory in chosen:
+        s = SurvivalAnalysis(grouping_text=text, exploratory=exploratory)
         a.survival.append(s)
         try:
-            s.grouping = groupings.resolve_grouping(a.cohort, text)
-            s.data = groupings.survival_data(a.cohort, endpoint, s.grouping)
+            s.grouping = (grp.alteration_grouping(a.cohort, text, a.matrix.result)
+                          if exploratory else grp.resolve_grouping(a.cohort, text))
+            s.data = grp.survival_data(a.cohort, endpoint, s.grouping)
             frame = s.data.frame
             if frame.empty:
                 raise ValueError(f"no patient has a usable {opts.endpoint} time and event "
@@ -458,31 +458,25 @@ def _run_survival(a: CohortAnalyses) -> None:
             a.methods.add("Survival", s.logrank)
         except Exception as exc:
             s.problem = f"The log-rank test could not be done: {_explain('log-rank', exc)}"
-        if cox is not None:
-            try:
-                s.cox = cox.cox_univariable(s.data)
-                a.methods.add("Survival", s.cox)
-            except Exception as exc:
-                s.cox = None
-                s.problem = f"The Cox model could not be fitted: {_explain('Cox', exc)}"
-        if response is not None:
-            try:
-                rd = response.response_data(a.cohort, s.grouping)
-                s.orr = response.objective_response_rate(rd)
-                a.methods.add("Response", s.orr)
-                if s.grouping.is_binary:
-                    s.fisher = response.fisher_response(rd)
-                    a.methods.add("Response", s.fisher)
-            except Exception as exc:
-                s.orr = s.fisher = None
-                s.response_problem = _explain(f"response by {text}", exc)
+        try:
+            s.cox = cox.cox_univariable(s.data)
+            a.methods.add("Survival", s.cox)
+        except Exception as exc:
+            s.cox = None
+            s.problem = f"The Cox model could not be fitted: {_explain('Cox', exc)}"
+        try:
+            rd = response.response_data(a.cohort, s.grouping)
+            s.orr = response.objective_response_rate(rd)
+            a.methods.add("Response", s.orr)
+            if s.grouping.is_binary:
+                s.fisher = response.fisher_response(rd)
+                a.methods.add("Response", s.fisher)
+        except Exception as exc:
+            s.orr = s.fisher = None
+            s.response_problem = _explain(f"response by {text}", exc)
 
 
 def _run_response(a: CohortAnalyses) -> None:
-    response = _module("imft_desktop.analysis.response")
-    if response is None:
-        return
-
     def distribution() -> Any:
         data = response.response_data(a.cohort)
         return data, response.recist_distribution(data)
@@ -491,8 +485,7 @@ def _run_response(a: CohortAnalyses) -> None:
     if not a.response.ok:
         return
     data = a.response.result[0]
-    if hasattr(response, "waterfall_data"):
-        _attempt(a.waterfall, lambda: response.waterfall_data(a.cohort))
+    _attempt(a.waterfall, lambda: response.waterfall_data(a.cohort))
     _attempt(a.orr, lambda: response.objective_response_rate(data))
     if a.orr.ok:
         a.methods.add("Response", a.orr.result)
@@ -615,14 +608,10 @@ def _frequency_chapter(a: CohortAnalyses) -> list[Section]:
     return out
 
 
-def _partner_chart(pt: Any) -> Figure | None:
-    plot = _module("imft_desktop.plotting.partners")
-    if plot is None:
-        return None
-
+def _partner_chart(pt: Any) -> Figure:
     def draw(fig: Any) -> None:
         ax = fig.add_subplot()
-        plot.plot_partners(pt, ax, fontsize=8.0)
+        partners_plot.plot_partners(pt, ax, fontsize=8.0)
         # The per-driver summary in the title can be wider than the page: own line.
         for loc in ("left", "center", "right"):
             title = ax.get_title(loc=loc)
@@ -665,15 +654,12 @@ def _partners_chapter(a: CohortAnalyses) -> list[Section]:
         caption="Fusion partners per driver gene",
         notes=(summary, *_warnings_note(pt)),
     ))
-    chart = _partner_chart(pt)
-    if chart is not None:
-        out.append(chart)
+    out.append(_partner_chart(pt))
     return out
 
 
 def _oncoprint_chapter(a: CohortAnalyses) -> list[Section]:
-    plot = _module("imft_desktop.plotting.oncoprint")
-    if not a.oncoprint.ok or plot is None:
+    if not a.oncoprint.ok:
         return []
     data = a.oncoprint.result
     if not data.rows or not data.samples:
@@ -682,7 +668,7 @@ def _oncoprint_chapter(a: CohortAnalyses) -> list[Section]:
 
     def draw(fig: Any) -> None:
         ax = fig.add_subplot()
-        plot.plot_oncoprint(data, ax=ax)
+        oncoprint_plot.plot_oncoprint(data, ax=ax)
         # On paper the method note above the grid collides with the column header and
         # runs off the page; the caption below carries the same text.
         for text in list(ax.texts):
@@ -706,13 +692,12 @@ def _copy_number_chapter(a: CohortAnalyses) -> list[Section]:
     if a.burden.problem:
         out.append(_problem("The copy-number overview", a.burden.problem))
         return out
-    plot = _module("imft_desktop.plotting.cna_genome")
-    if a.genome.ok and plot is not None:
+    if a.genome.ok:
         freq = a.genome.result
         assembly = a.cna_params.genome if a.cna_params is not None else a.cohort.assembly
 
         def draw(fig: Any) -> None:
-            plot.plot_genome_frequency(freq, ax=fig.add_subplot(), assembly=assembly)
+            cna_plot.plot_genome_frequency(freq, ax=fig.add_subplot(), assembly=assembly)
 
         out.append(_figure(
             draw, (TEXT_WIDTH_IN, 2.6),
@@ -821,15 +806,12 @@ def _rate_with_ci(rate: Any, ci: tuple[Any, Any]) -> str:
     return f"{_pct(100 * value)} ({_ci(lo, hi, 1, '%')})"
 
 
-def _km_figure(s: SurvivalAnalysis) -> Figure | None:
-    plot = _module("imft_desktop.plotting.km")
-    if plot is None or not hasattr(plot, "plot_km"):
-        return None
+def _km_figure(s: SurvivalAnalysis) -> Figure:
     km = s.km
 
     def draw(fig: Any) -> None:
-        ax, risk_ax = plot.km_axes(fig, len(km.groups))
-        plot.plot_km(km, ax, risk_ax=risk_ax, test=s.logrank, cox=s.cox, fontsize=8.0)
+        ax, risk_ax = km_plot.km_axes(fig, len(km.groups))
+        km_plot.plot_km(km, ax, risk_ax=risk_ax, test=s.logrank, cox=s.cox, fontsize=8.0)
 
     return _figure(
         draw, (TEXT_WIDTH_IN * 0.9, 3.4 + 0.2 * len(km.groups)),
@@ -851,7 +833,7 @@ def _km_table(km: Any, logrank: Any, cox: Any, caption: str) -> Table:
     if logrank is not None:
         if logrank.testable:
             notes.append(f"{logrank.test}: chi-square {format_num(logrank.statistic, 2)}, "
-                         f"df {logrank.df}, p = {format_p(logrank.p)} ({logrank.sided}; "
+                         f"df {logrank.df}, {p_text(logrank.p)} ({logrank.sided}; "
                          f"n = {logrank.n}).")
         else:
             notes.append(f"{logrank.test}: {logrank.not_testable}.")
@@ -862,8 +844,8 @@ def _km_table(km: Any, logrank: Any, cox: Any, caption: str) -> Table:
                 notes.append(f"Hazard ratio {t.level} vs {t.reference}: not estimable "
                              f"({t.not_estimable or cox.not_estimable}).")
             else:
-                notes.append(f"Hazard ratio {t.level} vs {t.reference}: {format_num(t.hr, 2)} "
-                             f"(95% CI {_ci(t.ci[0], t.ci[1], 2)}), Wald p = {format_p(t.p)}; "
+                notes.append(f"Hazard ratio {t.level} vs {t.reference}: {format_hr(t.hr)} "
+                             f"(95% CI {format_ci(t.ci[0], t.ci[1])}), Wald {p_text(t.p)}; "
                              f"Cox model, {cox.ties} ties, {plural(cox.events, 'event')} "
                              f"in {cox.n}.")
         notes.extend(_warnings_note(cox))
@@ -899,26 +881,90 @@ def _survival_chapter(a: CohortAnalyses) -> list[Section]:
     else:
         out.append(_problem("Survival", a.overall_survival.problem or ""))
         return out
+    out += _screen_sections(a)
     if not a.survival:
-        out.append(Paragraph("No grouping was chosen for survival; choose one (e.g. an "
+        out.append(Paragraph("No grouping was chosen for survival, and the alteration "
+                             "screen has no result to plot; choose one (e.g. an "
                              "alteration such as monosomy 19) to compare groups.", "note"))
+    if a.survival and a.survival[0].exploratory:
+        out.append(PageBreak())
+        out.append(Heading(f"{a.options.endpoint} by the screen's top alterations "
+                           "(exploratory)", 2))
+        out.append(Paragraph(
+            "EXPLORATORY: no grouping was chosen, so the report shows the "
+            f"{plural(len(a.survival), 'alteration')} with the lowest log-rank p in the "
+            "screen above. They were picked because their p is low: these curves suggest "
+            "hypotheses, not findings; read them with the screen's BH q values. Choose a "
+            "grouping (Survival tab, or imft report --survival) to report it instead.",
+            "warning"))
     for i, s in enumerate(a.survival):
-        if i:
+        if i or not s.exploratory:
             out.append(PageBreak())  # a heading never ends a page without its figure
-        out.append(Heading(f"{a.options.endpoint} by {s.grouping_text}", 2))
+        label = " (exploratory, chosen by the screen)" if s.exploratory else ""
+        out.append(Heading(f"{a.options.endpoint} by {s.grouping_text}{label}",
+                           3 if s.exploratory else 2))
         if s.km is None:
             out.append(_problem(f"Survival by {s.grouping_text}", s.problem or ""))
             continue
         if s.grouping is not None and s.grouping.description:
             out.append(Paragraph(s.grouping.description, "note"))
-        fig = _km_figure(s)
-        if fig is not None:
-            out.append(fig)
+        out.append(_km_figure(s))
         out.append(_km_table(s.km, s.logrank, s.cox,
-                             f"{s.km.endpoint} by {s.grouping_text}"))
+                             f"{s.km.endpoint} by {s.grouping_text}{label}"))
         out += _exclusions_note(s.data)
         if s.problem:
             out.append(Paragraph(s.problem, "warning"))
+    return out
+
+
+def _screen_sections(a: CohortAnalyses) -> list[Section]:
+    """The alteration screen against the endpoint: forest plot and table (n, events,
+    HR with 95% CI, log-rank p, BH q), as the Survival tab shows it."""
+    if a.screen.problem:
+        return [_problem("The alteration screen", a.screen.problem)]
+    if not a.screen.ok:
+        return []
+    screen = a.screen.result
+    out: list[Section] = [PageBreak(), Heading(
+        f"Alteration screen against {screen.endpoint} (exploratory)", 2)]
+    if not screen.rows:
+        out.append(Paragraph("No alteration had enough tested and altered patients to be "
+                             f"screened ({plural(len(screen.skipped), 'alteration')} left "
+                             "out).", "note"))
+        return out
+    rows = screen.rows[:SCREEN_ROWS]
+
+    def draw(fig: Any) -> None:
+        plot_forest(screen, fig.add_subplot(), max_rows=SCREEN_ROWS, fontsize=7.5)
+
+    out.append(_figure(
+        draw, (TEXT_WIDTH_IN, 1.2 + 0.22 * len(rows)),
+        caption=(f"Hazard ratio of {screen.endpoint}, altered vs tested-not-altered, for "
+                 f"each screened alteration (lowest log-rank p first); orange: BH q < 0.1."),
+        alt=f"Forest plot of the alteration screen against {screen.endpoint}"))
+    table_rows = []
+    for r in rows:
+        hr = (f"{format_hr(r.hr)} ({format_ci(r.ci[0], r.ci[1])})"
+              if r.hr is not None and r.ci[0] is not None and r.ci[1] is not None
+              else (r.not_estimable or "not estimable"))
+        table_rows.append((r.alteration, f"{r.n_altered}/{r.n_tested}",
+                           f"{r.events_altered}/{r.events_not_altered}", hr,
+                           format_p(r.p) if r.p is not None else (r.not_testable or "–"),
+                           format_p(r.q) if r.q is not None else "–"))
+    more = (f" The first {SCREEN_ROWS} of {len(screen.rows)} are printed; the Excel "
+            "export has all." if len(screen.rows) > SCREEN_ROWS else "")
+    skipped = (f" {plural(len(screen.skipped), 'alteration')} with too few tested or "
+               "altered patients were not screened." if screen.skipped else "")
+    out.append(Table(
+        header=(("Alteration", "Altered/tested", "Events alt/not", "HR (95% CI)",
+                 "Log-rank p", "BH q"),),
+        rows=tuple(table_rows),
+        align=("left", "right", "right", "right", "right", "right"),
+        caption=f"Alteration screen against {screen.endpoint} ({screen.unit})",
+        notes=(f"Exploratory: {plural(sum(r.p is not None for r in screen.rows), 'alteration')}"
+               " tested; read the BH q (false discovery rate), not p." + more + skipped,
+               screen.method),
+    ))
     return out
 
 
@@ -972,16 +1018,15 @@ def _response_chapter(a: CohortAnalyses) -> list[Section]:
         align=tuple(["left"] + ["right"] * (len(dist.categories) + 1)),  # type: ignore[arg-type]
         caption="RECIST 1.1 best overall response",
     ))
-    plots = _module("imft_desktop.plotting.response_plots")
-    if plots is not None and a.waterfall.ok and len(a.waterfall.result):
+    if a.waterfall.ok and len(a.waterfall.result):
         wf = a.waterfall.result
 
         def draw_waterfall(fig: Any) -> None:
             ax = fig.add_subplot()
             if len(wf) <= WATERFALL_MAX_LABELS:
-                plots.plot_waterfall(wf, ax, fontsize=8.0)
+                response_plots.plot_waterfall(wf, ax, fontsize=8.0)
             else:
-                _compact_waterfall(ax, wf, plots.RECIST_COLOURS)
+                _compact_waterfall(ax, wf, response_plots.RECIST_COLOURS)
 
         out.append(_figure(
             draw_waterfall, (TEXT_WIDTH_IN, 3.0),
@@ -1012,8 +1057,8 @@ def _response_chapter(a: CohortAnalyses) -> list[Section]:
             else:
                 (a1, b1), (a2, b2) = f.table
                 notes.append(
-                    f"{f.test} ({f.sided}): p = {format_p(f.p)}; odds ratio "
-                    f"{format_num(f.odds_ratio, 2)} (95% CI {_ci(f.ci[0], f.ci[1], 2)}); "
+                    f"{f.test} ({f.sided}): {p_text(f.p)}; odds ratio "
+                    f"{format_estimate(f.odds_ratio)} (95% CI {format_ci(f.ci[0], f.ci[1])}); "
                     f"2x2 table {f.rows[0]}: {a1} responders / {b1} non-responders, "
                     f"{f.rows[1]}: {a2} / {b2}.")
             notes.extend(_warnings_note(f))
@@ -1025,10 +1070,10 @@ def _response_chapter(a: CohortAnalyses) -> list[Section]:
         ))
     if a.measure_by_response.ok:
         mw = a.measure_by_response.result
-        if plots is not None and not mw.not_testable:
+        if not mw.not_testable:
 
             def draw_measure(fig: Any) -> None:
-                plots.plot_measure_by_response(mw, fig.add_subplot(), fontsize=8.0)
+                response_plots.plot_measure_by_response(mw, fig.add_subplot(), fontsize=8.0)
 
             out.append(_figure(
                 draw_measure, (TEXT_WIDTH_IN * 0.95, 2.8),
@@ -1044,9 +1089,9 @@ def _response_chapter(a: CohortAnalyses) -> list[Section]:
                 header=(("Group", "n", f"Median {mw.measure}"),),
                 rows=rows, align=("left", "right", "right"),
                 caption=f"{mw.measure} by response",
-                notes=(f"{mw.test} ({mw.sided}): U = {format_num(mw.u, 1)}, p = "
-                       f"{format_p(mw.p)} ({mw.p_method}); normal approximation p = "
-                       f"{format_p(mw.p_asymptotic)}; Hodges-Lehmann shift "
+                notes=(f"{mw.test} ({mw.sided}): U = {format_num(mw.u, 1)}, "
+                       f"{p_text(mw.p)} ({mw.p_method}); normal approximation "
+                       f"{p_text(mw.p_asymptotic)}; Hodges-Lehmann shift "
                        f"{format_num(mw.hodges_lehmann, 1)}.", *_warnings_note(mw)),
             ))
     return out
@@ -1143,6 +1188,9 @@ def cohort_workbook_sheets(a: CohortAnalyses) -> list[SheetSpec]:
                  "median_reached": g.median_reached, "median_ci_low": g.median_ci[0],
                  "median_ci_high": g.median_ci[1], "unit": s.km.unit} for g in s.km.groups]
         notes = [f"Times (median and its CI) in {s.km.unit}", s.km.method]
+        if s.exploratory:
+            notes.insert(0, "EXPLORATORY: chosen by the alteration screen (lowest log-rank p), "
+                            "not by the user; read with the screen's BH q.")
         if s.logrank is not None:
             notes.append(f"{s.logrank.test}: statistic {s.logrank.statistic}, df "
                          f"{s.logrank.df}, p {s.logrank.p} ({s.logrank.sided}); "
@@ -1155,6 +1203,17 @@ def cohort_workbook_sheets(a: CohortAnalyses) -> list[SheetSpec]:
                              + f"; {s.cox.method}")
         sheets.append(SheetSpec(f"{a.options.endpoint} {s.grouping_text}", pd.DataFrame(rows),
                                 tuple(notes)))
+    if a.screen.ok and a.screen.result.rows:
+        screen = a.screen.result
+        frame = screen.to_frame()
+        frame["ci"] = frame["ci"].map(lambda ci: None)  # split below: one number a cell
+        frame.insert(frame.columns.get_loc("ci"), "ci_low", [r.ci[0] for r in screen.rows])
+        frame.insert(frame.columns.get_loc("ci"), "ci_high", [r.ci[1] for r in screen.rows])
+        frame = frame.drop(columns=["ci"])
+        frame["warnings"] = frame["warnings"].map("; ".join)
+        sheets.append(SheetSpec(f"{screen.endpoint} screen", frame, (
+            f"Exploratory screen of every alteration against {screen.endpoint} "
+            f"({screen.unit}); p: log-rank; q: BH-FDR.", screen.method)))
     if a.response.ok:
         data, _dist = a.response.result
         frame = data.frame.copy()

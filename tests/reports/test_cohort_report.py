@@ -10,7 +10,6 @@ from imft_desktop.reports.cohort_report import (
     build_cohort_report,
     build_report_from_analyses,
     cohort_workbook_sheets,
-    format_p,
     run_analyses,
 )
 from imft_desktop.reports.document import Figure, Heading, KeyValues, Paragraph, Table
@@ -115,11 +114,15 @@ def test_workbook_sheets(demo_analyses):
     assert {"altered", "tested", "ci_low", "ci_high"} <= set(freq.columns)
 
 
-def test_format_p():
-    assert format_p(0.00001) == "< 0.0001"
-    assert format_p(0.0071) == "0.007"
-    assert format_p(0.00071) == "0.00071"
-    assert format_p(None) == "–"
+def test_report_p_values_use_the_shared_formatter(demo_analyses):
+    """The report writes p values through model.formatting (never "0.000", never
+    "< 0.0001" beside a tab's "0.0072")."""
+    from imft_desktop.model.formatting import p_text
+
+    report = build_report_from_analyses(demo_analyses)
+    notes = [n for s in report.sections if isinstance(s, Table) for n in s.notes]
+    lr = demo_analyses.survival[0].logrank
+    assert any(p_text(lr.p) in n for n in notes if n.startswith(lr.test))
 
 
 def test_empty_and_outcome_less_cohorts_still_give_a_report():
