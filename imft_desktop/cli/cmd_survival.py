@@ -16,6 +16,8 @@ import sys
 from typing import Any
 
 from imft_desktop.cli.text import analysis_footer, json_safe, print_report
+from imft_desktop.model.formatting import format_p
+from imft_desktop.model.formatting import p_text as formatted_p_text
 from imft_desktop.model.text import plural
 
 NAME = "survival"
@@ -67,16 +69,13 @@ def fmt_time(x: float | None) -> str:
 
 
 def fmt_p(p: float | None) -> str:
-    if p is None:
-        return "NA"
-    return "< 0.0001" if p < 1e-4 else f"{p:.4f}"
+    """A p value as every view shows it (``model.formatting.format_p``)."""
+    return format_p(p)
 
 
 def p_text(p: float | None) -> str:
-    """``p = 0.0653`` or ``p < 0.0001`` (``p NA`` when there is none)."""
-    if p is None:
-        return "p NA"
-    return "p < 0.0001" if p < 1e-4 else f"p = {p:.4f}"
+    """``p = 0.065`` or ``p < 0.001`` (``p NA`` when there is none), as every view."""
+    return "p NA" if p is None else formatted_p_text(p)
 
 
 def _has_rows(cohort: Any, endpoint: Any) -> bool:

@@ -95,9 +95,6 @@ def test_cooccurrence_p_reads_the_same_in_cli_text_and_summary_tab(capsys):
         assert summary_tab_p(r["p"]) == format_p(r["p"])
 
 
-@pytest.mark.xfail(strict=True, reason="cli/cmd_survival.py still has its own fmt_p/p_text "
-                   "('p = 0.0072'); it is being edited for time units: switch it to "
-                   "model.formatting.p_text afterwards and drop this mark")
 def test_logrank_p_reads_the_same_in_imft_survival_text(capsys):
     assert main(["survival", str(DEMO), "--by", "monosomy 19", "--json"]) == 0
     p = json.loads(capsys.readouterr().out)["logrank"]["p"]
