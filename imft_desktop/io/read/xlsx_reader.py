@@ -22,6 +22,7 @@ merged ranges) is kept and ``structure_checked`` is ``False``.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 import zlib
 from collections.abc import Callable, Collection, Iterable
@@ -169,6 +170,18 @@ def read_spreadsheet(
                 continue
             scan: Future[tuple[SheetStructure, bool] | None] | None = None
             filled_zero = 0
+            limit = _RowLimit()
+            scan_args: tuple[zipfile.ZipFile, WorkbookInfo, Any, str, str] | None = None
+            if structured and zf is not None and info is not None and styles is not None:
+                scan_args = (zf, info, styles, name, meta.name)
+                if 0 < _declared_rows(zf, info, meta.name) <= _CONCURRENT_SCAN_ROWS:
+                    # The structure pass runs while calamine parses the values (it
+                    # releases the GIL) and learns the last row with data once calamine
+                    # is done.  A sheet declaring more rows (a formula filled down to row
+                    # 1,048,576) is scanned after the values instead, knowing where the
+                    # data ends: the two together would not fit the memory budget.  So is
+                    # a sheet that declares no range (not written by Excel or a library).
+                    scan = scans.submit(_scan_structure, *scan_args, limit.get)
             with paused_gc():
                 try:
                     cal_sheet = workbook.get_sheet_by_name(meta.name)
@@ -183,9 +196,8 @@ def read_spreadsheet(
             # Rows below ``data_end`` hold nothing but 0 or empty text; if the scan finds
             # only formulas there, they are a formula filled down, not data.
             data_end = _substantive_end(rows)
-            if structured and zf is not None and info is not None and styles is not None:
-                # After the values, so the scan can stop at the last row with data.
-                scan_args = (zf, info, styles, name, meta.name)
+            limit.value = data_end
+            if scan is None and scan_args is not None:
                 scan = scans.submit(_scan_structure, *scan_args, data_end)
             sheet = RawSheet(
                 name=meta.name,
@@ -202,6 +214,7 @@ def read_spreadsheet(
                 scanned = scan.result()
                 if data_end < len(rows) and not _filled_formulas_below(scanned):
                     # Typed values below: scan the whole sheet after all (rare).
+                    assert scan_args is not None
                     scanned = _scan_structure(*scan_args, len(rows))
                 elif data_end < len(rows):
                     filled_zero = len(rows) - data_end
@@ -415,9 +428,40 @@ def _refuse_encrypted_ods(zf: zipfile.ZipFile, name: str) -> None:
 
 
 # --------------------------------------------------------------------------- structure
+#: Sheets declaring at most this many rows are scanned while calamine reads them.
+_CONCURRENT_SCAN_ROWS = 200_000
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"')
+
+
+def _declared_rows(zf: zipfile.ZipFile, info: WorkbookInfo, sheet_name: str) -> int:
+    """The last row of the sheet's declared range (``<dimension ref="A1:AP10001">``,
+    written near the top of the part), or 0 when it is not declared."""
+    entry = info.entry(sheet_name)
+    part = _find_member(zf, entry.part) if entry is not None and entry.part else None
+    if part is None:
+        return 0
+    try:
+        with zf.open(part) as fh:
+            head = fh.read(4096)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError):
+        return 0
+    m = _DIMENSION.search(head)
+    return int(m.group(1)) if m else 0
+
+
+@dataclass
+class _RowLimit:
+    """The last row with data, unknown (``None``) until calamine has read the values."""
+
+    value: int | None = None
+
+    def get(self) -> int | None:
+        return self.value
+
+
 def _scan_structure(
     zf: zipfile.ZipFile, info: WorkbookInfo, styles: Any, name: str, sheet_name: str,
-    last_row: int | None = None,
+    last_row: int | Callable[[], int | None] | None = None,
 ) -> tuple[SheetStructure, bool] | None:
     """The structure pass of one sheet and whether it is hidden; ``None`` when the sheet's
     XML part cannot be found.  Touches nothing but the zip, so it can run in a thread

@@ -23,6 +23,7 @@ import io
 import posixpath
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO
 from xml.etree.ElementTree import Element
@@ -316,7 +317,7 @@ def scan_sheet(xml: bytes, styles: StyleTable) -> SheetStructure:
 
 def scan_sheet_stream(
     fh: IO[bytes], styles: StyleTable, window_bytes: int = WINDOW_BYTES,
-    last_row: int | None = None,
+    last_row: int | Callable[[], int | None] | None = None,
 ) -> SheetStructure:
     """As :func:`scan_sheet`, reading the part in windows that end at a row boundary.
 
@@ -325,6 +326,8 @@ def scan_sheet_stream(
     last row holding a value), formulas and number formats below it are not looked at:
     a formula filled down to row 1,048,576 then costs a byte search, not a million
     matches.  Error cells, hidden rows and merges are still found everywhere.
+    ``last_row`` may be a function, asked before each window: the reader starts the scan
+    while calamine parses the values and tells it the last row once it is known.
     """
     out = SheetStructure()
     state = _ScanState(styles.number_format_styles())
@@ -356,7 +359,8 @@ def scan_sheet_stream(
                 out.problem = "cells without references"
                 return out
             _scan_hidden_columns(window, pat, out)
-        _scan_window(window, pat, state, out, _data_end(window, pat, last_row))
+        limit = last_row() if callable(last_row) else last_row
+        _scan_window(window, pat, state, out, _data_end(window, pat, limit))
         if not chunk:
             return out
 
