@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from imft_desktop.model.formatting import format_ci, format_hr, format_p
 from imft_desktop.model.text import plural
 from imft_desktop.model.time_units import landmark_label
 from imft_desktop.qt.stat_text import fmt_number as _fmt
@@ -879,12 +880,13 @@ class SurvivalTab(QWidget):
         self.screen_table.setHorizontalHeaderLabels(headers)
         self.screen_table.setRowCount(len(rows))
         for i, r in enumerate(rows):
-            hr = (f"{_fmt(r.hr)} ({_fmt(r.ci[0])}-{_fmt(r.ci[1])})" if r.hr is not None
+            # HR, CI, p and q as every view writes them (model.formatting).
+            hr = (f"{format_hr(r.hr)} ({format_ci(r.ci[0], r.ci[1])})" if r.hr is not None
                   else (r.not_estimable or "not estimable"))
             cells = [r.alteration, f"{r.n_altered}/{r.n_tested}",
                      f"{r.events_altered}/{r.events_not_altered}",
                      f"{_fmt(r.median_altered)}/{_fmt(r.median_not_altered)}", hr,
-                     _fmt_p(r.p), _fmt(r.q)]
+                     _fmt_p(r.p), format_p(r.q)]
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if r.warnings:

@@ -107,3 +107,10 @@ def test_response_overall_counts_every_patient_also_with_a_grouping(tmp_path: Pa
     main(["response", str(path), "--by", "ALK IHC", "--json"])
     overall = json.loads(capsys.readouterr().out)["distribution"]["overall"]
     assert overall["PD"] == 2 and sum(overall.values()) == 4
+
+
+def test_a_fish_range_across_the_threshold_is_a_warning(tmp_path: Path) -> None:
+    rows = [["Case", "ALK FISH %"], ["A", "10-20%"], ["B", "30-40%"], ["C", 5]]
+    c = import_file(_book(tmp_path / "r.xlsx", {"Cases": rows}))
+    hits = [f for f in c.findings if f.code == "FISH_RANGE_ACROSS_THRESHOLD"]
+    assert [(f.row, f.value, f.level.name) for f in hits] == [(2, "10-20%", "WARNING")]

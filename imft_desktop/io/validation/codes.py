@@ -333,6 +333,10 @@ _RULES: tuple[Rule, ...] = (
          "Check both dates."),
     Rule("SEQUENCING_IMPLIED", I,
          'Added "{normalised}" as done for sample "{value}" because the {detail} sheet names it.'),
+    Rule("FISH_RANGE_ACROSS_THRESHOLD", W,
+         '"{value}" split nuclei straddles the {detail}% threshold: the call {normalised} '
+         "rests on the range's midpoint alone.",
+         "Check the call against the FISH report, or write the scored percentage."),
     Rule("FISH_CALL_DERIVED", I,
          "FISH call {normalised} derived from {value}% split nuclei and threshold {detail}%."),
     Rule("FISH_CALL_CONTRADICTS", W,

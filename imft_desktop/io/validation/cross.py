@@ -7,6 +7,7 @@ that break a rule are visited one by one to write their findings.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
@@ -533,6 +534,9 @@ def _check_fish(t: _Table, study: dict[str, str], ctx: Any) -> None:
         call = AssayCall.POSITIVE if pct_a[idx] >= thr_a[idx] else AssayCall.NEGATIVE
         t.set(idx, "call", str(call))
         derived.setdefault((part[idx], str(call), float(thr_a[idx])), []).append(idx)
+    raw_pct = df.get(RAW_PREFIX + "percent_split")
+    if raw_pct is not None:
+        _flag_ranges_across_threshold(t, df.index[derive], raw_pct, thr_a)
     for (_part, call_text, threshold), idxs in derived.items():
         low, high = float(pct_a[idxs].min()), float(pct_a[idxs].max())
         finding = t.emit(idxs[0], "FISH_CALL_DERIVED", "percent_split",
@@ -549,6 +553,21 @@ def _check_fish(t: _Table, study: dict[str, str], ctx: Any) -> None:
         word = "below" if pos[idx] else "at or above"
         t.emit(idx, "FISH_CALL_CONTRADICTS", "call", value=t.get(idx, "call"),
                detail=f"{pct_a[idx]:g}% split nuclei, {word} the {thr_a[idx]:g}% threshold")
+
+
+#: A % split written as a range ("10-20%", "10 to 20").
+_PCT_RANGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%?\s*(?:-|–|to)\s*(\d+(?:\.\d+)?)\s*%?\s*$")
+
+
+def _flag_ranges_across_threshold(t: _Table, rows: Any, raw: Any, thr: Any) -> None:
+    """A range that straddles the threshold ("10-20%" at 15%) decides the derived call
+    by its midpoint alone: a WARNING on each such cell, so the call is checked."""
+    for idx in rows:
+        text = raw[idx]
+        m = _PCT_RANGE.match(text) if isinstance(text, str) else None
+        if m and float(m.group(1)) < thr[idx] <= float(m.group(2)):
+            t.emit(idx, "FISH_RANGE_ACROSS_THRESHOLD", "percent_split", value=text,
+                   normalised=t.get(idx, "call"), detail=f"{thr[idx]:g}")
 
 
 def _check_ihc(t: _Table) -> None:
