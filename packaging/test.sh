@@ -17,6 +17,15 @@ echo "== mypy (model, io, analysis, reports)"
 "$VENV/bin/mypy"
 echo "== import-linter (layers)"
 "$VENV/bin/lint-imports"
+if [ "$#" -eq 0 ] && [ -n "${CI:-}${IMFT_TEST_BUNDLE:-}" ]; then
+    # The double-click app as a user gets it (CI, or IMFT_TEST_BUNDLE=1): build the Linux
+    # bundle and tarball in a temporary folder (removed afterwards), start it headless
+    # with --screenshot, install it for a throwaway user, check the desktop entry and
+    # file types, uninstall.  About 3 minutes on 2 cores.
+    echo "== double-click bundle"
+    IMFT_EXTRA_PKGS="desktop-file-utils shared-mime-info libglib2.0-bin xdg-utils" \
+        bash "$here/test-bundle.sh"
+fi
 echo "== pytest"
 "$VENV/bin/python" -m pytest -q -p no:cacheprovider "$@"
 if [ "$#" -eq 0 ]; then

@@ -1,6 +1,6 @@
 """The files that make the double-click app: desktop entry, file types, scripts, README.
 
-The bundle itself is built and tried by ``packaging/test-bundle.sh`` (run by .ci/run).
+The bundle itself is built and tried by ``packaging/test-bundle.sh`` (run by packaging/test.sh under CI).
 """
 
 from __future__ import annotations
@@ -68,7 +68,9 @@ def test_build_scripts_exist_for_every_platform_and_the_readme_names_them():
     for sh in ("build-linux.sh", "build-macos.sh", "test-bundle.sh"):
         assert subprocess.run(["bash", "-n", str(ROOT / "packaging" / sh)]).returncode == 0
     assert "install.sh" in readme and "THIRD-PARTY-NOTICES.txt" in readme
-    assert "packaging/test-bundle.sh" in (ROOT / ".ci" / "run").read_text()
+    # CI runs exactly the README's test command, which tries the bundle under CI
+    assert (ROOT / ".ci" / "run").read_text().rstrip().endswith("bash packaging/test.sh")
+    assert "test-bundle.sh" in (ROOT / "packaging" / "test.sh").read_text()
 
 
 def test_spec_is_python_and_needs_no_committed_icon():

@@ -15,8 +15,7 @@ FILES = [SHARED / "genomics" / "maftools_tcga_laml.maf.gz",
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_maf_seg_and_cbioportal_open_with_the_command_lines_counts(window, qtbot, path, capsys):
-    if not path.exists():
-        pytest.skip("shared reference data not present")
+    assert path.exists(), f"reference data missing: {path}"  # shared/ is beside the checkout
     tab = window.import_tab
     with qtbot.waitSignal(tab.cohort_imported, timeout=60000) as blocker:
         window.open_path(str(path))
