@@ -29,6 +29,7 @@ from imft_desktop.io.store import (
     StoreError,
     is_project_path,
 )
+from imft_desktop.io.write.atomic import fsync_directory
 from imft_desktop.model.cohort import Cohort
 from imft_desktop.model.progress import Progress
 from imft_desktop.model.project_info import ProjectCorrection, ProjectImport, ProjectInfo
@@ -149,7 +150,7 @@ class Project:
                                  "exists")
             _remove_database(partial, main=False)
             os.replace(partial, target)
-            _fsync_folder(target.parent)
+            fsync_directory(target.parent)
             repo = ProjectRepository.open(target)
         except OSError as exc:
             repo.close()
@@ -444,22 +445,6 @@ def _remove_database(path: Path, main: bool = True) -> None:
     for suffix in ("", "-wal", "-shm", "-journal")[0 if main else 1:]:
         with contextlib.suppress(OSError):
             Path(str(path) + suffix).unlink(missing_ok=True)
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make a rename durable (POSIX; Windows cannot open folders)."""
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _value(v: Any) -> Any:

@@ -89,8 +89,8 @@ def glob_escape(name: str) -> str:
     return "".join(f"[{c}]" if c in "*?[" else c for c in name)
 
 
-def _fsync_directory(folder: Path) -> None:
-    # POSIX: make the rename itself durable.  Windows cannot open directories.
+def fsync_directory(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (POSIX; Windows cannot open directories)."""
     if os.name != "posix":
         return
     try:
@@ -177,7 +177,7 @@ def atomic_open(
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    _fsync_directory(folder)
+    fsync_directory(folder)
 
 
 def atomic_write(
