@@ -1,6 +1,7 @@
 """The files that make the double-click app: desktop entry, file types, scripts, README.
 
-The bundle itself is built and tried by ``packaging/test-bundle.sh`` (run by packaging/test.sh under CI).
+The bundle itself is built and tried by ``packaging/test-bundle.sh``, which
+``packaging/test.sh`` runs under CI.
 """
 
 from __future__ import annotations
