@@ -116,7 +116,7 @@ def test_profile_layout_2_fixture_keeps_its_meanings() -> None:
 
 
 def test_the_report_lists_warnings_and_chosen_meanings(lab_sheet: Path) -> None:
-    from imft_desktop.reports.cohort_report import _readings_table
+    from imft_desktop.reports.front_matter import readings_table as _readings_table
 
     sheet = read_workbook(lab_sheet).sheet("Cases")
     profile = recognise(sheet)

@@ -1,0 +1,129 @@
+"""Small helpers every report chapter uses: cells, percentages, intervals, figures,
+and running one analysis so that its failure becomes words in its chapter.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from imft_desktop.reports.document import (
+    Figure,
+    Paragraph,
+)
+from imft_desktop.reports.methods import warning_texts
+
+if TYPE_CHECKING:  # pragma: no cover
+    pass
+
+
+_log = logging.getLogger(__name__)
+
+
+#: Printable text width (inches) shared by A4 and Letter with the report margins.
+TEXT_WIDTH_IN = 6.7
+
+
+@dataclass
+class Outcome:
+    """One analysis: its result, or why it could not be done."""
+
+    topic: str
+    result: Any = None
+    problem: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None and self.result is not None
+
+
+def attempt(outcome: Outcome, fn: Callable[[], Any]) -> Outcome:
+    """Run one analysis; a failure becomes the outcome's problem, in words.
+
+    Analyses raise ``ValueError``/``LookupError`` (``GroupingError`` ...) with a message
+    for the user when the cohort does not allow them.  Anything else is a fault in the
+    program: the report says so without the details, and the log records its kind
+    (never values, which may identify patients).
+    """
+    try:
+        outcome.result = fn()
+    except Exception as exc:
+        outcome.problem = explain(outcome.topic, exc)
+    return outcome
+
+
+def explain(topic: str, exc: Exception) -> str:
+    """The user's words for why an analysis stopped (see ``attempt``)."""
+    if isinstance(exc, (ValueError, LookupError)):
+        return str(exc) or type(exc).__name__
+    _log.error("report section %r failed: %s", topic, type(exc).__name__)
+    return (f"an internal error stopped this analysis ({type(exc).__name__}); the rest of "
+            "the report is complete")
+
+
+def bind(fn: Callable[..., Any], *args: Any) -> Callable[[], Any]:
+    return lambda: fn(*args)
+
+
+def id_list(ids: Sequence[str], limit: int = 8) -> str:
+    """Sample ids for a table cell: the first ``limit`` and how many more."""
+    ids = list(ids)
+    if not ids:
+        return "–"
+    shown = ", ".join(ids[:limit])
+    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+def count_of(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def pct(value: Any, digits: int = 1) -> str:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return "–"
+    return "–" if math.isnan(v) else f"{v:.{digits}f}%"
+
+
+def ci_text(low: Any, high: Any, digits: int = 1, unit: str = "") -> str:
+    lo, hi = format_num(low, digits), format_num(high, digits)
+    if lo == "–" and hi == "–":
+        return "–"
+    return f"{lo}{unit}–{hi}{unit}"
+
+
+def format_num(value: Any, digits: int = 2) -> str:
+    """A number with ``digits`` decimals, "–" for missing / NaN."""
+    if value is None:
+        return "–"
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if math.isnan(v):
+        return "–"
+    if math.isinf(v):
+        return "∞" if v > 0 else "-∞"
+    return f"{v:.{digits}f}"
+
+
+def warnings_note(result: Any) -> tuple[str, ...]:
+    return tuple(f"Warning: {w}" for w in warning_texts(result))
+
+
+def problem_paragraph(topic: str, problem: str) -> Paragraph:
+    return Paragraph(f"{topic} could not be computed for this cohort: {problem}", "warning")
+
+
+def draw_figure(draw: Callable[[Any], Any], size: tuple[float, float], caption: str,
+            alt: str) -> Figure:
+    """Draw on a fresh matplotlib Figure (never pyplot) and render it for print."""
+    from matplotlib.figure import Figure as MplFigure
+
+    fig = MplFigure(figsize=size, layout="constrained")
+    draw(fig)
+    return Figure.from_matplotlib(fig, caption=caption, alt=alt)
