@@ -36,7 +36,6 @@ from imft_desktop.reports.layout import (
 
 if TYPE_CHECKING:  # pragma: no cover
     from imft_desktop.io.write.excel_export import SheetSpec
-    pass
 
 #: Recurrent focal loci listed in print (the most recurrent); the workbook has all.
 MAX_LOCI_ROWS = 40

@@ -34,7 +34,6 @@ from imft_desktop.reports.layout import (
 
 if TYPE_CHECKING:  # pragma: no cover
     from imft_desktop.io.write.excel_export import SheetSpec
-    pass
 
 #: Patients beyond which the waterfall plot drops its per-patient labels.
 WATERFALL_MAX_LABELS = 60

@@ -36,7 +36,6 @@ from imft_desktop.reports.layout import (
 
 if TYPE_CHECKING:  # pragma: no cover
     from imft_desktop.io.write.excel_export import SheetSpec
-    pass
 
 #: Rows of the printed alteration screen and its forest plot (lowest p first; the Excel
 #: sheet has all). Each forest row is text to lay out: 30 rows cost the demo 0.17 s more.
