@@ -4,7 +4,7 @@ sheet was read.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from imft_desktop.reports.analyses import CohortAnalyses
 from imft_desktop.reports.document import (
@@ -15,9 +15,6 @@ from imft_desktop.reports.document import (
     Table,
 )
 from imft_desktop.reports.layout import count_of
-
-if TYPE_CHECKING:  # pragma: no cover
-    pass
 
 
 def title_page(a: CohortAnalyses, title: str) -> list[Section]:

@@ -8,17 +8,13 @@ import logging
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from imft_desktop.reports.document import (
     Figure,
     Paragraph,
 )
 from imft_desktop.reports.methods import warning_texts
-
-if TYPE_CHECKING:  # pragma: no cover
-    pass
-
 
 _log = logging.getLogger(__name__)
 
