@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import warnings as _warnings
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -39,7 +39,7 @@ Count = tuple[int | None, int | None]
 CHI2_95 = float(stats.chi2.ppf(0.95, 1))
 
 
-@dataclass
+@dataclass(frozen=True)
 class CoxTerm:
     """One coefficient: a group level against the reference, or a numeric covariate."""
 
@@ -56,7 +56,7 @@ class CoxTerm:
     events_level: int | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class CoxResult:
     """A Cox model: its terms, counts, method, warnings and PH check."""
 
@@ -200,7 +200,7 @@ def _fit_without_separated(
             continue
         terms.append(CoxTerm(term, lvl, ref_lvl, None, None, None, (None, None), None,
                              reason, nl, el))
-    res.terms = terms
+    res = replace(res, terms=terms)
     dropped = [lvl for c, lvl in names if c in left_out and n_per[lvl] > 0]
     if dropped and fit_labels:
         res.warnings.append(
@@ -208,7 +208,8 @@ def _fit_without_separated(
             f"{sum(n_per[d] for d in dropped)} patients): its HR is not estimable; the "
             "other HRs are R coxph's limit on all patients (the same as this fit)")
     if all(t.not_estimable for t in terms) and res.not_estimable is None:
-        res.not_estimable = "; ".join(sorted({str(t.not_estimable) for t in terms}))
+        res = replace(res, not_estimable="; ".join(sorted({str(t.not_estimable)
+                                                           for t in terms})))
     return res
 
 
@@ -349,11 +350,9 @@ def fit_cox(
             (float(row["exp(coef) lower 95%"]), float(row["exp(coef) upper 95%"])),
             float(row["p"]), None, nl, el,
         ))
-    res = CoxResult(terms, n, events, EFRON, _method(False), warns,
-                    loglik=float(cph.log_likelihood_))
-    if ph_test:
-        res.ph_test = _ph_test(cph, design, labels)
-    return res
+    return CoxResult(terms, n, events, EFRON, _method(False), warns,
+                     loglik=float(cph.log_likelihood_),
+                     ph_test=_ph_test(cph, design, labels) if ph_test else {})
 
 
 def _numpy_result(fit: EfronFit, covs: list[str],

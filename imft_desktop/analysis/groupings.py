@@ -238,7 +238,7 @@ def assay_call_grouping(
     )
 
 
-def _numeric(values: pd.Series) -> pd.Series | None:
+def numeric_values(values: pd.Series) -> pd.Series | None:
     """Values as floats when (almost) all non-empty values are numbers, else None."""
     nonempty = values.dropna()
     nonempty = nonempty[nonempty.astype(str).str.strip() != ""]
@@ -340,7 +340,7 @@ def clinical_grouping(
         raise GroupingError(f"no column called {column!r}")
     raw = df[col]
     missing = raw.isna() | raw.astype(str).str.strip().isin(["", "nan", "None", "NA", "n/a"])
-    numeric = _numeric(raw.where(~missing))
+    numeric = numeric_values(raw.where(~missing))
     distinct = numeric.dropna().nunique() if numeric is not None else 0
     if numeric is not None and (cutoff is not None or distinct > 6):
         values = numeric

@@ -37,8 +37,8 @@ from imft_desktop.analysis.groupings import (
     Grouping,
     GroupingError,
     _clinical_frame,
-    _numeric,
     find_column,
+    numeric_values,
 )
 from imft_desktop.model.vocab import RECIST_ORDER, Recist
 
@@ -403,7 +403,7 @@ def measure_values(cohort: Cohort, measure: str) -> tuple[pd.Series, str]:
     if col is None:
         raise GroupingError(f"no column called {measure!r}")
     df = _clinical_frame(cohort)
-    num = _numeric(df[col])
+    num = numeric_values(df[col])
     if num is None:
         raise GroupingError(f"column {col!r} is not numeric")
     return num.astype(float), col

@@ -10,7 +10,7 @@ out of the screen are listed with the reason, never silently dropped.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from imft_desktop.model.cohort import Cohort
 
 
-@dataclass
+@dataclass(frozen=True)
 class ScreenRow:
     alteration: str
     n_tested: int
@@ -51,7 +51,7 @@ class ScreenRow:
     warnings: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(frozen=True)
 class ScreenResult:
     endpoint: str
     unit: str
@@ -175,9 +175,7 @@ def alteration_screen(
     ps = np.asarray([r.p for r in out if r.p is not None], dtype=float)
     if ps.size:
         qs = iter(stats.false_discovery_control(ps, method="bh").tolist())
-        for r in out:
-            if r.p is not None:
-                r.q = float(next(qs))
+        out = [replace(r, q=float(next(qs))) if r.p is not None else r for r in out]
     out.sort(key=lambda r: (r.p is None, r.p if r.p is not None else 1.0, r.alteration))
     progress.report(1.0, "screen done")
     exc_counts: dict[str, int] = {}

@@ -27,7 +27,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -42,7 +42,7 @@ MIN_GROUP_EVENTS = 3
 
 
 # --------------------------------------------------------------------------- results
-@dataclass
+@dataclass(frozen=True)
 class KMGroup:
     """Kaplan-Meier estimate of one group.
 
@@ -89,7 +89,7 @@ class KMGroup:
         return int(after["n_risk"].iloc[0]) if not after.empty else 0
 
 
-@dataclass
+@dataclass(frozen=True)
 class KMResult:
     groups: list[KMGroup]
     ci_transform: str
@@ -125,7 +125,7 @@ class KMResult:
         return {g.label: g.survival_at(t) for g in self.groups}
 
 
-@dataclass
+@dataclass(frozen=True)
 class TestResult:
     """A test's outcome, echoing lifelines' ``StatisticalResult``.
 
@@ -155,10 +155,27 @@ class TestResult:
         return asdict(self)
 
 
-@dataclass
+@dataclass(frozen=True)
+class PairwiseRow:
+    """The log-rank test of one pair of groups, with its Benjamini-Hochberg q."""
+
+    group_a: str
+    group_b: str
+    statistic: float | None
+    df: int | None
+    p: float | None
+    q: float | None
+    n: int
+    warnings: tuple[str, ...]
+    not_testable: str | None
+
+
+@dataclass(frozen=True)
 class PairwiseResult:
+    """Every pair of groups tested, q-values adjusted across the testable pairs."""
+
     test: str
-    rows: list[dict[str, Any]]  # group_a, group_b, statistic, p, q, n, warnings
+    rows: tuple[PairwiseRow, ...]
     correction: str = "Benjamini-Hochberg"
     method: str = ""
 
@@ -418,20 +435,17 @@ def _subset(data: SurvivalData, levels: Sequence[str]) -> SurvivalData:
 
 def pairwise_logrank(data: SurvivalData) -> PairwiseResult:
     """Log-rank test for every pair of groups, with Benjamini-Hochberg q-values."""
-    rows: list[dict[str, Any]] = []
+    rows: list[PairwiseRow] = []
     for a, b in itertools.combinations(data.levels, 2):
         res = logrank(_subset(data, (a, b)))
-        rows.append(dict(group_a=a, group_b=b, statistic=res.statistic, df=res.df, p=res.p,
-                         q=None, n=res.n, warnings=res.warnings,
-                         not_testable=res.not_testable))
-    ps = [r["p"] for r in rows if r["p"] is not None]
+        rows.append(PairwiseRow(a, b, res.statistic, res.df, res.p, None, res.n,
+                                tuple(res.warnings), res.not_testable))
+    ps = [r.p for r in rows if r.p is not None]
     if ps:
         qs = iter(stats.false_discovery_control(np.asarray(ps), method="bh").tolist())
-        for r in rows:
-            if r["p"] is not None:
-                r["q"] = float(next(qs))
+        rows = [replace(r, q=float(next(qs))) if r.p is not None else r for r in rows]
     return PairwiseResult(
-        test="pairwise log-rank", rows=rows,
+        test="pairwise log-rank", rows=tuple(rows),
         method="log-rank on each pair's patients, two-sided; Benjamini-Hochberg adjusted "
         "across the testable pairs",
     )
@@ -475,8 +489,7 @@ def permutation_logrank(
     time, event, g, levels = _codes(data)
     k = len(levels)
     if not observed.testable or observed.statistic is None:
-        observed.test = "permutation log-rank"
-        return observed
+        return replace(observed, test="permutation log-rank")
     ev_times = np.unique(time[event == 1])
     at_risk = (time[:, None] >= ev_times[None, :]).astype(float)
     died = ((time[:, None] == ev_times[None, :]) & (event[:, None] == 1)).astype(float)
@@ -518,7 +531,7 @@ def permutation_logrank(
         test="permutation log-rank", statistic=stat_obs, df=None, p=float(p),
         sided="two-sided", n=observed.n, n_per_group=observed.n_per_group,
         events=observed.events, expected=observed.expected, warnings=observed.warnings,
-        method=f"log-rank chi-square referred to its permutation distribution ({how})",
+        method=(f"log-rank chi-square referred to its permutation distribution ({how}); "
+                f"{b_total} relabelings"),
     )
-    res.method += f"; {b_total} relabelings"
     return res

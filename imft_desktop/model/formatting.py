@@ -140,3 +140,15 @@ def format_fixed(x: Any, decimals: int = 1) -> str:
     if math.isinf(v):
         return "∞" if v > 0 else "-∞"
     return f"{v:.{decimals}f}"
+
+
+def format_time(t: Any) -> str:
+    """A time (a median, a limit, a follow-up) to one decimal, whole numbers without one:
+    ``14.2``, ``270``, ``1340``; ``NA`` when missing."""
+    v = _as_float(t)
+    if v is None:
+        return MISSING
+    if math.isinf(v):
+        return "∞" if v > 0 else "-∞"
+    text = f"{round(v, 1):.1f}"
+    return text[:-2] if text.endswith(".0") else text

@@ -8,11 +8,10 @@ window starts.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -21,29 +20,36 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QProgressBar,
     QPushButton,
     QScrollArea,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from imft_desktop.analysis.grouping_choices import NOT_GROUPINGS
+
+# Compare's choices come from the analysis layer (the Response tab imports them from here).
+from imft_desktop.analysis.grouping_choices import grouping_choices as grouping_choices
+from imft_desktop.analysis.grouping_choices import grouping_sections as grouping_sections
+from imft_desktop.analysis.grouping_choices import numeric_columns as numeric_columns
 from imft_desktop.model.formatting import format_ci, format_hr, format_p
 from imft_desktop.model.text import plural
-from imft_desktop.model.time_units import landmark_label
 from imft_desktop.qt.stat_text import fmt_number as _fmt
 from imft_desktop.qt.stat_text import fmt_p as _fmt_p
-from imft_desktop.qt.stat_text import p_equals as _p_eq
 from imft_desktop.qt.unit_combo import make_unit_combo, show_sheet_unit
 from imft_desktop.qt.workers import TaskHandle, start_task
 
 if TYPE_CHECKING:
     from imft_desktop.analysis.screen import ScreenResult
+    from imft_desktop.analysis.survival_study import SurvivalOptions, SurvivalStudy
     from imft_desktop.model.cohort import Cohort
-    from imft_desktop.model.progress import Progress
+    from imft_desktop.reports.outline import ReportItem
 
 #: Every user-facing text of this screen, in one place.
 MESSAGES = {
@@ -65,198 +71,14 @@ MESSAGES = {
     "screen_failed": "Screen failed: {error}",
     "no_alterations": "No alteration summaries for this cohort.",
     "other_endpoint": "Other columns…",
+    "adjust_none": "Adjust for: none",
+    "adjust_some": "Adjust for: {names}",
 }
 
 #: The last two headers are filled in with the unit, the time and the endpoint.
 STAT_HEADERS = ["Group", "n", "Events", "Censored", "Median (95% CI)", "S(t) (95% CI)"]
 SCREEN_HEADERS = ["Alteration", "Altered/tested", "Events alt/not", "Median alt/not", "HR (95% CI)",
                   "Log-rank p", "BH q"]
-
-
-@dataclass
-class SurvivalView:
-    """Everything one analysis produced, ready to draw (built in a worker).
-
-    ``logrank`` and ``cox`` are ``None`` for the all-patients view (one group: nothing
-    to test); ``endpoint`` is the endpoint analysed (chosen automatically on first view).
-    """
-
-    data: Any
-    km: Any
-    logrank: Any
-    cox: Any
-    trend: Any = None
-    permutation: Any = None
-    endpoint: Any = None
-
-    @property
-    def grouped(self) -> bool:
-        return self.data.grouping is not None
-
-
-class NoEndpointError(ValueError):
-    """The cohort has no analysable PFS or OS (the message names what is missing)."""
-
-
-def default_endpoint(cohort: Cohort) -> Any:
-    """PFS when the cohort has analysable PFS, else OS.
-
-    Raises
-    ------
-    NoEndpointError
-        Naming, for each endpoint, the missing columns (or that no patient has a valid
-        time and event), so the user knows what to add to the sheet.
-    """
-    from imft_desktop.analysis.groupings import OS, PFS, endpoint_rows, find_column
-
-    why: list[str] = []
-    for ep in (PFS, OS):
-        missing = [c for c in (ep.time_col, ep.event_col) if find_column(cohort, c) is None]
-        if missing:
-            why.append(f"no {ep.label} (column{'s' if len(missing) > 1 else ''} "
-                       + " and ".join(repr(c) for c in missing) + " missing)")
-            continue
-        rows, excluded = endpoint_rows(cohort, ep)
-        if len(rows):
-            return ep
-        cols = f"'{ep.time_col}', '{ep.event_col}'"
-        reasons: dict[str, int] = {}
-        for _, reason in excluded:
-            reasons[reason] = reasons.get(reason, 0) + 1
-        if set(reasons) <= {"missing time"}:
-            why.append(f"the {ep.label} columns ({cols}) are empty")
-        else:
-            why.append(f"no patient has a valid {ep.label} time and event ({cols}: "
-                       + ", ".join(f"{k}: {v}" for k, v in reasons.items()) + ")")
-    raise NoEndpointError(MESSAGES["no_endpoint"].format(details="; ".join(why)))
-
-
-def is_all_patients(grouping_text: str | None) -> bool:
-    """True for the overview: no grouping, every patient in one curve."""
-    text = (grouping_text or "").strip()
-    return not text or text.casefold() == MESSAGES["all"].casefold()
-
-
-def analyse_grouping(cohort: Cohort, endpoint: Any, grouping_text: str | None,
-                     ci_transform: str, firth: bool, permutation: bool = False,
-                     reference: str | None = None, unit: str | None = None,
-                     progress: Progress | None = None) -> SurvivalView:
-    """KM, log-rank (and trend for ordered k groups) and Cox for one grouping.
-
-    ``endpoint=None`` picks the default (``default_endpoint``); an empty
-    ``grouping_text`` (or "All patients") gives the Kaplan-Meier curve of all patients
-    as one group, without tests.  Times are shown in ``unit`` (``None``: the sheet's).
-    """
-    import dataclasses
-
-    from imft_desktop.analysis.cox import cox_univariable
-    from imft_desktop.analysis.groupings import (
-        in_unit,
-        resolve_grouping,
-        stored_unit,
-        survival_data,
-    )
-    from imft_desktop.analysis.survival import (
-        kaplan_meier,
-        logrank,
-        logrank_trend,
-        permutation_logrank,
-    )
-
-    if endpoint is None:
-        endpoint = default_endpoint(cohort)
-    unstated = stored_unit(cohort, endpoint) is None
-    endpoint = in_unit(cohort, endpoint, unit)
-    note = (f"{endpoint.time_col!r} states no time unit: read as {endpoint.unit}; choose "
-            "the unit in Unit" if unstated else None)
-    if is_all_patients(grouping_text):
-        data = survival_data(cohort, endpoint, None)
-        data.notes += [note] if note else []
-        km = kaplan_meier(data, ci_transform)
-        # survival_data names the single level "all"; tables and legends say it in words
-        km.groups = [dataclasses.replace(g, label=MESSAGES["all"]) for g in km.groups]
-        return SurvivalView(data, km, None, None, endpoint=endpoint)
-    grouping = resolve_grouping(cohort, str(grouping_text))
-    if reference and reference in grouping.levels:
-        grouping = grouping.with_reference(reference)
-    if progress is not None:
-        progress.check()
-    data = survival_data(cohort, endpoint, grouping)
-    data.notes += [note] if note else []
-    km = kaplan_meier(data, ci_transform)
-    lr = logrank(data)
-    cox = cox_univariable(data, firth=firth)
-    trend = logrank_trend(data) if grouping.ordered and len(data.levels) > 2 else None
-    perm = None
-    if permutation:
-        if progress is not None:
-            progress.check()
-        perm = permutation_logrank(data)
-    return SurvivalView(data, km, lr, cox, trend, perm, endpoint)
-
-
-#: Columns that are outcomes or identifiers, never a grouping offered in Compare.
-_NOT_GROUPINGS = {"sample_id", "patient_id", "comment", "pfs_months", "pfs_event", "os_months",
-                  "os_event", "time_on_treatment_months", "best_percent_change"}
-
-
-def grouping_sections(cohort: Cohort, progress: Progress | None = None
-                      ) -> tuple[list[str], list[str]]:
-    """Alteration labels (comparable ones first, most frequently altered first) and
-    sheet columns with 2-12 distinct values."""
-    from imft_desktop.analysis.groupings import clinical_frame
-
-    df = clinical_frame(cohort)
-    cols = [str(c) for c in df.columns
-            if str(c) not in _NOT_GROUPINGS and 2 <= df[c].dropna().astype(str).nunique() <= 12]
-    try:
-        from imft_desktop.analysis.alterations import alteration_matrix
-
-        matrix = alteration_matrix(cohort)
-    except Exception:  # summaries unavailable for this cohort: columns still work
-        return [], cols
-    info = matrix.info
-
-    def order(label: str) -> tuple[int, int]:
-        a = info[label]
-        # altered in none or in every tested sample: one group only, nothing to compare
-        comparable = 0 < a.altered_n < a.tested_n
-        return (0 if comparable else 1, -a.altered_n)
-
-    labels = sorted((str(x) for x in matrix.labels), key=order)  # stable: ties keep order
-    return labels, cols
-
-
-def grouping_choices(cohort: Cohort, progress: Progress | None = None) -> list[str]:
-    """Alteration labels (most frequent first), then sheet columns with 2-12 values."""
-    labels, cols = grouping_sections(cohort, progress)
-    return labels + cols
-
-
-def numeric_columns(cohort: Cohort) -> list[str]:
-    """Columns whose values are (almost all) numbers: candidate measures."""
-    import pandas as pd
-
-    from imft_desktop.analysis.groupings import clinical_frame
-
-    df = clinical_frame(cohort)
-    out = []
-    for c in df.columns:
-        vals = df[c].dropna()
-        if vals.empty or str(c) in ("sample_id", "patient_id"):
-            continue
-        if pd.to_numeric(vals.astype(str), errors="coerce").notna().mean() >= 0.9:
-            out.append(str(c))
-    return out
-
-
-def run_screen(cohort: Cohort, endpoint: Any, unit: str | None = None,
-               progress: Progress | None = None) -> ScreenResult:
-    """The alteration screen against ``endpoint``, medians in ``unit`` (or the sheet's)."""
-    from imft_desktop.analysis.groupings import in_unit
-    from imft_desktop.analysis.screen import alteration_screen
-
-    return alteration_screen(cohort, in_unit(cohort, endpoint, unit), progress=progress)
 
 
 _TAGS = ("<b>", "</b>", "<small>", "</small>", "<br>", "<span style='color:#a04000'>",
@@ -279,17 +101,6 @@ def safe_html(text: str) -> str:
 _CODE_WARNINGS = ("DeprecationWarning", "PendingDeprecationWarning", "FutureWarning")
 
 
-def _fmt_time(t: float | None) -> str:
-    """A time or median limit: one decimal; "NR" when not reached."""
-    if t is None or not math.isfinite(t):
-        return "NR"
-    return f"{t:.1f}"
-
-
-def _fmt_pct(x: float | None) -> str:
-    return "NA" if x is None or not math.isfinite(x) else f"{100 * x:.1f}"
-
-
 class SurvivalTab(QWidget):
     """Kaplan-Meier, log-rank, Cox and the alteration screen.
 
@@ -308,7 +119,7 @@ class SurvivalTab(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.cohort: Cohort | None = None
-        self.view: SurvivalView | None = None
+        self.study: SurvivalStudy | None = None
         self.screen_result: ScreenResult | None = None
         self._task: TaskHandle | None = None
         self._choices_task: TaskHandle | None = None
@@ -370,6 +181,9 @@ class SurvivalTab(QWidget):
                                 "(e.g. 12-month PFS, 365-day PFS)")
         self.at_spin.valueChanged.connect(self._on_at_spin_changed)
         row.addWidget(self.at_spin)
+        layout.addLayout(row)
+        # Second row: the models' options (reference, Firth, adjustment, permutation).
+        row = QHBoxLayout()
         self.firth_check = QCheckBox("Firth")
         self.firth_check.setToolTip("Firth-penalised Cox: a finite HR when a group has no "
                                     "events (Breslow ties, profile-likelihood CI)")
@@ -384,7 +198,21 @@ class SurvivalTab(QWidget):
         self.perm_check.setToolTip("Add a permutation log-rank p (exact enumeration when the "
                                    "groups are small, else 10,000 relabelings, fixed seed)")
         row.addWidget(self.perm_check)
+        self.adjust_button = QToolButton()
+        self.adjust_button.setText(MESSAGES["adjust_none"])
+        self.adjust_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.adjust_button.setToolTip(
+            "Multivariable Cox: the hazard ratio of the grouping adjusted for the columns "
+            "ticked here (a column with 7 or more numbers enters per unit, others as "
+            "groups). Pairwise log-rank tests with Benjamini-Hochberg q are added by "
+            "themselves when a grouping has three or more groups.")
+        self.adjust_menu = QMenu(self.adjust_button)
+        self.adjust_menu.triggered.connect(self._on_adjust_menu_triggered)
+        self.adjust_button.setMenu(self.adjust_menu)
+        row.addWidget(self.adjust_button)
+        row.addStretch(1)
         self.analyse_button = QPushButton("Analyse")
+        self.analyse_button.setToolTip("Run the analysis again with the options above")
         self.analyse_button.clicked.connect(self.analyse)
         row.addWidget(self.analyse_button)
         layout.addLayout(row)
@@ -483,16 +311,68 @@ class SurvivalTab(QWidget):
         if self.screen_result is None and self._screen_task is None:
             self.forest_canvas.message(MESSAGES["screen_hint"].format(endpoint=endpoint_label))
 
-    def endpoint(self) -> Any:
-        from imft_desktop.analysis.groupings import OS, PFS, Endpoint
-
+    def endpoint_options(self) -> dict[str, Any]:
+        """The endpoint as study options: "auto" until the user picks one, "PFS", "OS",
+        or a time and an event column."""
         idx = self.endpoint_combo.currentIndex()
-        if idx == 0:
-            return PFS
-        if idx == 1:
-            return OS
-        t, e = self.time_combo.currentText(), self.event_combo.currentText()
-        return Endpoint(t, e, "months", t)
+        if idx == 2:
+            return {"endpoint": "auto", "time_column": self.time_combo.currentText(),
+                    "event_column": self.event_combo.currentText()}
+        if self._endpoint_auto:
+            return {"endpoint": "auto"}
+        return {"endpoint": "OS" if idx == 1 else "PFS"}
+
+    def options(self) -> SurvivalOptions:
+        """What the controls ask for, as the survival study's options."""
+        from imft_desktop.analysis.survival_study import SurvivalOptions
+
+        text = self.group_combo.currentText().strip()
+        reference = self.reference_combo.currentText() or None
+        if text != self._analysed_text:
+            reference = None  # a new grouping starts at its default reference
+        return SurvivalOptions(
+            grouping=text, reference=reference, unit=self.unit_combo.currentData(),
+            ci_transform=self.ci_combo.currentData(), firth=self.firth_check.isChecked(),
+            permutation=self.perm_check.isChecked(), adjust=self.adjust_choices(),
+            landmarks=(self.at_spin.value(),), **self.endpoint_options())
+
+    def report_item(self) -> ReportItem | None:
+        """What "Add to Report" adds: the study shown, with its options (the endpoint
+        the first view chose automatically is written down, so it prints the same)."""
+        from dataclasses import replace
+
+        from imft_desktop.reports.outline import ReportItem
+
+        if self.study is None:
+            return None
+        options = self.study.options
+        if options.endpoint == "auto" and not options.time_column:
+            options = replace(options, endpoint=self.study.endpoint.label)
+        return ReportItem.make("survival", self.study.title, options.to_params())
+
+    def adjust_choices(self) -> tuple[str, ...]:
+        """The columns ticked in "Adjust for" (multivariable Cox)."""
+        return tuple(a.text() for a in self.adjust_menu.actions() if a.isChecked())
+
+    def set_adjust_choices(self, columns: list[str], ticked: tuple[str, ...] = ()) -> None:
+        """Offer ``columns`` for adjustment, with ``ticked`` ticked."""
+        self.adjust_menu.clear()
+        for name in columns:
+            action = self.adjust_menu.addAction(name)
+            action.setCheckable(True)
+            action.setChecked(name in ticked)
+        self._show_adjust_choices()
+
+    def _show_adjust_choices(self) -> None:
+        chosen = self.adjust_choices()
+        self.adjust_button.setText(MESSAGES["adjust_some"].format(names=", ".join(chosen))
+                                   if chosen else MESSAGES["adjust_none"])
+
+    @Slot(QAction)
+    def _on_adjust_menu_triggered(self, _action: QAction) -> None:
+        self._show_adjust_choices()
+        if self.study is not None and self.study.grouped:
+            self.analyse()
 
     # ------------------------------------------------------------ cohort
     def report_sections(self) -> list[Any]:
@@ -518,7 +398,7 @@ class SurvivalTab(QWidget):
                 task.cancel()
         self._task = self._choices_task = self._screen_task = None
         self._task_key = None
-        self.view = None
+        self.study = None
         self.screen_result = None
         self._analysed_text = ""
         self._endpoint_auto = True
@@ -534,6 +414,7 @@ class SurvivalTab(QWidget):
         self.group_combo.clear()
         self.reference_combo.clear()
         self.reference_combo.setEnabled(False)
+        self.set_adjust_choices([])
         self._on_endpoint_combo_changed(0)
         if cohort is None:
             for combo in (self.endpoint_combo, self.group_combo, self.reference_combo):
@@ -567,6 +448,9 @@ class SurvivalTab(QWidget):
     def _on_choices_ready(self, sections: tuple[list[str], list[str]]) -> None:
         self._choices_task = None
         labels, cols = sections
+        numeric = [c for c in numeric_columns(self.cohort)
+                   if c not in cols and c not in NOT_GROUPINGS] if self.cohort is not None else []
+        self.set_adjust_choices([*cols, *numeric], self.adjust_choices())
         text = self.group_combo.currentText()
         self.group_combo.blockSignals(True)
         self.group_combo.clear()
@@ -590,8 +474,11 @@ class SurvivalTab(QWidget):
 
     @Slot(float)
     def _on_at_spin_changed(self, _value: float) -> None:
-        if self.view is not None:
-            self._fill_stats(self.view)
+        if self.study is not None:
+            from imft_desktop.analysis.survival_study import with_landmarks
+
+            self.study = with_landmarks(self.study, (self.at_spin.value(),))
+            self._fill_stats(self.study)
 
     @Slot(int)
     def _on_unit_combo_changed(self, _index: int) -> None:
@@ -642,28 +529,24 @@ class SurvivalTab(QWidget):
 
     @Slot()
     def analyse(self) -> None:
-        """Analyse the chosen grouping (or all patients) in the background."""
+        """Run the survival study the controls describe, in the background."""
         if self.cohort is None:
             return
-        text = self.group_combo.currentText().strip()
-        if is_all_patients(text):
-            text = ""
-        if text != self._analysed_text:
-            self.reference_combo.clear()  # a new grouping starts at its default reference
-        reference = self.reference_combo.currentText() or None
-        endpoint = None if self._endpoint_auto else self.endpoint()
-        args = (self.cohort, endpoint, text, self.ci_combo.currentData(),
-                self.firth_check.isChecked(), self.perm_check.isChecked(), reference,
-                self.unit_combo.currentData())
-        key = (id(self.cohort), repr(endpoint), *args[2:])
+        from imft_desktop.analysis.survival_study import survival_study
+
+        options = self.options()
+        if options.grouping != self._analysed_text:
+            self.reference_combo.clear()
+        key = (id(self.cohort), options)
         if self._task is not None:
             if key == self._task_key:
                 return  # the same analysis is already running (Enter + pick)
             self._task.cancel()
         self.message.setText(MESSAGES["running"])
-        self._analysed_text = text
+        self._analysed_text = options.grouping
         self._task_key = key
-        self._task = start_task(analyse_grouping, *args, on_result=self._on_analysis_done,
+        self._task = start_task(survival_study, self.cohort, options,
+                                on_result=self._on_analysis_done,
                                 on_error=self._on_analysis_failed)
 
     @Slot(int)
@@ -671,6 +554,8 @@ class SurvivalTab(QWidget):
         self.analyse()
 
     def _on_analysis_failed(self, exc: BaseException) -> None:
+        from imft_desktop.analysis.survival_study import NoEndpointError
+
         self._task = None
         self._task_key = None
         text = str(exc) or type(exc).__name__
@@ -680,62 +565,61 @@ class SurvivalTab(QWidget):
             self.forest_canvas.message(MESSAGES["screen_no_endpoint"])
         else:
             self.message.setText(MESSAGES["failed"].format(error=text))
-        if self.view is None:
+        if self.study is None:
             self.canvas.message(self.message.text())
         self.result_ready.emit()
 
-    def _on_analysis_done(self, view: SurvivalView) -> None:
+    def _on_analysis_done(self, study: SurvivalStudy) -> None:
+        from imft_desktop.analysis.survival_study import with_landmarks
+
         self._task = None
         self._task_key = None
-        self.view = view
-        g = view.data.grouping
-        self._follow_unit(view.km.unit)
+        g = study.grouping
+        self._follow_unit(study.unit)
+        if (self.at_spin.value(),) != study.options.landmarks:
+            # the landmark moved with the unit (12 months -> 365 days): read off the curves
+            study = with_landmarks(study, (self.at_spin.value(),))
+        self.study = study
         if self.unit_combo.currentData() is None:
-            show_sheet_unit(self.unit_combo, view.km.unit)
-        what = f"{view.km.endpoint} ({view.km.unit})"
+            show_sheet_unit(self.unit_combo, study.unit)
+        what = f"{study.endpoint.label} ({study.unit})"
         if g is None:
             self.message.setText(MESSAGES["overview"].format(
-                endpoint=what, n=view.data.n, excluded=len(view.data.excluded)))
+                endpoint=what, n=study.n, excluded=len(study.data.excluded)))
         else:
             self.message.setText(f"{what} by {g.name}: "
-                                 f"{plural(view.data.n, 'patient')} analysed, "
-                                 f"{len(view.data.excluded)} excluded")
-        if self._endpoint_auto and view.endpoint is not None:
+                                 f"{plural(study.n, 'patient')} analysed, "
+                                 f"{len(study.data.excluded)} excluded")
+        if self._endpoint_auto:
             # show which endpoint the first view chose (OS when there is no PFS)
             self.endpoint_combo.blockSignals(True)
-            self.endpoint_combo.setCurrentIndex(1 if view.endpoint.label == "OS" else 0)
+            self.endpoint_combo.setCurrentIndex(1 if study.endpoint.label == "OS" else 0)
             self.endpoint_combo.blockSignals(False)
         self.screen_button.setEnabled(self._screen_task is None)
-        self._show_screen_hint(view.km.endpoint)
+        self._show_screen_hint(study.endpoint.label)
         self.reference_combo.blockSignals(True)
         self.reference_combo.clear()
         if g is not None:
-            self.reference_combo.addItems(list(view.data.levels))
+            self.reference_combo.addItems(list(study.data.levels))
             self.reference_combo.setCurrentIndex(0)
         self.reference_combo.setEnabled(g is not None)
         self.reference_combo.blockSignals(False)
-        self._fill_stats(view)
+        self._fill_stats(study)
         self._redraw()
         self.result_ready.emit()
 
-    def _fill_stats(self, view: SurvivalView) -> None:
-        groups = view.km.groups
-        at = self.at_spin.value()
-        unit = view.km.unit
-        headers = list(STAT_HEADERS)
-        headers[4] = f"Median, {unit}\n(95% CI)"  # two lines: the table fits its pane
-        headers[5] = f"{landmark_label(at, unit, view.km.endpoint)}\n(95% CI)"
+    def _fill_stats(self, study: SurvivalStudy) -> None:
+        """The group table and the tests, in the words of ``reports.survival_text`` (the
+        report and ``imft survival`` print the same rows and sentences)."""
+        from imft_desktop.reports import survival_text as words
+
+        headers = [h.replace(" (95% CI)", "\n(95% CI)") for h in words.group_header(study)]
+        rows = words.group_rows(study)
+        self.stats_table.setColumnCount(len(headers))
         self.stats_table.setHorizontalHeaderLabels(headers)
-        self.stats_table.setRowCount(len(groups))
-        for i, grp in enumerate(groups):
-            lo, hi = grp.median_ci
-            med = _fmt_time(grp.median) if grp.median_reached else "NR"
-            st, slo, shi = grp.survival_at(at)
-            s_at = ("NA" if st is None
-                    else f"{100 * st:.1f}% ({_fmt_pct(slo)}-{_fmt_pct(shi)})")
-            cells = [grp.label, str(grp.n), str(grp.events), str(grp.censored),
-                     f"{med} ({_fmt_time(lo)}-{_fmt_time(hi)})", s_at]
-            tip = "\n".join([*grp.warnings, "NR: not reached (the curve or its confidence "
+        self.stats_table.setRowCount(len(rows))
+        for i, (group, cells) in enumerate(zip(study.km.groups, rows, strict=True)):
+            tip = "\n".join([*group.warnings, "NR: not reached (the curve or its confidence "
                              "limit stays above 50%)"])
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -744,76 +628,50 @@ class SurvivalTab(QWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.stats_table.setItem(i, j, item)
         parts = []
-        lr, cox = view.logrank, view.cox
-        if lr is None or cox is None:
-            parts.append("<b>All patients</b> as one group: no test. Pick an alteration or a "
-                         "column in Compare to compare groups (log-rank, Cox HR).")
-            warns = [w for g in groups for w in g.warnings]
-        else:
-            if lr.not_testable:
-                parts.append(f"<b>{lr.test}</b>: {lr.not_testable}")
+        for line in words.statistic_lines(study):
+            if line.startswith("  "):  # a pairwise or adjusted row under its heading
+                parts.append("&nbsp;&nbsp;&nbsp;" + line.strip())
+            elif ":" in line:
+                head, rest = line.split(":", 1)
+                parts.append(f"<b>{head}</b>:{rest}")
             else:
-                parts.append(f"<b>{lr.test}</b> ({lr.sided}): chi² {lr.statistic:.3f}, "
-                             f"df {lr.df}, {_p_eq(lr.p)}; n = {lr.n}")
-            perm = view.permutation
-            if perm is not None and perm.p is not None:
-                parts.append(f"<b>{perm.test}</b>: {_p_eq(perm.p)}<br><small>"
-                             f"{perm.method}</small>")
-            if view.trend is not None and view.trend.p is not None:
-                parts.append(f"<b>log-rank test for trend</b>: {_p_eq(view.trend.p)}")
-            for t in cox.terms:
-                if t.not_estimable:
-                    parts.append(f"<b>HR {t.level} vs {t.reference}</b>: {t.not_estimable}")
-                else:
-                    parts.append(f"<b>HR {t.level} vs {t.reference}</b>: {_fmt(t.hr)} "
-                                 f"(95% CI {_fmt(t.ci[0])}-{_fmt(t.ci[1])}), "
-                                 f"{_p_eq(t.p)}")
-            if cox.ph_test:
-                ph = "; ".join(f"{k}: {_p_eq(v['p'])}" for k, v in cox.ph_test.items())
-                parts.append(f"Proportional hazards (Schoenfeld): {ph}")
-            # Deprecation warnings concern code, not these data; and as the Cox fit records
-            # warnings process-wide, one can come from another thread (e.g. Qt's GUI thread)
-            warns = lr.warnings + [w for w in cox.warnings if not w.startswith(_CODE_WARNINGS)]
-        warns = list(dict.fromkeys(warns))
+                parts.append(line)
+        if study.grouping is None:
+            parts.append("Pick an alteration or a column in Compare to compare groups "
+                         "(log-rank, Cox HR).")
+        # Deprecation warnings concern code, not these data; and as the Cox fit records
+        # warnings process-wide, one can come from another thread (e.g. Qt's GUI thread)
+        warns = [w for w in study.warnings if not w.startswith(_CODE_WARNINGS)]
         if warns:
             parts.append("<span style='color:#a04000'>" + "<br>".join(
                 f"⚠ {w}" for w in warns) + "</span>")
-        exc = view.data.excluded_counts()
-        if exc:
-            parts.append("Excluded: " + ", ".join(f"{k}: {v}" for k, v in exc.items()))
-        if view.data.notes:
-            parts.append("<small>" + "<br>".join(view.data.notes) + "</small>")
-        methods = [view.km.method] + ([lr.method, cox.method] if lr is not None and cox is not None
-                                      else [])
-        if self.cohort is not None and view.endpoint is not None:
-            from imft_desktop.analysis.time_display import time_methods
-
-            methods += time_methods(self.cohort, view.endpoint)  # the unit and its origin
-        parts.append("<small>" + "<br>".join(methods) + "</small>")
+        left_out = words.excluded_line(study)
+        if left_out:
+            parts.append(left_out)
+        if study.notes:
+            parts.append("<small>" + "<br>".join(study.notes) + "</small>")
+        parts.append("<small>" + "<br>".join(study.methods) + "</small>")
         self.details.setText(safe_html("<br>".join(parts)))
 
     @Slot()
     def _redraw(self) -> None:
-        if self.view is None:
+        if self.study is None:
             return
         import textwrap
 
         from imft_desktop.plotting.km import km_axes, plot_km, test_caption
 
-        view = self.view
+        study = self.study
         fig = self.canvas.figure
         fig.clear()
-        ax, risk_ax = km_axes(fig, len(view.km.groups))
-        g = view.data.grouping
+        ax, risk_ax = km_axes(fig, len(study.km.groups))
         # the check box decides, for one curve too (issue 13: unticked still drew a band)
-        plot_km(view.km, ax, risk_ax=risk_ax, show_ci=self.bands_check.isChecked())
-        if g is None:
-            fig.suptitle(f"{view.km.endpoint}, all patients", fontsize=10)
-        else:
-            fig.suptitle(f"{view.km.endpoint} by {g.name}", fontsize=10)
+        plot_km(study.km, ax, risk_ax=risk_ax, show_ci=self.bands_check.isChecked())
+        fig.suptitle(study.title, fontsize=10)
+        if study.grouped:
             # the test, p and HR above the plot, where no curve can hide them
             caption = "\n".join(textwrap.fill(line, 95, subsequent_indent="   ")
-                                 for line in test_caption(view.logrank, view.cox).splitlines())
+                                 for line in test_caption(study.logrank, study.cox).splitlines())
             ax.set_title(caption, fontsize=8.5, loc="left")
         self.canvas.draw()
 
@@ -831,8 +689,11 @@ class SurvivalTab(QWidget):
         self.screen_button.setEnabled(False)
         self.screen_label.setText(MESSAGES["screen_running"])
         self.forest_canvas.message(MESSAGES["screen_running"])
+        from imft_desktop.analysis.survival_study import SurvivalOptions, screen_study
+
+        options = SurvivalOptions(unit=self.unit_combo.currentData(), **self.endpoint_options())
         self._screen_task = start_task(
-            run_screen, self.cohort, self.endpoint(), self.unit_combo.currentData(),
+            screen_study, self.cohort, options,
             on_result=self._on_screen_done,
             on_error=self._on_screen_failed, on_progress=self._on_screen_progress,
             on_cancelled=self._on_screen_cancelled,

@@ -82,8 +82,8 @@ def test_trend_and_pairwise_bh():
     assert tr.df == 1 and tr.p is not None and tr.p < 0.05
     pw = pairwise_logrank(d)
     assert len(pw.rows) == 3
-    ps = np.array([r["p"] for r in pw.rows])
-    qs = np.array([r["q"] for r in pw.rows])
+    ps = np.array([r.p for r in pw.rows])
+    qs = np.array([r.q for r in pw.rows])
     assert np.all(qs >= ps - 1e-15)
     assert pw.correction == "Benjamini-Hochberg"
 

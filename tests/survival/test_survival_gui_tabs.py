@@ -34,8 +34,8 @@ def test_survival_tab_analysis_and_screen(qtbot, alt_cohort, no_leaked_workers):
     tab.perm_check.setChecked(True)
     with qtbot.waitSignal(tab.result_ready, timeout=20_000):
         tab.analyse()
-    assert tab.view.permutation is not None and "permutation log-rank" in tab.details.text()
-    assert tab.view is not None
+    assert tab.study.permutation is not None and "permutation log-rank" in tab.details.text()
+    assert tab.study is not None
     assert tab.stats_table.rowCount() == 2
     assert tab.stats_table.item(0, 0).text() == "no monosomy 19"
     assert "log-rank" in tab.details.text()
@@ -46,10 +46,10 @@ def test_survival_tab_analysis_and_screen(qtbot, alt_cohort, no_leaked_workers):
     tab.reference_combo.setCurrentIndex(1)
     with qtbot.waitSignal(tab.result_ready, timeout=20_000):
         tab.analyse()
-    assert tab.view.cox.terms[0].reference == "monosomy 19"
+    assert tab.study.cox.terms[0].reference == "monosomy 19"
     assert tab.stats_table.item(0, 0).text() == "monosomy 19"
     tab.at_spin.setValue(5.0)
-    s5 = tab.view.km.groups[0].survival_at(5.0)[0]
+    s5 = tab.study.km.groups[0].survival_at(5.0)[0]
     assert tab.stats_table.item(0, 5).text().startswith(f"{100 * s5:.1f}%")
     assert tab.stats_table.horizontalHeaderItem(5).text().startswith("5-month PFS")
     with qtbot.waitSignal(tab.screen_ready, timeout=30_000):

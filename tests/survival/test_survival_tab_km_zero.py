@@ -38,7 +38,7 @@ def test_twelve_month_pfs_is_zero_and_bands_follow_the_box(qtbot, all_progressed
     assert tab.at_spin.value() == 12.0
     cell = tab.stats_table.item(0, 5).text()
     assert cell.startswith("0.0%"), cell  # was "NA"
-    assert "7 patients" in tab.message.text() or tab.view.data.n == 7
+    assert "7 patients" in tab.message.text() or tab.study.data.n == 7
     assert not tab.bands_check.isChecked()
     assert _bands(tab) == 0  # unticked: no band, one curve or several
     tab.bands_check.setChecked(True)

@@ -69,7 +69,7 @@ def test_survival_first_view_is_all_patients_km(qtbot, demo_cohort, no_leaked_wo
     assert tab.stats_table.rowCount() == 1
     cells = [tab.stats_table.item(0, j).text() for j in range(tab.stats_table.columnCount())]
     assert cells[0] == "All patients" and cells[1] == "24"
-    km = tab.view.km.groups[0]
+    km = tab.study.km.groups[0]
     assert int(cells[2]) == km.events and int(cells[3]) == 24 - km.events
     assert cells[4].startswith(f"{km.median:.1f} (")  # median and its 95% CI
     assert "24 analysed" in tab.message.text()
@@ -110,7 +110,7 @@ def test_survival_picking_a_grouping_analyses_it(qtbot, demo_cohort, no_leaked_w
     assert [tab.stats_table.item(i, 0).text() for i in range(2)] == ["no monosomy 19",
                                                                      "monosomy 19"]
     assert sum(int(tab.stats_table.item(i, 1).text()) for i in range(2)) == 24
-    p = tab.view.logrank.p
+    p = tab.study.logrank.p
     assert p < 0.05 and p == pytest.approx(0.007, abs=0.001)
     assert "p = 0.007" in tab.details.text()  # model.formatting, as the report prints it
     texts = _figure_texts(tab.canvas)
@@ -122,14 +122,14 @@ def test_survival_picking_a_grouping_analyses_it(qtbot, demo_cohort, no_leaked_w
     # back to everyone
     with qtbot.waitSignal(tab.result_ready, timeout=TIMEOUT_MS):
         tab.group_combo.setCurrentIndex(0)
-    assert tab.stats_table.rowCount() == 1 and tab.view.logrank is None
+    assert tab.stats_table.rowCount() == 1 and tab.study.logrank is None
 
 
 def test_survival_endpoint_switch_reruns(qtbot, demo_cohort, no_leaked_workers):
     tab = _survival_tab(qtbot, demo_cohort)
     with qtbot.waitSignal(tab.result_ready, timeout=TIMEOUT_MS):
         tab.endpoint_combo.setCurrentIndex(1)
-    assert tab.view.km.endpoint == "OS"
+    assert tab.study.km.endpoint == "OS"
     assert tab.stats_table.horizontalHeaderItem(5).text().startswith("12-month OS")
 
 
@@ -146,7 +146,7 @@ def test_survival_falls_back_to_os(qtbot, no_leaked_workers):
                                "os_event": [1, 1, 0, 1, 0, 0]})
     tab = _survival_tab(qtbot, cohort)
     assert tab.endpoint_combo.currentText() == "OS"
-    assert tab.view.km.endpoint == "OS"
+    assert tab.study.km.endpoint == "OS"
     assert tab.stats_table.item(0, 1).text() == "6"
 
 

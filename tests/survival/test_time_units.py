@@ -141,7 +141,7 @@ def test_survival_on_a_days_sheet_prints_days_and_r_medians(tmp_path, capsys, re
     path = _lung_days(tmp_path, reference)
     rc, out = _run(capsys, "survival", str(path), "--by", "Sex")
     assert rc == 0, out
-    assert "unit days" in out and "median, days" in out
+    assert "unit days" in out and "Median, days" in out
     assert " 270 (" in out and " 426 (" in out
     rc, out = _run(capsys, "survival", str(path), "--by", "Sex", "--json")
     rep = json.loads(out)
@@ -353,7 +353,7 @@ def test_survival_tab_shows_the_sheet_unit_and_converts(qtbot, tmp_path, referen
     with qtbot.waitSignal(tab.result_ready, timeout=30_000):
         tab.set_cohort(cohort)
     qtbot.waitUntil(tab.is_ready, timeout=30_000)
-    assert tab.view.km.unit == "days" and tab.unit_combo.itemText(0) == "days (sheet)"
+    assert tab.study.km.unit == "days" and tab.unit_combo.itemText(0) == "days (sheet)"
     assert tab.at_spin.value() == 365.0
     header = tab.stats_table.horizontalHeaderItem(5).text()
     assert header.startswith("365-day OS")
@@ -361,9 +361,9 @@ def test_survival_tab_shows_the_sheet_unit_and_converts(qtbot, tmp_path, referen
     with qtbot.waitSignal(tab.result_ready, timeout=30_000):
         tab.unit_combo.setCurrentIndex(tab.unit_combo.findData("months"))
     qtbot.waitUntil(tab.is_ready, timeout=30_000)
-    assert tab.view.km.unit == "months" and tab.at_spin.value() == 12.0
+    assert tab.study.km.unit == "months" and tab.at_spin.value() == 12.0
     assert tab.stats_table.horizontalHeaderItem(5).text().startswith("12-month OS")
-    assert tab.view.km.groups[0].median == pytest.approx(310 / 30.4375)  # R: 310 days
+    assert tab.study.km.groups[0].median == pytest.approx(310 / 30.4375)  # R: 310 days
 
 
 def test_response_tab_swimmer_follows_the_unit(qtbot, tmp_path):
