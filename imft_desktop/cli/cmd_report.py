@@ -35,8 +35,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--survival", nargs="+", action="extend", default=[], metavar="GROUPING",
                         help='groupings for survival and response, e.g. "monosomy 19" '
                              '"ALK IHC" "age>median"')
-    parser.add_argument("--endpoint", default="PFS", choices=["PFS", "OS"],
-                        help="survival endpoint (default PFS)")
+    parser.add_argument("--endpoint", default="auto", choices=["PFS", "OS", "auto"],
+                        help="survival endpoint (default auto: PFS when the sheet has it, "
+                        "else OS)")
     parser.add_argument("--unit", default=None, metavar="UNIT",
                         help="survival times in days, weeks, months or years (default: "
                         "the unit of the sheet's time column)")

@@ -11,13 +11,10 @@ wrong call.
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from typing import Any
 
 from imft_desktop.cli.text import analysis_footer, json_safe, print_report
-from imft_desktop.model.formatting import format_p
-from imft_desktop.model.formatting import p_text as formatted_p_text
 from imft_desktop.model.text import plural
 
 NAME = "survival"
@@ -53,29 +50,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "columns (comma-separated)")
     parser.add_argument("--min-events", type=int, default=1, metavar="N",
                         help="suppress an HR when a group has fewer events (default 1)")
-
-
-def fmt(x: float | None, digits: int = 3) -> str:
-    if x is None or (isinstance(x, float) and not math.isfinite(x)):
-        return "NA"
-    return f"{x:.{digits}g}"
-
-
-def fmt_time(x: float | None) -> str:
-    """A time as written in its unit: 1340, 44.09, never 1.34e+03."""
-    if x is None or (isinstance(x, float) and not math.isfinite(x)):
-        return "NA"
-    return f"{round(x, 2):g}"
-
-
-def fmt_p(p: float | None) -> str:
-    """A p value as every view shows it (``model.formatting.format_p``)."""
-    return format_p(p)
-
-
-def p_text(p: float | None) -> str:
-    """``p = 0.065`` or ``p < 0.001`` (``p NA`` when there is none), as every view."""
-    return "p NA" if p is None else formatted_p_text(p)
 
 
 def options_from_args(args: argparse.Namespace) -> Any:

@@ -8,7 +8,6 @@ draws.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -28,13 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from imft_desktop.qt.stat_text import fmt_number as _fmt
-from imft_desktop.qt.stat_text import p_equals as _p_eq
 from imft_desktop.qt.survival_tab import grouping_choices, numeric_columns, safe_html
 from imft_desktop.qt.unit_combo import make_unit_combo, show_sheet_unit
 from imft_desktop.qt.workers import TaskHandle, start_task
 
 if TYPE_CHECKING:
+    from imft_desktop.analysis.response_study import ResponseStudy
     from imft_desktop.model.cohort import Cohort
     from imft_desktop.model.progress import Progress
 
@@ -57,74 +55,6 @@ MESSAGES = {
 ORR_HEADERS = ["Group", "CR", "PR", "SD", "PD", "NE", "Missing", "Responders/n", "ORR (95% CI)"]
 
 
-@dataclass
-class ResponseView:
-    distribution: Any
-    orr: Any
-    distribution_all: Any = None
-    orr_all: Any = None
-    fisher: Any = None
-    mannwhitney: Any = None
-    waterfall: Any = None
-    swimmer: Any = None
-    errors: list[str] = field(default_factory=list)
-    #: What was compared (``None``: all patients) and into how many groups.
-    grouping_name: str | None = None
-    n_levels: int = 0
-    #: The measure analysed, or ``None`` (e.g. no CNA burden for a default view).
-    measure: str | None = None
-    measure_note: str | None = None
-
-
-def analyse_response(cohort: Cohort, grouping_text: str | None, measure: str | None,
-                     progress: Progress | None = None, optional_measure: bool = False
-                     ) -> ResponseView:
-    """All response analyses for the tab (run in a worker).
-
-    With ``optional_measure`` (the default view, which tries the CNA burden) a measure
-    the cohort does not have is left out with a note instead of an error.
-    """
-    from imft_desktop.analysis.groupings import GroupingError, resolve_grouping
-    from imft_desktop.analysis.response import (
-        fisher_response,
-        measure_by_response,
-        objective_response_rate,
-        recist_distribution,
-        response_data,
-        swimmer_data,
-        waterfall_data,
-    )
-
-    grouping = resolve_grouping(cohort, grouping_text) if grouping_text else None
-    everyone = response_data(cohort)
-    data = response_data(cohort, grouping) if grouping is not None else everyone
-    view = ResponseView(recist_distribution(data), objective_response_rate(data),
-                        recist_distribution(everyone), objective_response_rate(everyone))
-    if grouping is not None:
-        view.grouping_name, view.n_levels = grouping.name, len(data.levels)
-        if len(data.levels) == 2:
-            view.fisher = fisher_response(data)
-    if progress is not None:
-        progress.check()
-    if measure:
-        try:
-            mw = measure_by_response(
-                cohort, "cna_burden" if measure == MESSAGES["cna"] else measure)
-        except GroupingError as exc:
-            if optional_measure:
-                view.measure_note = MESSAGES["no_cna"]
-            else:
-                view.errors.append(str(exc))
-        else:
-            if optional_measure and not any(mw.n.values()):
-                view.measure_note = MESSAGES["no_cna"]  # no sample has a value
-            else:
-                view.mannwhitney, view.measure = mw, measure
-    view.waterfall = waterfall_data(cohort)
-    view.swimmer = swimmer_data(cohort)
-    return view
-
-
 class ResponseTab(QWidget):
     """Best overall response analyses and plots.
 
@@ -140,7 +70,7 @@ class ResponseTab(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.cohort: Cohort | None = None
-        self.view: ResponseView | None = None
+        self.study: ResponseStudy | None = None
         self._task: TaskHandle | None = None
         self._choices_task: TaskHandle | None = None
         self._task_key: tuple[Any, ...] | None = None
@@ -267,7 +197,7 @@ class ResponseTab(QWidget):
                 task.cancel()
         self._task = self._choices_task = None
         self._task_key = None
-        self.view = None
+        self.study = None
         self.orr_table.setRowCount(0)
         self.fisher_table.setRowCount(0)
         self.fisher_table.setVisible(False)
@@ -344,8 +274,8 @@ class ResponseTab(QWidget):
     @Slot(int)
     def _on_unit_changed(self, _index: int) -> None:
         """Only the swimmer shows times: redraw it, nothing to recompute."""
-        if self.view is not None:
-            self._draw(self.view)
+        if self.study is not None:
+            self._draw(self.study)
 
     @Slot()
     def _on_measure_entered(self) -> None:
@@ -368,8 +298,13 @@ class ResponseTab(QWidget):
             self._task.cancel()
         self.message.setText(MESSAGES["running"])
         self._task_key = key
-        self._task = start_task(analyse_response, self.cohort, grouping, measure,
-                                optional_measure=self._measure_optional,
+        from imft_desktop.analysis.response_study import CNA_BURDEN, ResponseOptions, response_study
+
+        options = ResponseOptions(
+            grouping=grouping or "",
+            measure=CNA_BURDEN if measure == MESSAGES["cna"] else measure,
+            optional_measure=self._measure_optional)
+        self._task = start_task(response_study, self.cohort, options,
                                 on_result=self._on_done, on_error=self._on_failed)
 
     def _on_failed(self, exc: BaseException) -> None:
@@ -378,100 +313,74 @@ class ResponseTab(QWidget):
         self.message.setText(MESSAGES["failed"].format(error=str(exc) or type(exc).__name__))
         self.result_ready.emit()
 
-    def _on_done(self, view: ResponseView) -> None:
+    def _on_done(self, study: ResponseStudy) -> None:
         self._task = None
         self._task_key = None
-        self.view = view
-        if view.measure_note is not None:
+        self.study = study
+        if study.measure_note is not None:
             # the default CNA burden is not available: say so, and show (none)
             self.measure_combo.blockSignals(True)
             self.measure_combo.setCurrentIndex(0)
             self.measure_combo.blockSignals(False)
         self._measure_optional = False
-        orr = view.orr_all
+        orr = study.orr_all
         self.message.setText(
             f"ORR (all patients) {orr.overall.responders}/{orr.overall.n}"
-            + (f" = {orr.overall.percent:.1f}%" if orr.overall.percent is not None else "")
-            + ("; " + "; ".join(view.errors) if view.errors else "")
-        )
-        self._fill_tables(view)
-        self._draw(view)
+            + (f" = {orr.overall.percent:.1f}%" if orr.overall.percent is not None else ""))
+        self._fill_tables(study)
+        self._draw(study)
         self.result_ready.emit()
 
-    def _fill_tables(self, view: ResponseView) -> None:
-        dist, orr = view.distribution, view.orr
-        rows: list[tuple[str, dict[str, int], Any]] = [
-            ("All patients", view.distribution_all.overall, view.orr_all.overall)]
-        for p in orr.by_group:
-            rows.append((p.label, dist.by_group.get(p.label, {}), p))
+    def _fill_tables(self, study: ResponseStudy) -> None:
+        """The ORR table and the tests, in the words of ``reports.response_text`` (the
+        report and ``imft response`` print the same rows and sentences)."""
+        from imft_desktop.reports import response_text as words
+
+        rows = words.orr_rows(study)
         self.orr_table.setRowCount(len(rows))
-        for i, (label, counts, p) in enumerate(rows):
-            ci = (f"{p.percent:.1f}% ({p.ci95[0]:.1f}-{p.ci95[1]:.1f})"
-                  if p.percent is not None else "NA")
-            cells = [label, *[str(counts.get(c, 0)) for c in ("CR", "PR", "SD", "PD", "NE",
-                                                               "missing")],
-                     f"{p.responders}/{p.n}", ci]
+        for i, cells in enumerate(rows):
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if j:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.orr_table.setItem(i, j, item)
         _fit_height(self.orr_table)
-        parts = [f"<small>{orr.method}</small>"]
-        if orr.excluded:
-            parts.insert(0, "Excluded from ORR: " + ", ".join(
-                f"{k}: {v}" for k, v in orr.excluded.items()))
-        f = view.fisher
+        orr = study.orr
+        parts = []
+        excluded = words.excluded_line(study)
+        if excluded:
+            parts.append(excluded)
+        parts.append(f"<small>{orr.method}</small>")
+        f = study.fisher
         has_table = f is not None and bool(f.table)
         self.fisher_table.setVisible(has_table)
         self.fisher_hint.setVisible(not has_table)
-        if view.grouping_name is None:
+        if study.grouping is None:
             self.fisher_hint.setText(MESSAGES["fisher_none"])
         elif not has_table:
             self.fisher_hint.setText(MESSAGES["fisher_levels"].format(
-                name=view.grouping_name, k=view.n_levels))
+                name=study.grouping.name, k=len(study.data.levels)))
         if f is not None and f.table:
             self.fisher_table.setRowCount(2)
-            for i, (label, row) in enumerate(zip(f.rows, f.table)):
+            for i, (label, row) in enumerate(zip(f.rows, f.table, strict=True)):
                 for j, text in enumerate([label, str(row[0]), str(row[1])]):
                     item = QTableWidgetItem(text)
                     if j:
                         item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                     self.fisher_table.setItem(i, j, item)
             _fit_height(self.fisher_table)
-            if f.not_testable:
-                parts.append(f"<b>{f.test}</b>: {f.not_testable}")
-            else:
-                parts.append(f"<b>{f.test}</b> ({f.sided}): {_p_eq(f.p)}; odds ratio "
-                             f"{_fmt(f.odds_ratio)} (95% CI {_fmt(f.ci[0])}-{_fmt(f.ci[1])}), "
-                             f"n = {f.n}")
-            parts.append(f"<small>{f.method}</small>")
         else:
             self.fisher_table.setRowCount(0)
-        mw = view.mannwhitney
-        if mw is not None:
-            if mw.not_testable:
-                parts.append(f"<b>{mw.measure}</b>: {mw.not_testable}")
-            else:
-                meds = ", ".join(f"{k}: median {_fmt(v)} (n = {mw.n[k]})"
-                                 for k, v in mw.medians.items())
-                parts.append(f"<b>{mw.test}</b> ({mw.sided}) on {mw.measure}: U = "
-                             f"{_fmt(mw.u)}, {_p_eq(mw.p)} ({mw.p_method}); {meds}; "
-                             f"rank-biserial r = {_fmt(mw.rank_biserial)}; Hodges-Lehmann shift "
-                             f"{_fmt(mw.hodges_lehmann)}"
-                             + (f" (95% CI {_fmt(mw.hodges_lehmann_ci[0])} to "
-                                f"{_fmt(mw.hodges_lehmann_ci[1])})"
-                                if mw.hodges_lehmann_ci else ""))
-            parts.append(f"<small>{mw.method}</small>")
-        warns = [w for p in [orr.overall, *orr.by_group] for w in p.warnings]
-        if f is not None:
-            warns += f.warnings
-        if warns:
+        for line in words.statistic_lines(study):
+            head, sep, rest = line.partition(":")
+            parts.append(f"<b>{head}</b>{sep}{rest}" if sep else line)
+        parts += [f"<small>{m}</small>" for m in study.methods[1:]]
+        if study.warnings:
             parts.append("<span style='color:#a04000'>" + "<br>".join(
-                f"⚠ {w}" for w in dict.fromkeys(warns)) + "</span>")
+                f"⚠ {w}" for w in study.warnings) + "</span>")
         self.details.setText(safe_html("<br>".join(parts)))
 
-    def _draw(self, view: ResponseView) -> None:
+    def _draw(self, study: ResponseStudy) -> None:
         from imft_desktop.analysis.time_display import swimmer_in_unit, swimmer_unit
         from imft_desktop.plotting.response_plots import (
             plot_measure_by_response,
@@ -479,8 +388,8 @@ class ResponseTab(QWidget):
             plot_waterfall,
         )
 
-        for canvas, fn, data in ((self.waterfall_canvas, plot_waterfall, view.waterfall),
-                                 (self.swimmer_canvas, plot_swimmer, view.swimmer)):
+        for canvas, fn, data in ((self.waterfall_canvas, plot_waterfall, study.waterfall),
+                                 (self.swimmer_canvas, plot_swimmer, study.swimmer)):
             if data is None or not len(data):
                 canvas.message(MESSAGES["no_plot_data"])
                 continue
@@ -490,7 +399,7 @@ class ResponseTab(QWidget):
                 data, unit = swimmer_in_unit(data, self.cohort.study if self.cohort else {},
                                              self.unit_combo.currentData())
                 show_sheet_unit(self.unit_combo, swimmer_unit(
-                    self.cohort.study if self.cohort else {}, view.swimmer))
+                    self.cohort.study if self.cohort else {}, study.swimmer))
                 plot_swimmer(data, ax, unit=unit)
             else:
                 fn(data, ax)
@@ -499,18 +408,19 @@ class ResponseTab(QWidget):
                 # bars are sorted longest first: the lower right is where the space is
                 legend.set_loc("lower right")
             canvas.draw()
-        if view.mannwhitney is not None:
+        if study.measure is not None:
             import textwrap
 
             self.box_canvas.figure.clear()
             ax = self.box_canvas.figure.add_subplot(111)
-            plot_measure_by_response(view.mannwhitney, ax)
+            plot_measure_by_response(study.measure, ax)
             # the test line is long; wrap it so that the narrow pane does not clip it
             title = ax.get_title(loc="left")
             ax.set_title(textwrap.fill(title, 70), fontsize=8, loc="left")
             self.box_canvas.draw()
         else:
-            self.box_canvas.message(view.measure_note or MESSAGES["no_measure"])
+            note = MESSAGES["no_cna"] if study.measure_note else MESSAGES["no_measure"]
+            self.box_canvas.message(note)
 
 
 def _fit_height(table: QTableWidget) -> None:

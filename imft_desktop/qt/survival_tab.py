@@ -38,10 +38,7 @@ from imft_desktop.analysis.grouping_choices import NOT_GROUPINGS
 from imft_desktop.analysis.grouping_choices import grouping_choices as grouping_choices
 from imft_desktop.analysis.grouping_choices import grouping_sections as grouping_sections
 from imft_desktop.analysis.grouping_choices import numeric_columns as numeric_columns
-from imft_desktop.model.formatting import format_ci, format_hr, format_p
 from imft_desktop.model.text import plural
-from imft_desktop.qt.stat_text import fmt_number as _fmt
-from imft_desktop.qt.stat_text import fmt_p as _fmt_p
 from imft_desktop.qt.unit_combo import make_unit_combo, show_sheet_unit
 from imft_desktop.qt.workers import TaskHandle, start_task
 
@@ -740,16 +737,13 @@ class SurvivalTab(QWidget):
         headers[3] = f"Median alt/not, {screen.unit}"
         self.screen_table.setHorizontalHeaderLabels(headers)
         self.screen_table.setRowCount(len(rows))
+        from imft_desktop.reports.survival_text import screen_cells
+
         for i, r in enumerate(rows):
-            # HR, CI, p and q as every view writes them (model.formatting).
-            hr = (f"{format_hr(r.hr)} ({format_ci(r.ci[0], r.ci[1])})" if r.hr is not None
-                  else (r.not_estimable or "not estimable"))
-            cells = [r.alteration, f"{r.n_altered}/{r.n_tested}",
-                     f"{r.events_altered}/{r.events_not_altered}",
-                     f"{_fmt(r.median_altered)}/{_fmt(r.median_not_altered)}", hr,
-                     _fmt_p(r.p), format_p(r.q)]
-            for j, text in enumerate(cells):
-                item = QTableWidgetItem(text)
+            # every cell as the report and the Excel notes write it (reports.survival_text)
+            cells = screen_cells(r)
+            for j, name in enumerate(SCREEN_HEADERS):
+                item = QTableWidgetItem(cells[name])
                 if r.warnings:
                     item.setToolTip("\n".join(r.warnings))
                 self.screen_table.setItem(i, j, item)

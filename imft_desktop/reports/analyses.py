@@ -7,23 +7,28 @@ lay them out and never recompute them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from imft_desktop.analysis import (
     alterations,
     concordance,
     copy_number,
-    cox,
     frequencies,
     oncoprint,
     partners,
-    response,
-    survival,
 )
 from imft_desktop.analysis import groupings as grp
-from imft_desktop.analysis.screen import alteration_screen
-from imft_desktop.analysis.time_display import time_methods
+from imft_desktop.analysis.cox import CoxResult
+from imft_desktop.analysis.groupings import Grouping
+from imft_desktop.analysis.response_study import ResponseOptions, ResponseStudy, response_study
+from imft_desktop.analysis.survival import KMResult, TestResult
+from imft_desktop.analysis.survival_study import (
+    SurvivalOptions,
+    SurvivalStudy,
+    screen_study,
+    survival_study,
+)
 from imft_desktop.reports.deidentify import Pseudonymizer, deidentify_report_cohort
 from imft_desktop.reports.layout import Outcome, attempt, bind, explain
 from imft_desktop.reports.methods import MethodsLog, import_method_texts
@@ -51,7 +56,8 @@ class ReportOptions:
     Attributes
     ----------
     endpoint:
-        Survival endpoint for the chosen groupings ("PFS" or "OS").
+        Survival endpoint: "PFS", "OS" or "auto" (PFS when some patient has a usable
+        PFS, else OS, as the Survival tab chooses).
     unit:
         Time unit of survival results (days, weeks, months, years); ``None``: the
         unit of the sheet's time column.
@@ -74,7 +80,7 @@ class ReportOptions:
         Free-text / extra columns kept in de-identified output.
     """
 
-    endpoint: str = "PFS"
+    endpoint: str = "auto"
     unit: str | None = None
     ci_transform: str = "log"
     response_measure: str = "CNA burden"
@@ -88,20 +94,33 @@ class ReportOptions:
 
 @dataclass
 class SurvivalAnalysis:
-    """One grouping's survival (and response) results; ``exploratory`` when the report
+    """One grouping of the report: its survival study and the response study by the
+    same grouping, or why either could not be done; ``exploratory`` when the report
     chose it from the alteration screen rather than the user."""
 
     grouping_text: str
-    grouping: Any = None
-    data: Any = None
-    km: Any = None
-    logrank: Any = None
-    cox: Any = None
-    orr: Any = None
-    fisher: Any = None
+    study: SurvivalStudy | None = None
+    response: ResponseStudy | None = None
     problem: str | None = None
     response_problem: str | None = None
     exploratory: bool = False
+
+    # The study's parts by name, as the chapters and tests read them.
+    @property
+    def km(self) -> KMResult | None:
+        return self.study.km if self.study is not None else None
+
+    @property
+    def logrank(self) -> TestResult | None:
+        return self.study.logrank if self.study is not None else None
+
+    @property
+    def cox(self) -> CoxResult | None:
+        return self.study.cox if self.study is not None else None
+
+    @property
+    def grouping(self) -> Grouping | None:
+        return self.study.grouping if self.study is not None else None
 
 
 @dataclass
@@ -123,12 +142,12 @@ class CohortAnalyses:
     cna_params: Any = None
     concordance: list[Outcome] = field(default_factory=list)
     survival: list[SurvivalAnalysis] = field(default_factory=list)
+    #: The survival study of all patients (a ``SurvivalStudy``).
     overall_survival: Outcome = field(default_factory=lambda: Outcome("Survival"))
+    #: The alteration screen against the same endpoint (a ``ScreenResult``).
     screen: Outcome = field(default_factory=lambda: Outcome("Alteration screen"))
+    #: The response study of all patients with the report's measure (``ResponseStudy``).
     response: Outcome = field(default_factory=lambda: Outcome("Response"))
-    orr: Outcome = field(default_factory=lambda: Outcome("Objective response"))
-    measure_by_response: Outcome = field(default_factory=lambda: Outcome("Response"))
-    waterfall: Outcome = field(default_factory=lambda: Outcome("Waterfall"))
     pseudonymizer: Pseudonymizer | None = None
 
 
@@ -256,29 +275,22 @@ def _run_concordance(a: CohortAnalyses) -> None:
 
 
 def _run_survival(a: CohortAnalyses) -> None:
+    """The survival study of all patients, the screen against the same endpoint, and a
+    survival study (with response) for each grouping the user chose or, failing that,
+    for the screen's top alterations (labelled exploratory)."""
     opts = a.options
-    try:
-        # in the sheet's unit (or the one asked for), as the Survival tab shows it
-        endpoint = grp.in_unit(a.cohort, grp.resolve_endpoint(opts.endpoint), opts.unit)
-    except Exception as exc:
-        a.overall_survival.problem = explain("survival", exc)
+    base = SurvivalOptions(endpoint=opts.endpoint, unit=opts.unit,
+                           ci_transform=opts.ci_transform)
+    attempt(a.overall_survival, lambda: survival_study(a.cohort, base))
+    if not a.overall_survival.ok:
         return
-
-    def overall() -> Any:
-        data = grp.survival_data(a.cohort, endpoint, None)
-        if data.frame.empty:
-            raise ValueError(f"no patient has a usable {opts.endpoint} time and event")
-        return data, survival.kaplan_meier(data, ci_transform=opts.ci_transform)
-
-    attempt(a.overall_survival, overall)
-    if a.overall_survival.ok:
-        a.methods.add("Survival", a.overall_survival.result[1])
-        for text in time_methods(a.cohort, endpoint):
-            a.methods.add("Survival", text)
-        attempt(a.screen, lambda: alteration_screen(
-            a.cohort, endpoint, status=a.matrix.result.status if a.matrix.ok else None))
-        if a.screen.ok:
-            a.methods.add("Alteration screen", a.screen.result.method)
+    overall: SurvivalStudy = a.overall_survival.result
+    a.methods.extend("Survival", overall.methods)
+    # the endpoint the overall study used ("auto" resolves to PFS, else OS), for all
+    fixed = replace(base, endpoint=overall.endpoint.label) if not base.time_column else base
+    attempt(a.screen, lambda: screen_study(a.cohort, fixed))
+    if a.screen.ok:
+        a.methods.add("Alteration screen", a.screen.result.method)
     chosen: list[tuple[str, bool]] = [(text, False) for text in a.survival_groupings]
     if not chosen and a.screen.ok:
         # Nothing chosen: the screen's lowest log-rank p values, labelled exploratory.
@@ -287,60 +299,26 @@ def _run_survival(a: CohortAnalyses) -> None:
     for text, exploratory in chosen:
         s = SurvivalAnalysis(grouping_text=text, exploratory=exploratory)
         a.survival.append(s)
+        options = replace(fixed, grouping=text, exploratory=exploratory)
         try:
-            s.grouping = (grp.alteration_grouping(a.cohort, text, a.matrix.result)
-                          if exploratory else grp.resolve_grouping(a.cohort, text))
-            s.data = grp.survival_data(a.cohort, endpoint, s.grouping)
-            frame = s.data.frame
-            if frame.empty:
-                raise ValueError(f"no patient has a usable {opts.endpoint} time and event "
-                                 "and a group")
-            s.km = survival.kaplan_meier(s.data, ci_transform=opts.ci_transform)
+            s.study = survival_study(a.cohort, options)
         except Exception as exc:
             s.problem = explain(f"survival by {text}", exc)
             continue
-        a.methods.add("Survival", s.km)
-        if frame["group"].nunique() < 2:
+        a.methods.extend("Survival", s.study.methods)
+        if s.study.data.frame["group"].nunique() < 2:
             s.problem = "Only one group has patients, so no groups can be compared."
-            continue
         try:
-            s.logrank = survival.logrank(s.data)
-            a.methods.add("Survival", s.logrank)
+            s.response = response_study(a.cohort, ResponseOptions(grouping=text))
+            a.methods.extend("Response", s.response.methods)
         except Exception as exc:
-            s.problem = f"The log-rank test could not be done: {explain('log-rank', exc)}"
-        try:
-            s.cox = cox.cox_univariable(s.data)
-            a.methods.add("Survival", s.cox)
-        except Exception as exc:
-            s.cox = None
-            s.problem = f"The Cox model could not be fitted: {explain('Cox', exc)}"
-        try:
-            rd = response.response_data(a.cohort, s.grouping)
-            s.orr = response.objective_response_rate(rd)
-            a.methods.add("Response", s.orr)
-            if s.grouping.is_binary:
-                s.fisher = response.fisher_response(rd)
-                a.methods.add("Response", s.fisher)
-        except Exception as exc:
-            s.orr = s.fisher = None
             s.response_problem = explain(f"response by {text}", exc)
 
 
 def _run_response(a: CohortAnalyses) -> None:
-    def distribution() -> Any:
-        data = response.response_data(a.cohort)
-        return data, response.recist_distribution(data)
-
-    attempt(a.response, distribution)
-    if not a.response.ok:
-        return
-    data = a.response.result[0]
-    attempt(a.waterfall, lambda: response.waterfall_data(a.cohort))
-    attempt(a.orr, lambda: response.objective_response_rate(data))
-    if a.orr.ok:
-        a.methods.add("Response", a.orr.result)
-    if a.burden.ok:
-        attempt(a.measure_by_response,
-                 lambda: response.measure_by_response(a.cohort, a.options.response_measure, data))
-        if a.measure_by_response.ok:
-            a.methods.add("Response", a.measure_by_response.result)
+    """The response study of all patients, with the report's measure when the cohort
+    has it (the CNA burden needs copy number)."""
+    options = ResponseOptions(measure=a.options.response_measure, optional_measure=True)
+    attempt(a.response, lambda: response_study(a.cohort, options))
+    if a.response.ok:
+        a.methods.extend("Response", a.response.result.methods)

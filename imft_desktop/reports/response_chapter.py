@@ -8,15 +8,17 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from imft_desktop.analysis.response import MannWhitneyResult
+from imft_desktop.analysis.response_study import ResponseOptions, ResponseStudy, response_study
 from imft_desktop.model.formatting import (
-    format_ci,
     format_estimate,
-    p_text,
 )
 from imft_desktop.model.text import plural
 from imft_desktop.plotting import response_plots
+from imft_desktop.reports import response_text as words
 from imft_desktop.reports.analyses import CohortAnalyses
 from imft_desktop.reports.document import (
+    Figure,
     Heading,
     Paragraph,
     Section,
@@ -24,16 +26,15 @@ from imft_desktop.reports.document import (
 )
 from imft_desktop.reports.layout import (
     TEXT_WIDTH_IN,
-    ci_text,
     draw_figure,
-    format_num,
-    pct,
+    explain,
     problem_paragraph,
     warnings_note,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
     from imft_desktop.io.write.excel_export import SheetSpec
+    from imft_desktop.reports.outline import ReportItem
 
 #: Patients beyond which the waterfall plot drops its per-patient labels.
 WATERFALL_MAX_LABELS = 60
@@ -66,115 +67,148 @@ def _compact_waterfall(ax: Any, wf: pd.DataFrame, colours: dict[Any, str]) -> No
               title_fontsize=7)
 
 
-def _orr_rows(orr: Any) -> list[tuple[str, ...]]:
-    rows: list[tuple[str, ...]] = []
-    for p in [*orr.by_group, orr.overall]:
-        rows.append((p.label if p.label != "all" else "All evaluable", f"{p.responders}/{p.n}",
-                     pct(p.percent), ci_text(p.ci95[0], p.ci95[1], 1, "%")))
-    return rows
+def _orr_table(study: ResponseStudy, caption: str) -> Table:
+    """Counts per best response and the ORR per group, as the Response tab shows them,
+    with the tests under it (``response_text``)."""
+    notes = [line for line in words.statistic_lines(study) if study.measure is None
+             or not line.startswith(study.measure.test)]
+    if study.fisher is not None and not study.fisher.not_testable:
+        notes.append(words.fisher_table_line(study.fisher))
+    excluded = words.excluded_line(study)
+    if excluded:
+        notes.append(excluded)
+    notes += [f"Warning: {w}" for w in study.warnings]
+    header = words.ORR_HEADER
+    return Table(header=(header,), rows=tuple(words.orr_rows(study)),
+                 align=("left", *(["right"] * (len(header) - 1))),  # type: ignore[arg-type]
+                 caption=caption, notes=tuple(notes))
+
+
+def _waterfall_figure(wf: pd.DataFrame) -> Figure:
+    def draw_waterfall(fig: Any) -> None:
+        ax = fig.add_subplot()
+        if len(wf) <= WATERFALL_MAX_LABELS:
+            response_plots.plot_waterfall(wf, ax, fontsize=8.0)
+        else:
+            _compact_waterfall(ax, wf, response_plots.RECIST_COLOURS)
+
+    return draw_figure(
+        draw_waterfall, (TEXT_WIDTH_IN, 3.0),
+        caption=("Best change of target lesions per patient, coloured by RECIST 1.1 best "
+                 "response; dashed line +20% (progression), dotted line -30% (partial "
+                 "response)."),
+        alt="Waterfall plot of the best change of target lesions per patient")
+
+
+def _measure_sections(mw: MannWhitneyResult) -> list[Section]:
+    if mw.not_testable:
+        return [Paragraph(words.measure_line(mw) + ".", "note")]
+
+    def draw_measure(fig: Any) -> None:
+        response_plots.plot_measure_by_response(mw, fig.add_subplot(), fontsize=8.0)
+
+    rows = tuple((grp, str(mw.n.get(grp, 0)), format_estimate(mw.medians.get(grp)))
+                 for grp in mw.n)
+    return [
+        draw_figure(draw_measure, (TEXT_WIDTH_IN * 0.95, 2.8),
+                    caption=f"{mw.measure} of responders and non-responders (box: quartiles; "
+                            "points: samples).",
+                    alt=f"Box plot of {mw.measure} by response"),
+        Table(header=(("Group", "n", f"Median {mw.measure}"),), rows=rows,
+              align=("left", "right", "right"), caption=f"{mw.measure} by response",
+              notes=(words.measure_line(mw) + ".", *warnings_note(mw))),
+    ]
+
+
+def study_sections(study: ResponseStudy, heading_level: int = 1,
+                   with_plots: bool = True) -> list[Section]:
+    """A response study on paper: the RECIST distribution, the waterfall, the ORR (per
+    group, with Fisher's test) and the measure by response."""
+    out: list[Section] = [Heading(study.title, heading_level)]
+    if study.grouping is not None and study.grouping.description:
+        out.append(Paragraph(study.grouping.description, "note"))
+    if with_plots and len(study.waterfall):
+        out.append(_waterfall_figure(study.waterfall))
+    what = f" by {study.grouping.name}" if study.grouping is not None else ""
+    out.append(_orr_table(study, f"Best overall response (RECIST 1.1) and objective "
+                                 f"response rate (CR or PR, exact 95% CI){what}"))
+    if study.measure is not None:
+        out += _measure_sections(study.measure)
+    return out
 
 
 def response_chapter(a: CohortAnalyses) -> list[Section]:
     if a.response.result is None and a.response.problem is None:
         return []
-    out: list[Section] = [Heading("Response", 1)]
     if not a.response.ok:
-        out.append(problem_paragraph("Response", a.response.problem or ""))
-        return out
-    _, dist = a.response.result
-    out.append(Table(
-        header=(tuple(["Best response", *dist.categories, "Total"]),),
-        rows=(("Patients", *[str(dist.overall.get(c, 0)) for c in dist.categories],
-               str(dist.n)),),
-        align=tuple(["left"] + ["right"] * (len(dist.categories) + 1)),  # type: ignore[arg-type]
-        caption="RECIST 1.1 best overall response",
-    ))
-    if a.waterfall.ok and len(a.waterfall.result):
-        wf = a.waterfall.result
-
-        def draw_waterfall(fig: Any) -> None:
-            ax = fig.add_subplot()
-            if len(wf) <= WATERFALL_MAX_LABELS:
-                response_plots.plot_waterfall(wf, ax, fontsize=8.0)
-            else:
-                _compact_waterfall(ax, wf, response_plots.RECIST_COLOURS)
-
-        out.append(draw_figure(
-            draw_waterfall, (TEXT_WIDTH_IN, 3.0),
-            caption=("Best change of target lesions per patient, coloured by RECIST 1.1 best "
-                     "response; dashed line +20% (progression), dotted line -30% (partial "
-                     "response)."),
-            alt="Waterfall plot of the best change of target lesions per patient"))
-    if a.orr.ok:
-        orr = a.orr.result
-        excluded = [f"Excluded: {', '.join(f'{k} {v}' for k, v in orr.excluded.items())}."] \
-            if orr.excluded else []
-        out.append(Table(
-            header=(("Patients", "Responders/evaluable", "ORR", "95% CI (exact)"),),
-            rows=tuple(_orr_rows(orr)), align=("left", "right", "right", "right"),
-            caption="Objective response rate (CR or PR)",
-            notes=tuple(excluded) + warnings_note(orr.overall),
-        ))
+        return [Heading("Response", 1), problem_paragraph("Response", a.response.problem or "")]
+    out = study_sections(a.response.result)
     for s in a.survival:
         if s.response_problem:
             out.append(problem_paragraph(f"Response by {s.grouping_text}", s.response_problem))
-        if s.orr is None:
-            continue
-        notes = []
-        if s.fisher is not None:
-            f = s.fisher
-            if f.not_testable:
-                notes.append(f"{f.test}: {f.not_testable}.")
-            else:
-                (a1, b1), (a2, b2) = f.table
-                notes.append(
-                    f"{f.test} ({f.sided}): {p_text(f.p)}; odds ratio "
-                    f"{format_estimate(f.odds_ratio)} (95% CI {format_ci(f.ci[0], f.ci[1])}); "
-                    f"2x2 table {f.rows[0]}: {a1} responders / {b1} non-responders, "
-                    f"{f.rows[1]}: {a2} / {b2}.")
-            notes.extend(warnings_note(f))
-        out.append(Table(
-            header=(("Group", "Responders/evaluable", "ORR", "95% CI (exact)"),),
-            rows=tuple(_orr_rows(s.orr)), align=("left", "right", "right", "right"),
-            caption=f"Objective response by {s.grouping_text}",
-            notes=tuple(notes),
-        ))
-    if a.measure_by_response.ok:
-        mw = a.measure_by_response.result
-        if not mw.not_testable:
-
-            def draw_measure(fig: Any) -> None:
-                response_plots.plot_measure_by_response(mw, fig.add_subplot(), fontsize=8.0)
-
-            out.append(draw_figure(
-                draw_measure, (TEXT_WIDTH_IN * 0.95, 2.8),
-                caption=f"{mw.measure} of responders and non-responders (box: quartiles; "
-                        "points: samples).",
-                alt=f"Box plot of {mw.measure} by response"))
-        if mw.not_testable:
-            out.append(Paragraph(f"{mw.measure} by response: {mw.not_testable}.", "note"))
-        else:
-            rows = tuple((grp, str(mw.n.get(grp, 0)), format_num(mw.medians.get(grp), 1))
-                         for grp in mw.n)
-            out.append(Table(
-                header=(("Group", "n", f"Median {mw.measure}"),),
-                rows=rows, align=("left", "right", "right"),
-                caption=f"{mw.measure} by response",
-                notes=(f"{mw.test} ({mw.sided}): U = {format_num(mw.u, 1)}, "
-                       f"{p_text(mw.p)} ({mw.p_method}); normal approximation "
-                       f"{p_text(mw.p_asymptotic)}; Hodges-Lehmann shift "
-                       f"{format_num(mw.hodges_lehmann, 1)}.", *warnings_note(mw)),
-            ))
+        if s.response is not None:
+            out.append(_orr_table(s.response, f"Objective response by {s.grouping_text}"))
     return out
 
 
+def response_item_sections(a: CohortAnalyses, item: ReportItem) -> list[Section]:
+    """A composed report's response section: the study the item names (grouping,
+    measure), computed for the cohort being printed."""
+    options = ResponseOptions.from_params(item.options)
+    try:
+        study = response_study(a.cohort, options)
+    except Exception as exc:
+        return [Heading(item.title, 1), problem_paragraph(item.title, explain(item.title, exc))]
+    a.methods.extend("Response", study.methods)
+    return study_sections(study)
+
+
 def response_sheets(a: CohortAnalyses) -> list[SheetSpec]:
-    """Workbook sheet of the response data."""
+    """Workbook sheets of the response: per patient, and the rates and tests."""
     from imft_desktop.io.write.excel_export import SheetSpec
 
     sheets: list[SheetSpec] = []
     if a.response.ok:
-        data, _dist = a.response.result
-        frame = data.frame.copy()
-        sheets.append(SheetSpec("Response", frame))
+        study: ResponseStudy = a.response.result
+        sheets.append(SheetSpec("Response", study.data_all.frame.copy()))
+        sheets.append(study_sheet(study))
+    for s in a.survival:
+        if s.response is not None:
+            sheets.append(study_sheet(s.response))
     return sheets
+
+
+def study_sheet(study: ResponseStudy) -> SheetSpec:
+    """A response study as one sheet, one number per cell: the ORR of all patients and
+    of each group, Fisher's test and the measure by response (the values of
+    ``imft response --json``)."""
+    from imft_desktop.io.write.excel_export import SheetSpec
+
+    rows: list[dict[str, Any]] = []
+    proportions = [study.orr_all.overall]
+    if study.grouping is not None:
+        proportions += list(study.orr.by_group)
+    for prop in proportions:
+        rows.append({"part": "objective response rate",
+                     "name": "All patients" if prop is study.orr_all.overall else prop.label,
+                     "n": prop.n, "responders": prop.responders, "estimate": prop.percent,
+                     "ci_low": prop.ci95[0], "ci_high": prop.ci95[1], "unit": "%"})
+    f = study.fisher
+    if f is not None:
+        rows.append({"part": "test", "name": f.test, "n": f.n, "estimate": f.odds_ratio,
+                     "ci_low": f.ci[0], "ci_high": f.ci[1], "p": f.p,
+                     "note": f.not_testable or f"odds ratio, {f.sided}"})
+    mw = study.measure
+    if mw is not None:
+        ci = mw.hodges_lehmann_ci or (None, None)
+        rows.append({"part": "test", "name": f"{mw.test} ({mw.measure})",
+                     "n": sum(mw.n.values()), "statistic": mw.u, "estimate": mw.hodges_lehmann,
+                     "ci_low": ci[0], "ci_high": ci[1], "p": mw.p,
+                     "note": mw.not_testable or f"Hodges-Lehmann shift; p {mw.p_method}"})
+        for grp, median in mw.medians.items():
+            rows.append({"part": f"median {mw.measure}", "name": grp, "n": mw.n.get(grp),
+                         "estimate": median})
+    columns = ["part", "name", "n", "responders", "estimate", "ci_low", "ci_high",
+               "statistic", "p", "unit", "note"]
+    return SheetSpec(f"{study.title} tests", pd.DataFrame(rows).reindex(columns=columns),
+                     study.methods)

@@ -8,16 +8,18 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from imft_desktop.model.formatting import (
-    format_ci,
-    format_hr,
-    format_p,
-    p_text,
+from imft_desktop.analysis.screen import ScreenResult
+from imft_desktop.analysis.survival_study import (
+    SurvivalOptions,
+    SurvivalStudy,
+    screen_study,
+    survival_study,
 )
 from imft_desktop.model.text import plural
 from imft_desktop.plotting import km as km_plot
 from imft_desktop.plotting.forest import plot_forest
-from imft_desktop.reports.analyses import CohortAnalyses, SurvivalAnalysis
+from imft_desktop.reports import survival_text as words
+from imft_desktop.reports.analyses import CohortAnalyses
 from imft_desktop.reports.document import (
     Figure,
     Heading,
@@ -28,104 +30,89 @@ from imft_desktop.reports.document import (
 )
 from imft_desktop.reports.layout import (
     TEXT_WIDTH_IN,
+    Outcome,
+    attempt,
     draw_figure,
-    format_num,
+    explain,
     problem_paragraph,
-    warnings_note,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
     from imft_desktop.io.write.excel_export import SheetSpec
+    from imft_desktop.reports.outline import ReportItem
 
 #: Rows of the printed alteration screen and its forest plot (lowest p first; the Excel
 #: sheet has all). Each forest row is text to lay out: 30 rows cost the demo 0.17 s more.
 SCREEN_ROWS = 20
 
 
-def km_figure(s: SurvivalAnalysis) -> Figure:
-    km = s.km
+def km_figure(study: SurvivalStudy) -> Figure:
+    """The Kaplan-Meier plot of a study with its number at risk and test caption."""
+    km = study.km
 
     def draw(fig: Any) -> None:
         ax, risk_ax = km_plot.km_axes(fig, len(km.groups))
-        km_plot.plot_km(km, ax, risk_ax=risk_ax, test=s.logrank, cox=s.cox, fontsize=8.0)
+        km_plot.plot_km(km, ax, risk_ax=risk_ax, test=study.logrank, cox=study.cox,
+                        fontsize=8.0)
 
+    what = study.grouping.name if study.grouping is not None else "all patients"
     return draw_figure(
         draw, (TEXT_WIDTH_IN * 0.9, 3.4 + 0.2 * len(km.groups)),
-        caption=(f"Kaplan-Meier estimate of {km.endpoint} ({km.unit}) by {s.grouping_text}; "
+        caption=(f"Kaplan-Meier estimate of {km.endpoint} ({km.unit}) by {what}; "
                  "censored patients marked; dotted lines at the medians; number at risk "
                  "below."),
-        alt=f"Kaplan-Meier curves of {km.endpoint} by {s.grouping_text}",
+        alt=f"Kaplan-Meier curves of {km.endpoint} by {what}",
     )
 
 
-def km_table(km: Any, logrank: Any, cox: Any, caption: str) -> Table:
-    rows = []
-    for g in km.groups:
-        median = format_num(g.median, 1) if g.median_reached else "not reached"
-        lo, hi = g.median_ci
-        upper = format_num(hi, 1) if hi is not None else "NR"
-        rows.append((g.label, str(g.n), str(g.events), median, f"{format_num(lo, 1)}–{upper}"))
-    notes = []
-    if logrank is not None:
-        if logrank.testable:
-            notes.append(f"{logrank.test}: chi-square {format_num(logrank.statistic, 2)}, "
-                         f"df {logrank.df}, {p_text(logrank.p)} ({logrank.sided}; "
-                         f"n = {logrank.n}).")
-        else:
-            notes.append(f"{logrank.test}: {logrank.not_testable}.")
-        notes.extend(warnings_note(logrank))
-    if cox is not None:
-        for t in cox.terms:
-            if t.not_estimable or cox.not_estimable:
-                notes.append(f"Hazard ratio {t.level} vs {t.reference}: not estimable "
-                             f"({t.not_estimable or cox.not_estimable}).")
-            else:
-                notes.append(f"Hazard ratio {t.level} vs {t.reference}: {format_hr(t.hr)} "
-                             f"(95% CI {format_ci(t.ci[0], t.ci[1])}), Wald {p_text(t.p)}; "
-                             f"Cox model, {cox.ties} ties, {plural(cox.events, 'event')} "
-                             f"in {cox.n}.")
-        notes.extend(warnings_note(cox))
-    for g in km.groups:
-        notes.extend(f"{g.label}: {w}" for w in g.warnings)
+def km_table(study: SurvivalStudy, caption: str) -> Table:
+    """The study's groups (n, events, censored, median with CI, landmarks) with every
+    test and model under the table, in the words of ``survival_text``."""
+    notes = [line.strip() for line in words.statistic_lines(study)
+             if study.logrank is not None]
+    notes += [f"Warning: {w}" for w in study.warnings]
+    left_out = words.excluded_line(study)
+    if left_out:
+        notes.append(left_out)
+    notes += list(study.notes)
+    header = words.group_header(study)
     return Table(
-        header=(("Group", "n", "Events", f"Median ({km.unit})", "95% CI"),),
-        rows=tuple(rows), align=("left", "right", "right", "right", "right"),
+        header=(header,), rows=tuple(words.group_rows(study)),
+        align=("left", *(["right"] * (len(header) - 1))),  # type: ignore[arg-type]
         caption=caption, notes=tuple(notes),
     )
 
 
-def exclusions_note(data: Any) -> list[Section]:
-    excluded = getattr(data, "excluded", None) or []
-    if not excluded:
-        return []
-    counts: dict[str, int] = {}
-    for item in excluded:
-        reason = item[1] if isinstance(item, (tuple, list)) and len(item) > 1 else str(item)
-        counts[reason] = counts.get(reason, 0) + 1
-    text = "; ".join(f"{reason}: {n}" for reason, n in counts.items())
-    return [Paragraph(f"Left out of this analysis – {text}.", "note")]
+def study_sections(study: SurvivalStudy, heading_level: int = 2,
+                   label: str = "") -> list[Section]:
+    """A survival study on paper: heading, how the groups were formed, the figure and
+    the table of groups and tests (the same rows and sentences as the tab)."""
+    out: list[Section] = [Heading(f"{study.title}{label}", heading_level)]
+    if study.grouping is not None and study.grouping.description:
+        out.append(Paragraph(study.grouping.description, "note"))
+    out.append(km_figure(study))
+    out.append(km_table(study, f"{study.title}{label}"))
+    return out
 
 
 def survival_chapter(a: CohortAnalyses) -> list[Section]:
     if a.overall_survival.result is None and a.overall_survival.problem is None:
         return []
-    out: list[Section] = [Heading(f"Survival ({a.options.endpoint})", 1)]
-    if a.overall_survival.ok:
-        data, km = a.overall_survival.result
-        out.append(km_table(km, None, None, f"{km.endpoint} in all patients"))
-        out += exclusions_note(data)
-    else:
-        out.append(problem_paragraph("Survival", a.overall_survival.problem or ""))
-        return out
+    if not a.overall_survival.ok:
+        return [Heading("Survival", 1),
+                problem_paragraph("Survival", a.overall_survival.problem or "")]
+    overall: SurvivalStudy = a.overall_survival.result
+    out: list[Section] = [Heading(f"Survival ({overall.endpoint.label})", 1),
+                          km_table(overall, f"{overall.endpoint.label} in all patients")]
     out += screen_sections(a)
+    endpoint = overall.endpoint.label
     if not a.survival:
         out.append(Paragraph("No grouping was chosen for survival, and the alteration "
                              "screen has no result to plot; choose one (e.g. an "
                              "alteration such as monosomy 19) to compare groups.", "note"))
     if a.survival and a.survival[0].exploratory:
         out.append(PageBreak())
-        out.append(Heading(f"{a.options.endpoint} by the screen's top alterations "
-                           "(exploratory)", 2))
+        out.append(Heading(f"{endpoint} by the screen's top alterations (exploratory)", 2))
         out.append(Paragraph(
             "EXPLORATORY: no grouping was chosen, so the report shows the "
             f"{plural(len(a.survival), 'alteration')} with the lowest log-rank p in the "
@@ -137,30 +124,52 @@ def survival_chapter(a: CohortAnalyses) -> list[Section]:
         if i or not s.exploratory:
             out.append(PageBreak())  # a heading never ends a page without its figure
         label = " (exploratory, chosen by the screen)" if s.exploratory else ""
-        out.append(Heading(f"{a.options.endpoint} by {s.grouping_text}{label}",
-                           3 if s.exploratory else 2))
-        if s.km is None:
+        if s.study is None:
+            out.append(Heading(f"{endpoint} by {s.grouping_text}{label}",
+                               3 if s.exploratory else 2))
             out.append(problem_paragraph(f"Survival by {s.grouping_text}", s.problem or ""))
             continue
-        if s.grouping is not None and s.grouping.description:
-            out.append(Paragraph(s.grouping.description, "note"))
-        out.append(km_figure(s))
-        out.append(km_table(s.km, s.logrank, s.cox,
-                             f"{s.km.endpoint} by {s.grouping_text}{label}"))
-        out += exclusions_note(s.data)
+        out += study_sections(s.study, 3 if s.exploratory else 2, label)
         if s.problem:
             out.append(Paragraph(s.problem, "warning"))
     return out
 
 
+def survival_item_sections(a: CohortAnalyses, item: ReportItem) -> list[Section]:
+    """A composed report's survival section: the study the item names (its grouping and
+    options, as the Survival tab ran it), computed for the cohort being printed."""
+    options = SurvivalOptions.from_params(item.options)
+    try:
+        study = survival_study(a.cohort, options)
+    except Exception as exc:
+        return [Heading(item.title, 1), problem_paragraph(item.title, explain(item.title, exc))]
+    a.methods.extend("Survival", study.methods)
+    return study_sections(study, 1)
+
+
+def screen_item_sections(a: CohortAnalyses, item: ReportItem) -> list[Section]:
+    """A composed report's alteration screen against the item's endpoint and unit."""
+    options = SurvivalOptions.from_params(item.options)
+    outcome = attempt(Outcome("Alteration screen"), lambda: screen_study(a.cohort, options))
+    if outcome.ok:
+        a.methods.add("Alteration screen", outcome.result.method)
+    sections = screen_sections_of(outcome)
+    return [s for s in sections if not isinstance(s, PageBreak)]
+
+
 def screen_sections(a: CohortAnalyses) -> list[Section]:
     """The alteration screen against the endpoint: forest plot and table (n, events,
     HR with 95% CI, log-rank p, BH q), as the Survival tab shows it."""
-    if a.screen.problem:
-        return [problem_paragraph("The alteration screen", a.screen.problem)]
-    if not a.screen.ok:
+    return screen_sections_of(a.screen)
+
+
+def screen_sections_of(outcome: Outcome) -> list[Section]:
+    """The screen held by ``outcome`` on paper, or why it could not be done."""
+    if outcome.problem:
+        return [problem_paragraph("The alteration screen", outcome.problem)]
+    if not outcome.ok:
         return []
-    screen = a.screen.result
+    screen: ScreenResult = outcome.result
     out: list[Section] = [PageBreak(), Heading(
         f"Alteration screen against {screen.endpoint} (exploratory)", 2)]
     if not screen.rows:
@@ -178,22 +187,16 @@ def screen_sections(a: CohortAnalyses) -> list[Section]:
         caption=(f"Hazard ratio of {screen.endpoint}, altered vs tested-not-altered, for "
                  f"each screened alteration (lowest log-rank p first); orange: BH q < 0.1."),
         alt=f"Forest plot of the alteration screen against {screen.endpoint}"))
-    table_rows = []
-    for r in rows:
-        hr = (f"{format_hr(r.hr)} ({format_ci(r.ci[0], r.ci[1])})"
-              if r.hr is not None and r.ci[0] is not None and r.ci[1] is not None
-              else (r.not_estimable or "not estimable"))
-        table_rows.append((r.alteration, f"{r.n_altered}/{r.n_tested}",
-                           f"{r.events_altered}/{r.events_not_altered}", hr,
-                           format_p(r.p) if r.p is not None else (r.not_testable or "–"),
-                           format_p(r.q) if r.q is not None else "–"))
+    columns = ("Alteration", "Altered/tested", "Events alt/not", "HR (95% CI)", "Log-rank p",
+               "BH q")
+    table_rows = [tuple(cells[c] for c in columns)
+                  for cells in (words.screen_cells(r) for r in rows)]
     more = (f" The first {SCREEN_ROWS} of {len(screen.rows)} are printed; the Excel "
             "export has all." if len(screen.rows) > SCREEN_ROWS else "")
     skipped = (f" {plural(len(screen.skipped), 'alteration')} with too few tested or "
                "altered patients were not screened." if screen.skipped else "")
     out.append(Table(
-        header=(("Alteration", "Altered/tested", "Events alt/not", "HR (95% CI)",
-                 "Log-rank p", "BH q"),),
+        header=(columns,),
         rows=tuple(table_rows),
         align=("left", "right", "right", "right", "right", "right"),
         caption=f"Alteration screen against {screen.endpoint} ({screen.unit})",
@@ -209,29 +212,10 @@ def survival_sheets(a: CohortAnalyses) -> list[SheetSpec]:
     from imft_desktop.io.write.excel_export import SheetSpec
 
     sheets: list[SheetSpec] = []
-    for s in a.survival:
-        if s.km is None:
-            continue
-        rows = [{"group": g.label, "n": g.n, "events": g.events, "censored": g.censored,
-                 "median": g.median if g.median_reached else None,
-                 "median_reached": g.median_reached, "median_ci_low": g.median_ci[0],
-                 "median_ci_high": g.median_ci[1], "unit": s.km.unit} for g in s.km.groups]
-        notes = [f"Times (median and its CI) in {s.km.unit}", s.km.method]
-        if s.exploratory:
-            notes.insert(0, "EXPLORATORY: chosen by the alteration screen (lowest log-rank p), "
-                            "not by the user; read with the screen's BH q.")
-        if s.logrank is not None:
-            notes.append(f"{s.logrank.test}: statistic {s.logrank.statistic}, df "
-                         f"{s.logrank.df}, p {s.logrank.p} ({s.logrank.sided}); "
-                         f"{s.logrank.method}")
-        if s.cox is not None:
-            for t in s.cox.terms:
-                notes.append(f"Cox HR {t.level} vs {t.reference}: "
-                             + (f"not estimable ({t.not_estimable})" if t.not_estimable else
-                                f"{t.hr} (95% CI {t.ci[0]}-{t.ci[1]}), p {t.p}")
-                             + f"; {s.cox.method}")
-        sheets.append(SheetSpec(f"{a.options.endpoint} {s.grouping_text}", pd.DataFrame(rows),
-                                tuple(notes)))
+    studies = [a.overall_survival.result] if a.overall_survival.ok else []
+    studies += [s.study for s in a.survival if s.study is not None]
+    for study in studies:
+        sheets.append(study_sheet(study))
     if a.screen.ok and a.screen.result.rows:
         screen = a.screen.result
         frame = screen.to_frame()
@@ -244,3 +228,52 @@ def survival_sheets(a: CohortAnalyses) -> list[SheetSpec]:
             f"Exploratory screen of every alteration against {screen.endpoint} "
             f"({screen.unit}); p: log-rank; q: BH-FDR.", screen.method)))
     return sheets
+
+
+def study_sheet(study: SurvivalStudy) -> SheetSpec:
+    """A survival study as one sheet, one number per cell: its groups, survival at the
+    landmarks, every test and every hazard ratio (the values ``imft survival --json``
+    gives; the methods go to the notes)."""
+    from imft_desktop.io.write.excel_export import SheetSpec
+
+    rows: list[dict[str, Any]] = []
+
+    def add(part: str, name: str, **values: Any) -> None:
+        rows.append({"part": part, "name": name, **values})
+
+    unit = study.unit
+    for g in study.km.groups:
+        add("group", g.label, n=g.n, events=g.events, censored=g.censored,
+            estimate=g.median if g.median_reached else None, ci_low=g.median_ci[0],
+            ci_high=g.median_ci[1], unit=unit,
+            note="median" if g.median_reached else "median not reached")
+    for lm in study.landmarks:
+        add(f"survival at {lm.time:g} {unit}", lm.group, estimate=lm.survival,
+            ci_low=lm.low, ci_high=lm.high)
+    for test in (study.logrank, study.permutation, study.trend):
+        if test is not None:
+            add("test", test.test, n=test.n, statistic=test.statistic, df=test.df, p=test.p,
+                note=test.not_testable or test.sided)
+    for label, cox in (("hazard ratio", study.cox), ("adjusted hazard ratio", study.adjusted)):
+        if cox is None:
+            continue
+        for term in cox.terms:
+            name = f"{term.level} vs {term.reference}" if term.level else term.term
+            if label.startswith("adjusted") and term.level:
+                name = f"{term.term}: {name}"
+            add(label, name, n=term.n_level, events=term.events_level, estimate=term.hr,
+                ci_low=term.ci[0], ci_high=term.ci[1], p=term.p,
+                note=term.not_estimable or ("Firth" if cox.penalised else cox.ties))
+    if study.pairwise is not None:
+        for r in study.pairwise.rows:
+            add("pairwise log-rank", f"{r.group_a} vs {r.group_b}", n=r.n,
+                statistic=r.statistic, df=r.df, p=r.p, q=r.q, note=r.not_testable)
+    columns = ["part", "name", "n", "events", "censored", "estimate", "ci_low", "ci_high",
+               "statistic", "df", "p", "q", "unit", "note"]
+    frame = pd.DataFrame(rows).reindex(columns=columns)
+    notes = [f"Times in {unit}; estimate = median (groups), survival (landmarks) or "
+             "hazard ratio; p of a hazard ratio: Wald.", *study.methods]
+    if study.options.exploratory:
+        notes.insert(0, "EXPLORATORY: chosen by the alteration screen (lowest log-rank p), "
+                        "not by the user; read with the screen's BH q.")
+    return SheetSpec(study.title, frame, tuple(notes))

@@ -109,7 +109,7 @@ def test_workbook_sheets(demo_analyses):
     sheets = {s.name: s for s in cohort_workbook_sheets(demo_analyses)}
     assert {"Samples", "Alteration frequencies", "Alteration matrix",
             "Fusion partners"} <= set(sheets)
-    assert "PFS monosomy 19" in sheets
+    assert "PFS by monosomy 19" in sheets
     freq = sheets["Alteration frequencies"].frame
     assert {"altered", "tested", "ci_low", "ci_high"} <= set(freq.columns)
 
@@ -133,13 +133,15 @@ def test_empty_and_outcome_less_cohorts_still_give_a_report():
     empty = build_cohort_report(Cohort(), survival_groupings=["monosomy 19"],
                                 options=ReportOptions(secret=SECRET))
     warnings = [p.text for p in empty.of_type(Paragraph) if p.style == "warning"]
-    assert any("no patient has a usable PFS time" in w for w in warnings)
+    assert any("No survival data to show" in w or "no patient has a valid" in w
+               for w in warnings)
     one = Cohort.from_tables({"samples": pd.DataFrame({"sample_id": ["A"],
                                                        "patient_id": ["P"]})})
     report = build_cohort_report(one, survival_groupings=["sex"],
                                  options=ReportOptions(secret=SECRET))
     warnings = [p.text for p in report.of_type(Paragraph) if p.style == "warning"]
-    assert any("no patient has a usable PFS time" in w for w in warnings)
+    assert any("No survival data to show" in w or "no patient has a valid" in w
+               for w in warnings)
     assert not report.of_type(Figure)  # no empty oncoprint, no empty KM plot
 
 

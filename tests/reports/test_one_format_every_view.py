@@ -53,7 +53,7 @@ def test_logrank_p_and_hr_read_the_same_in_tab_report_and_plot(analyses, report)
     assert tab.p_equals(p) == text                  # what the Survival tab writes
     assert re.search(re.escape(text) + r"(?![0-9])", km_caption(s.logrank, s.cox))
     notes = " ".join(n for t in _tables(report, "PFS by monosomy 19") for n in t.notes)
-    assert f"{text} (two-sided" in notes            # the report's table note
+    assert f"{text}; n = 24" in notes               # the report's table note
     term = s.cox.terms[0]
     hr = f"{format_hr(term.hr)} (95% CI {format_ci(*term.ci)})"
     assert tab.fmt_number(term.hr) == format_hr(term.hr)

@@ -67,7 +67,7 @@ def test_chosen_groupings_replace_the_exploratory_ones(demo_cohort):
     assert a.screen.ok  # the screen is still reported
     headings = [s.text for s in build_report_from_analyses(a).sections
                 if isinstance(s, Heading)]
-    assert "PFS by monosomy 19" in headings and "PFS by PIK3CA" in headings
+    assert "PFS by monosomy 19" in headings and "PFS by PIK3CA mutation" in headings
 
 
 @pytest.mark.parametrize("module", [cmd_report, cmd_export])

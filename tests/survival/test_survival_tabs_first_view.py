@@ -181,9 +181,9 @@ def test_response_first_view(qtbot, demo_cohort, no_leaked_workers):
     assert tab.orr_table.item(0, 7).text() == "10/24"
     # CNA burden by response, by default
     assert tab.measure_combo.currentText() == MESSAGES["cna"]
-    assert tab.view.mannwhitney is not None and "CNA burden" in tab.view.mannwhitney.measure
+    assert tab.study.measure is not None and "CNA burden" in tab.study.measure.measure
     assert tab.box_canvas.figure.axes
-    assert sum(tab.view.mannwhitney.n.values()) == 24
+    assert sum(tab.study.measure.n.values()) == 24
     assert tab.swimmer_canvas.figure.axes and tab.waterfall_canvas.figure.axes
     # no grouping: a helpful line instead of an empty Fisher table
     assert tab.fisher_table.isHidden() and not tab.fisher_hint.isHidden()
@@ -204,12 +204,12 @@ def test_response_changes_rerun(qtbot, demo_cohort, no_leaked_workers):
     assert "Fisher's exact test" in tab.details.text()
     with qtbot.waitSignal(tab.result_ready, timeout=TIMEOUT_MS):
         tab.measure_combo.setCurrentIndex(tab.measure_combo.findText(MESSAGES["none"]))
-    assert tab.view.mannwhitney is None
+    assert tab.study.measure is None
     assert MESSAGES["no_measure"] in _figure_texts(tab.box_canvas)
     # a grouping with more than two levels: the hint says why there is no 2x2 table
     with qtbot.waitSignal(tab.result_ready, timeout=TIMEOUT_MS):
         tab.group_combo.setCurrentIndex(tab.group_combo.findText("site"))
-    assert tab.view.n_levels > 2 and tab.fisher_table.isHidden()
+    assert len(tab.study.data.levels) > 2 and tab.fisher_table.isHidden()
     assert "needs two groups; site has" in tab.fisher_hint.text()
 
 
@@ -219,6 +219,6 @@ def test_response_without_copy_number_has_no_default_measure(qtbot, no_leaked_wo
     cohort = _outcomes_cohort({"best_response": ["PR", "SD", "PD", "CR", "SD"]})
     tab = _response_tab(qtbot, cohort)
     assert "ORR (all patients) 2/5" in tab.message.text()
-    assert tab.view.mannwhitney is None and not tab.view.errors
+    assert tab.study.measure is None
     assert tab.measure_combo.currentText() == MESSAGES["none"]
     assert "No CNA burden" in _figure_texts(tab.box_canvas)
