@@ -33,7 +33,7 @@ from imft_desktop.reports.analyses import (
     run_analyses,
 )
 from imft_desktop.reports.document import PageBreak, Report, Section
-from imft_desktop.reports.front_matter import readings_table, title_page
+from imft_desktop.reports.front_matter import findings_sheet, readings_table, title_page
 from imft_desktop.reports.layout import TEXT_WIDTH_IN, Outcome
 from imft_desktop.reports.response_chapter import response_chapter, response_sheets
 from imft_desktop.reports.survival_chapters import survival_chapter, survival_sheets
@@ -106,6 +106,7 @@ def cohort_workbook_sheets(a: CohortAnalyses) -> list[SheetSpec]:
     sheets += alteration_sheets(a)
     sheets += survival_sheets(a)
     sheets += response_sheets(a)
+    sheets.append(findings_sheet(a))
     return sheets
 
 

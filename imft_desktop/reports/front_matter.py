@@ -4,7 +4,9 @@ sheet was read.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
 
 from imft_desktop.reports.analyses import CohortAnalyses
 from imft_desktop.reports.document import (
@@ -15,6 +17,9 @@ from imft_desktop.reports.document import (
     Table,
 )
 from imft_desktop.reports.layout import count_of
+
+if TYPE_CHECKING:  # pragma: no cover
+    from imft_desktop.io.write.excel_export import SheetSpec
 
 
 def title_page(a: CohortAnalyses, title: str) -> list[Section]:
@@ -79,3 +84,21 @@ def readings_table(cohort: Any) -> Table | None:
                  align=("left", "left", "right"),
                  caption="How the sheet was read: warnings and chosen meanings",
                  notes=tuple(notes))
+
+
+def findings_sheet(a: CohortAnalyses) -> SheetSpec:
+    """Every import finding, one row each (errors first): where (sheet, row, column,
+    header), the value as found, what was done and how many cells it covers.  A
+    de-identified cohort's findings were already reduced to codes and coordinates."""
+    from imft_desktop.io.write.excel_export import SheetSpec
+
+    rows = [{"level": str(f.level), "code": f.code, "sheet": f.sheet, "row": f.row,
+             "column": f.column, "header": f.header, "value": f.value,
+             "read as": f.normalised, "message": f.message, "cells": len(f.rows) or 1,
+             "rows": ", ".join(str(r) for r in f.rows[:200])}
+            for f in a.cohort.findings.sorted()]
+    columns = ["level", "code", "sheet", "row", "column", "header", "value", "read as",
+               "message", "cells", "rows"]
+    return SheetSpec("Import findings", pd.DataFrame(rows, columns=columns), (
+        "Every finding of the import: errors keep a record out of the analysis, warnings "
+        "mark an interpretation beyond the literal value, notes record a normalisation.",))

@@ -156,3 +156,17 @@ def test_deidentified_demo_report_and_workbook_leak_no_ids(demo_cohort):
         assert not [c for c in cells if "SYN-" in c], sheet.name
     assert a.pseudonymizer is not None
     assert len(a.pseudonymizer.key_rows()) == 48  # 24 samples + 24 patients
+
+
+def test_workbook_has_the_tests_and_the_findings(demo_analyses):
+    """The Excel export holds the same sections as the report: every survival group,
+    test and hazard ratio, the response tests, and every import finding."""
+    sheets = {s.name: s for s in cohort_workbook_sheets(demo_analyses)}
+    survival = sheets["PFS by monosomy 19"].frame
+    assert {"group", "test", "hazard ratio"} <= set(survival["part"])
+    assert "Response tests" in sheets
+    response = sheets["Response tests"].frame
+    assert "objective response rate" in set(response["part"])
+    findings = sheets["Import findings"].frame
+    assert len(findings) == len(demo_analyses.cohort.findings)
+    assert {"level", "code", "sheet", "row", "column", "message"} <= set(findings.columns)
