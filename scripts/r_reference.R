@@ -13,6 +13,9 @@
 #   cox_separated_data.csv, cox_separated.csv
 #                       coxph (Efron) with a level that has no events: R's full fit
 #                       (huge coefficient for that level) and the fit without that level
+#   demo_pfs_data.csv, demo_pfs.csv
+#                       the demo's PFS by monosomy 19 and by PIK3CA: KM medians with CI,
+#                       survdiff chi-square and p, coxph (Efron) HR, CI and Wald p
 #   km_zero_data.csv, km_zero.csv
 #                       summary(survfit(...), times, extend = TRUE) where the curve has
 #                       reached 0, for conf.type "log" and "log-log"
@@ -76,6 +79,31 @@ for (d in demo) cases[[length(cases) + 1]] <- mw_case(d[[1]], d[[2]])
 mw <- do.call(rbind, cases)
 mw <- cbind(case = c(seq_len(nrow(mw) - length(demo)), paste0("demo_", names(demo))), mw)
 write.csv(mw, file.path(out, "mw_exact_ties.csv"), row.names = FALSE, quote = TRUE)
+
+# ---------------------------------------------------------------- the demo's survival studies
+# PFS of the synthetic demo cohort by monosomy 19 and by PIK3CA (demo_pfs_data.csv, written
+# from the shipped demo; a test checks it still matches): what every view of the app
+# (tab, --json, PDF, Excel) must print.  survfit's default CI (log), survdiff, coxph (Efron).
+demo_pfs <- read.csv(file.path(out, "demo_pfs_data.csv"))
+demo_rows <- list()
+for (g in c("monosomy19", "pik3ca")) {
+  d <- demo_pfs[!is.na(demo_pfs[[g]]), ]
+  d$grp <- factor(d[[g]], levels = c(0, 1))
+  fit <- survfit(Surv(time, event) ~ grp, data = d)
+  tab <- summary(fit)$table
+  sd <- survdiff(Surv(time, event) ~ grp, data = d)
+  cx <- summary(coxph(Surv(time, event) ~ grp, data = d, ties = "efron"))
+  for (lvl in 1:2) {
+    demo_rows[[length(demo_rows) + 1]] <- data.frame(
+      grouping = g, level = lvl - 1, n = tab[lvl, "records"], events = tab[lvl, "events"],
+      median = fmt(tab[lvl, "median"]), median_low = fmt(tab[lvl, "0.95LCL"]),
+      median_high = fmt(tab[lvl, "0.95UCL"]), chisq = fmt(sd$chisq),
+      p_logrank = fmt(pchisq(sd$chisq, 1, lower.tail = FALSE)),
+      hr = fmt(cx$conf.int[1, "exp(coef)"]), hr_low = fmt(cx$conf.int[1, "lower .95"]),
+      hr_high = fmt(cx$conf.int[1, "upper .95"]), p_wald = fmt(cx$coefficients[1, "Pr(>|z|)"]))
+  }
+}
+write.csv(do.call(rbind, demo_rows), file.path(out, "demo_pfs.csv"), row.names = FALSE)
 
 # ---------------------------------------------------------------- Cox, separated level
 set.seed(7)
