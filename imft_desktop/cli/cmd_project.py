@@ -112,7 +112,7 @@ def _create(args: argparse.Namespace) -> int:
     options = import_options(args)
     with Project.create(args.project, args.file, options) as project:
         cohort = project.cohort
-        report = {"project": Path(args.project).name, "samples": cohort.n_samples,
+        report: dict[str, Any] = {"project": Path(args.project).name, "samples": cohort.n_samples,
                   "findings": cohort.findings.counts(),
                   "import": project.imports()[0].to_dict(),
                   "audit_position": project.repo.audit_position()}
@@ -224,7 +224,7 @@ def _info(args: argparse.Namespace) -> int:
 
     with Project.open(args.project, read_only=True) as project:
         cohort = project.cohort
-        report = {
+        report: dict[str, Any] = {
             "project": Path(args.project).name,
             "schema_version": project.repo.schema_version,
             "audit_position": project.repo.audit_position(),
