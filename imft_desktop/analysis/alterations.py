@@ -270,7 +270,9 @@ class _Builder:
         self.info[label] = meta
 
 
-def alteration_matrix(cohort: Cohort, cna: CnaParams | None = None) -> AlterationMatrix:
+def alteration_matrix(
+    cohort: Cohort, cna: CnaParams | None = None, min_focal_samples: int = 2
+) -> AlterationMatrix:
     """Build the alteration matrix of ``cohort``.
 
     Parameters
@@ -279,6 +281,10 @@ def alteration_matrix(cohort: Cohort, cna: CnaParams | None = None) -> Alteratio
         The cohort (included records only are used).
     cna:
         Copy-number thresholds; ``CnaParams()`` with the cohort's assembly by default.
+    min_focal_samples:
+        Recurrent focal loci get a column when shared by at least
+        ``copy_number.focal_min_samples(cn, min_focal_samples)`` samples (the loci
+        table's threshold).
 
     Returns
     -------
@@ -293,7 +299,7 @@ def alteration_matrix(cohort: Cohort, cna: CnaParams | None = None) -> Alteratio
     b.warnings.extend(cn.warnings)
     tested_cn = b.mask(cn.tested)
     rows_cn = np.flatnonzero(tested_cn)
-    for col in cn_columns(cn):
+    for col in cn_columns(cn, min_focal_samples):
         full = np.full(b.n, np.nan)
         full[rows_cn] = col.values
         region_scope = cohort.scoped_tested(Capability.COPY_NUMBER, col.region)
