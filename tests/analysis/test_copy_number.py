@@ -240,7 +240,7 @@ def test_cohort_assembly_comes_from_the_study_sheet():
 
 
 def test_empty_and_assay_free_cohorts_summarise():
-    from imft_desktop.analysis.frequencies import summarise
+    from imft_desktop.analysis.alteration_summary import summarise
 
     for tables in ({}, {"samples": pd.DataFrame({"sample_id": ["A"], "patient_id": ["A"]})}):
         s = summarise(Cohort.from_tables(tables))
