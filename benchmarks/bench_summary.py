@@ -21,9 +21,9 @@ import time
 import numpy as np
 import pandas as pd
 
+from imft_desktop.analysis.alteration_summary import summarise
 from imft_desktop.analysis.copy_number import clear_cache
 from imft_desktop.analysis.cytobands import arm_bounds
-from imft_desktop.analysis.alteration_summary import summarise
 from imft_desktop.model.cohort import Cohort
 
 PARTNERS = ["TPM3", "TPM4", "CLTC", "RANBP2", "ATIC", "CARS1", "SEC31A", "PPFIBP1", "DCTN1",

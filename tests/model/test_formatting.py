@@ -8,11 +8,11 @@ import pytest
 
 from imft_desktop.model.formatting import (
     format_ci,
+    format_count,
     format_estimate,
     format_estimate_ci,
     format_hr,
     format_p,
-    format_count,
     format_percent,
     format_percent_ci,
     format_percent_with_ci,
