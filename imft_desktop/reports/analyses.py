@@ -27,6 +27,8 @@ from imft_desktop.reports.provenance import Provenance
 if TYPE_CHECKING:  # pragma: no cover
     from imft_desktop.model.cohort import Cohort
 
+#: Why the copy-number parts of the report are empty, in the user's words.
+NO_COPY_NUMBER = "no sample was tested for copy number"
 #: With no grouping chosen, Kaplan-Meier plots of this many of the screen's top results.
 SCREEN_TOP_KM = 2
 
@@ -136,10 +138,6 @@ class CohortAnalyses:
         if not s.cn_tested:
             return Outcome("Copy-number burden", problem=NO_COPY_NUMBER)
         return Outcome("Copy-number burden", s.burden)
-
-
-#: Why the copy-number parts of the report are empty, in the user's words.
-NO_COPY_NUMBER = "no sample was tested for copy number"
 
 
 def run_analyses(
