@@ -5,7 +5,7 @@ of samples (RNA fusion panel on the rest), ~45% fusions (ALK with 15 partners, R
 NTRK3, some partner unknown), ~20 mutated genes, ALK IHC with two clones, ALK and ROS1
 FISH, and copy-number segments (one per arm, random arm-level gains/losses, two focal
 events per sample: ~43 segments per sample).  Prints the median of several runs of
-``frequencies.summarise`` (matrix, frequency table, partners, CNA burden, recurrent
+``alteration_summary.summarise`` (matrix, frequency table, partners, CNA burden, recurrent
 focal loci, genome frequency, concordance, co-occurrence, oncoprint data), with the
 copy-number cache cleared before each run.
 
@@ -21,9 +21,9 @@ import time
 import numpy as np
 import pandas as pd
 
+from imft_desktop.analysis.alteration_summary import summarise
 from imft_desktop.analysis.copy_number import clear_cache
 from imft_desktop.analysis.cytobands import arm_bounds
-from imft_desktop.analysis.frequencies import summarise
 from imft_desktop.model.cohort import Cohort
 
 PARTNERS = ["TPM3", "TPM4", "CLTC", "RANBP2", "ATIC", "CARS1", "SEC31A", "PPFIBP1", "DCTN1",

@@ -37,17 +37,18 @@ A kinase gene probed by IHC or FISH (ROS1, NTRK1, ...) always has its driver-lev
 label among fusion-tested samples, even with no fusion found ("ROS1 fusion", 0/24): a
 negative sequencing result is a result.
 
-Driver rule for fusions: the 3' gene when it is a known kinase driver
-(``KINASE_DRIVERS``: ALK, ROS1, NTRK1/2/3, RET, PDGFRA/B, BRAF, RAF1, FGFR1-4, MET, EGFR,
-ERBB2, ABL1, JAK2, KIT, LTK, CSF1R, ...); otherwise the 5' gene when it is a known kinase
-driver (a reciprocal or reversed call, e.g. ALK::TPM3); otherwise the 3' gene.  The
-partner is the other gene, with its orientation (5' or 3') relative to the driver.
+Fusion text is read by ``model.fusion.parse_fusion_text`` (the importer's reader, so a
+cell means the same everywhere).  Driver rule (``model.fusion.DRIVER_GENES``, the one
+list): the 3' gene when it is a known kinase driver (ALK, ROS1, NTRK1/2/3, RET, PDGFRA/B,
+BRAF, RAF1, FGFR1-4, MET, EGFR, ERBB2, ABL1, JAK2, KIT, LTK, CSF1R, ...); otherwise the 5'
+gene when it is one (a reciprocal or reversed call, e.g. ALK::TPM3); otherwise the 3'
+gene.  The partner is the other gene, with its orientation (5' or 3') relative to the
+driver.
 """
 
 from __future__ import annotations
 
 import difflib
-import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,124 +58,10 @@ import pandas as pd
 
 from imft_desktop.analysis.copy_number import CnaParams, cn_columns, cohort_cn
 from imft_desktop.model.cohort import Cohort
+from imft_desktop.model.fusion import DRIVER_GENES, parse_fusion_text
 from imft_desktop.model.vocab import AlterationKind, AssayCall, Capability
 
-KINASE_DRIVERS: frozenset[str] = frozenset(
-    {
-        "ALK", "LTK", "ROS1", "NTRK1", "NTRK2", "NTRK3", "RET", "PDGFRA", "PDGFRB", "BRAF",
-        "RAF1", "FGFR1", "FGFR2", "FGFR3", "FGFR4", "MET", "EGFR", "ERBB2", "ERBB4", "ABL1",
-        "ABL2", "JAK1", "JAK2", "JAK3", "KIT", "CSF1R", "PIK3CA", "MAP3K8", "PRKACA",
-        "PRKACB", "SYK", "FLT3", "TYK2", "AXL", "MERTK", "INSR", "IGF1R", "NRG1",
-    }
-)
 PARTNER_UNKNOWN = "partner unknown"
-
-_UNKNOWN_RE = re.compile(
-    r"^(?P<g>[A-Za-z0-9][A-Za-z0-9\-\.]*?)\s*[-:/]?\s*"
-    r"(?:\(partner unknown\)|partner unknown|rearranged|rearrangement|re-arranged|fusion"
-    r"|fusion positive|translocated|translocation|break-?apart(?:\s+positive)?|split)"
-    r"(?:\s*\(.*\))?$",
-    re.IGNORECASE,
-)
-_UNKNOWN_SIDE_RE = re.compile(
-    r"^(?:(?P<a>[A-Za-z0-9\-\.]+)\s*::\s*(?:\?|unknown|NA)|(?:\?|unknown|NA)\s*::\s*"
-    r"(?P<b>[A-Za-z0-9\-\.]+))$",
-    re.IGNORECASE,
-)
-
-
-@dataclass(frozen=True, slots=True)
-class FusionCall:
-    """A parsed fusion: genes, driver, partner and orientation."""
-
-    gene_5: str | None
-    gene_3: str | None
-    driver: str
-    partner: str | None  # None: partner unknown
-
-    @property
-    def exact(self) -> str | None:
-        """HGNC ``5'::3'`` text, None when the partner is unknown."""
-        if self.gene_5 and self.gene_3:
-            return f"{self.gene_5}::{self.gene_3}"
-        return None
-
-    @property
-    def partner_orientation(self) -> str | None:
-        """``"5'"`` when the partner is upstream of the driver, ``"3'"`` otherwise."""
-        if self.partner is None:
-            return None
-        return "5'" if self.driver == self.gene_3 else "3'"
-
-
-def driver_of(gene_5: str, gene_3: str) -> str:
-    """The driver gene of ``gene_5::gene_3`` (rule in the module docstring)."""
-    if gene_3 in KINASE_DRIVERS:
-        return gene_3
-    if gene_5 in KINASE_DRIVERS:
-        return gene_5
-    return gene_3
-
-
-def parse_fusion(text: Any) -> FusionCall | None:
-    """Cached ``_parse_fusion`` (a cohort repeats the same few fusion texts)."""
-    if text is None or (isinstance(text, float) and np.isnan(text)):
-        return None
-    return _parse_fusion_cached(str(text))
-
-
-@functools.lru_cache(maxsize=4096)
-def _parse_fusion_cached(text: str) -> FusionCall | None:
-    return _parse_fusion(text)
-
-
-def _parse_fusion(text: Any) -> FusionCall | None:
-    """``TPM3::ALK``, ``TPM3-ALK``, ``TPM3/ALK``, ``ALK rearranged``, ``ALK (partner
-    unknown)``, ``ALK::?`` -> FusionCall; None when the text is no fusion.
-
-    Hyphenated text is split only when exactly one split leaves a known kinase driver on
-    one side (``NKX2-1-ALK`` -> NKX2-1::ALK); otherwise it is not guessed.
-    """
-    if text is None or (isinstance(text, float) and np.isnan(text)):
-        return None
-    t = " ".join(str(text).replace("–", "-").replace("—", "-").split())
-    if not t:
-        return None
-    m = _UNKNOWN_SIDE_RE.match(t)
-    if m:
-        gene = (m.group("a") or m.group("b")).upper()
-        return FusionCall(None, None, gene, None)
-    if "::" in t:
-        parts = [p.strip() for p in t.split("::")]
-    elif "/" in t:
-        parts = [p.strip() for p in t.split("/")]
-    else:
-        m = _UNKNOWN_RE.match(t)
-        if m:
-            return FusionCall(None, None, m.group("g").upper(), None)
-        if " " in t:
-            parts = t.split(" ")
-        elif "-" in t:
-            cands = [
-                (t[:i], t[i + 1:]) for i, ch in enumerate(t) if ch == "-" and 0 < i < len(t) - 1
-            ]
-            if len(cands) == 1:
-                parts = list(cands[0])
-            else:
-                known = [
-                    c for c in cands
-                    if c[0].upper() in KINASE_DRIVERS or c[1].upper() in KINASE_DRIVERS
-                ]
-                if len(known) != 1:
-                    return None
-                parts = list(known[0])
-        else:
-            return None
-    if len(parts) != 2 or not all(parts):
-        return None
-    g5, g3 = parts[0].upper(), parts[1].upper()
-    driver = driver_of(g5, g3)
-    return FusionCall(g5, g3, driver, g3 if driver == g5 else g5)
 
 
 def normalise_protein(text: Any) -> str | None:
@@ -295,9 +182,9 @@ def _alias_candidates(text: str) -> list[str]:
     """Other spellings worth trying for ``text`` (order matters)."""
     t = " ".join(str(text).strip().split())
     out: list[str] = []
-    f = parse_fusion(t)
+    f = parse_fusion_text(t)
     if f is not None and f.exact:
-        out += [f.exact, f"{f.gene_3}::{f.gene_5}"]
+        out += [f.exact, f"{f.gene3}::{f.gene5}"]
     if m := _KARYO_RE.match(t):
         ev = "gain" if m.group(1) == "+" else "loss"
         chrom = m.group(2).upper()
@@ -383,7 +270,9 @@ class _Builder:
         self.info[label] = meta
 
 
-def alteration_matrix(cohort: Cohort, cna: CnaParams | None = None) -> AlterationMatrix:
+def alteration_matrix(
+    cohort: Cohort, cna: CnaParams | None = None, min_focal_samples: int = 2
+) -> AlterationMatrix:
     """Build the alteration matrix of ``cohort``.
 
     Parameters
@@ -392,6 +281,10 @@ def alteration_matrix(cohort: Cohort, cna: CnaParams | None = None) -> Alteratio
         The cohort (included records only are used).
     cna:
         Copy-number thresholds; ``CnaParams()`` with the cohort's assembly by default.
+    min_focal_samples:
+        Recurrent focal loci get a column when shared by at least
+        ``copy_number.focal_min_samples(cn, min_focal_samples)`` samples (the loci
+        table's threshold).
 
     Returns
     -------
@@ -406,7 +299,7 @@ def alteration_matrix(cohort: Cohort, cna: CnaParams | None = None) -> Alteratio
     b.warnings.extend(cn.warnings)
     tested_cn = b.mask(cn.tested)
     rows_cn = np.flatnonzero(tested_cn)
-    for col in cn_columns(cn):
+    for col in cn_columns(cn, min_focal_samples):
         full = np.full(b.n, np.nan)
         full[rows_cn] = col.values
         region_scope = cohort.scoped_tested(Capability.COPY_NUMBER, col.region)
@@ -512,7 +405,7 @@ def _add_fusions(cohort: Cohort, b: _Builder) -> None:
             df = cohort.table(table)
             if not df.empty:
                 for gene in pd.unique(df[key].dropna().astype(str).str.strip().str.upper()):
-                    if gene in KINASE_DRIVERS and driver_mask(gene).any():
+                    if gene in DRIVER_GENES and driver_mask(gene).any():
                         by_driver.setdefault(gene, set())
     if fus.empty:
         fus = pd.DataFrame({"sample_id": pd.Series(dtype=object), "fusion": []})
@@ -525,8 +418,8 @@ def _add_fusions(cohort: Cohort, b: _Builder) -> None:
         if not tmask[row]:
             untested.add(b.ids[row])
             continue
-        call = parse_fusion(text)
-        if call is None:
+        call = parse_fusion_text(text)
+        if call is None or call.driver is None:
             unreadable += 1
             continue
         if not driver_mask(call.driver)[row]:

@@ -28,9 +28,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from imft_desktop.analysis.alterations import parse_fusion
 from imft_desktop.analysis.proportions import clopper_pearson
 from imft_desktop.model.cohort import Cohort
+from imft_desktop.model.fusion import parse_fusion_text
 from imft_desktop.model.vocab import AssayCall, Capability
 
 KAPPA_SE = "SE = sqrt(po(1-po) / (n(1-pe)^2)) (Cohen 1960), Wald 95% CI clipped to [-1, 1]"
@@ -215,9 +215,9 @@ def _assay_calls(cohort: Cohort, gene: str, assay: str) -> tuple[pd.Series, int]
             if only is not None and reported_by and reported_by != only:
                 continue
             if text not in parsed:
-                parsed[text] = parse_fusion(text)
+                parsed[text] = parse_fusion_text(text)
             call = parsed[text]
-            if call is not None and g in (call.driver, call.gene_5, call.gene_3):
+            if call is not None and g in (call.driver, call.gene5, call.gene3):
                 hits.add(sid)
     out[out.index.isin(hits)] = 1.0
     return out, 0

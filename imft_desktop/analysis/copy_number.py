@@ -716,26 +716,44 @@ def cna_burden(cohort: Cohort, params: CnaParams | None = None) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- recurrent loci
+def focal_min_samples(cn: CohortCn, min_samples: int = 2) -> int:
+    """The one recurrence threshold of focal loci, for the loci table and the matrix alike:
+    at least ``min_samples`` samples, and at least ``focal_matrix_min_fraction`` of the
+    samples with segments (2 of 24; 500 of 10,000, which keeps noise loci out)."""
+    if min_samples < 1:
+        raise ValueError("min_samples must be at least 1")
+    share = cn.params.focal_matrix_min_fraction * len(cn.segs.samples)
+    return max(min_samples, int(np.ceil(share)))
+
+
 def recurrent_focal_loci(
     cohort: Cohort, params: CnaParams | None = None, min_samples: int = 2
 ) -> pd.DataFrame:
     """Focal loci altered in the same direction in at least ``min_samples`` samples.
 
-    Merge rule (minimal common regions): per chromosome and direction (gain-like = gain
-    or amplification; loss-like = loss or deep deletion), count at each base the samples
-    with a focal event covering it.  Every maximal stretch where that count is at least
-    ``min_samples`` and higher than on both neighbouring stretches (a local peak plateau)
-    is one locus: the minimal region shared by the most samples there.  The samples of a
-    locus are those whose focal event covers it; one event spanning two peaks counts in
-    both.  This is the "recurrent in >= k samples" rule, not GISTIC's G-score (which needs
-    large cohorts); it carries no p-value.
+    Found from segments (minimal common regions): per chromosome and direction
+    (gain-like = gain or amplification; loss-like = loss or deep deletion), count at each
+    base the samples with a focal event covering it.  Every maximal stretch where that
+    count is at least ``min_samples`` and higher than on both neighbouring stretches (a
+    local peak plateau) is one locus: the minimal region shared by the most samples
+    there.  This is the "recurrent in >= k samples" rule, not GISTIC's G-score (which
+    needs large cohorts); it carries no p-value.  A direct call has no breakpoints to
+    narrow a region, so only segments find loci.
+
+    Counted over every sample tested for copy number, exactly as the locus's column of
+    the alteration matrix (same ``label``): a sample with segments is altered when its
+    focal event covers the locus and tested when a segment covers the locus's midpoint;
+    a sample with direct calls only is tested everywhere and altered when it lists a
+    band overlapping the locus in that direction (not listed = not altered, the rule of
+    direct calls); a direct band call overlapping the locus decides for its sample.
 
     Returns
     -------
     DataFrame
         ``locus ("9:21900000-22000000"), chrom, start, end, cytoband, event ("gain" or
-        "loss"), n_samples, n_high_level (amplifications / deep deletions among them),
-        n_tested (samples with segments), samples (tuple of ids)``, genome order.
+        "loss"), n_samples (altered), n_high_level (amplifications / deep deletions among
+        them), n_tested (samples assessable at the locus), samples (tuple of the altered
+        ids, cohort order), label`` (the matrix column), genome order.
     """
     if min_samples < 1:
         raise ValueError("min_samples must be at least 1")
@@ -750,10 +768,50 @@ def _recurrent_loci(cn: CohortCn, min_samples: int) -> pd.DataFrame:
     return hit.copy()
 
 
+class _LocusContext:
+    """What counting a region over the CN-tested samples needs, prepared once."""
+
+    def __init__(self, cn: CohortCn) -> None:
+        s = cn.segs
+        self.cn = cn
+        self.pos = {sid: i for i, sid in enumerate(cn.tested)}
+        self.seg_rows = np.array([self.pos[sid] for sid in s.samples], dtype=np.int64)
+        self.has_seg = np.zeros(len(cn.tested), bool)
+        self.has_seg[self.seg_rows] = True
+        order = np.argsort(s.chrom, kind="stable")
+        bounds = np.searchsorted(s.chrom[order], np.arange(len(CHROMOSOMES) + 1))
+        self.by_chrom = {ci: order[bounds[ci]:bounds[ci + 1]] for ci in range(len(CHROMOSOMES))}
+        d = cn.direct
+        self.bands = d.loc[(d["region_kind"] == "band") & d["start"].notna()]
+
+    def measured(self, chrom: str, start: int, end: int) -> np.ndarray:
+        """Samples assessable on ``chrom:start-end``: a segment covers its midpoint, the
+        sample has direct calls only (tested everywhere), or a direct band call on it."""
+        s = self.cn.segs
+        mid = (start + end) // 2
+        idx = self.by_chrom[CHROM_ORDER[chrom]]
+        m = idx[(s.start[idx] <= mid) & (s.end[idx] > mid)]
+        out = ~self.has_seg
+        out[self.seg_rows[np.unique(s.sample[m])]] = True
+        out[[self.pos[x] for x in self.band_calls(chrom, start, end)["sample_id"]]] = True
+        return out
+
+    def band_calls(self, chrom: str, start: int, end: int) -> pd.DataFrame:
+        """Direct band calls overlapping ``chrom:start-end`` (any event)."""
+        b = self.bands
+        return b.loc[(b["chrom"] == chrom) & (b["start"] < end) & (b["end"] > start)]
+
+    def values(self, chrom: str, start: int, end: int, samples: Any) -> np.ndarray:
+        """1 altered (``samples``), 0 assessable, NaN not assessable, over ``cn.tested``."""
+        values = np.where(self.measured(chrom, start, end), 0.0, np.nan)
+        values[[self.pos[x] for x in samples]] = 1.0
+        return values
+
+
 def _find_loci(cn: CohortCn, min_samples: int) -> pd.DataFrame:
     cols = [
         "locus", "chrom", "start", "end", "cytoband", "event", "n_samples",
-        "n_high_level", "n_tested", "samples",
+        "n_high_level", "n_tested", "samples", "label",
     ]
     r, s = cn.runs, cn.segs
     rows: list[tuple[Any, ...]] = []
@@ -780,8 +838,8 @@ def _find_loci(cn: CohortCn, min_samples: int) -> pd.DataFrame:
             first[1:] = (pk[1:] != pk[:-1]) | (samp[iv][1:] != samp[iv][:-1])
             pk, iv = pk[first], iv[first]
             counts = np.bincount(pk, minlength=len(peaks))
-            n_high = np.bincount(pk, high[iv].astype(float), len(peaks)).astype(int)
             groups = np.split(names[samp[iv]], np.cumsum(counts)[:-1])
+            highs = np.split(high[iv], np.cumsum(counts)[:-1])
             chrom = CHROMOSOMES[int(ci)]
             for k in range(len(peaks)):
                 if counts[k] < min_samples:
@@ -789,7 +847,7 @@ def _find_loci(cn: CohortCn, min_samples: int) -> pd.DataFrame:
                 rows.append(
                     (
                         f"{chrom}:{pa[k]}-{pb[k]}", chrom, int(pa[k]), int(pb[k]), "", name,
-                        int(counts[k]), int(n_high[k]), len(s.samples), tuple(groups[k]),
+                        0, 0, 0, (tuple(groups[k]), tuple(groups[k][highs[k]])), "",
                     )
                 )
     df = pd.DataFrame(rows, columns=cols)
@@ -801,7 +859,47 @@ def _find_loci(cn: CohortCn, min_samples: int) -> pd.DataFrame:
         df = df.sort_values(
             ["chrom", "start"], key=lambda c: c.map(CHROM_ORDER) if c.name == "chrom" else c
         ).reset_index(drop=True)
+        _count_loci(cn, df)
     return df
+
+
+def _count_loci(cn: CohortCn, df: pd.DataFrame) -> None:
+    """Fill ``n_samples, n_high_level, n_tested, samples, label`` of found loci (whose
+    ``samples`` hold the (carriers, high-level carriers) from segments) over every
+    CN-tested sample, by the rule in ``recurrent_focal_loci``."""
+    ctx = _LocusContext(cn)
+    n = len(cn.tested)
+    labels = [f"{band} {event} (focal)" for band, event in zip(df["cytoband"], df["event"])]
+    dup = pd.Series(labels).duplicated(keep=False).to_numpy()
+    out: dict[str, list[Any]] = {k: [] for k in
+                                 ("n_samples", "n_high_level", "n_tested", "samples", "label")}
+    for k, row in enumerate(df.itertuples(index=False)):
+        carriers, high_carriers = row.samples
+        altered = np.zeros(n, bool)
+        high = np.zeros(n, bool)
+        altered[[ctx.pos[x] for x in carriers]] = True
+        high[[ctx.pos[x] for x in high_carriers]] = True
+        direction = 1 if row.event == "gain" else -1
+        calls = ctx.band_calls(row.chrom, row.start, row.end)
+        if len(calls):
+            # Direct calls decide for their samples (any of a sample's calls in the
+            # locus's direction makes it altered; high-level when that call is).
+            levels = calls["event"].map(EVENT_LEVEL).to_numpy()
+            same = np.sign(levels) == direction
+            rows_ = np.array([ctx.pos[x] for x in calls["sample_id"]])
+            altered[rows_] = False
+            high[rows_] = False
+            altered[rows_[same]] = True
+            high[rows_[same & (np.abs(levels) == 2)]] = True
+        measured = ctx.measured(row.chrom, row.start, row.end)
+        out["n_samples"].append(int(altered.sum()))
+        out["n_high_level"].append(int(high.sum()))
+        out["n_tested"].append(int((measured | altered).sum()))
+        out["samples"].append(tuple(cn.tested[i] for i in np.flatnonzero(altered)))
+        out["label"].append(
+            f"{row.cytoband} {row.event} (focal, {row.locus})" if dup[k] else labels[k])
+    for key, values in out.items():
+        df[key] = values
 
 
 def _covering(
@@ -970,12 +1068,15 @@ def cn_columns(cn: CohortCn, min_samples: int = 2) -> list[CnColumn]:
     """Alteration columns for arms, whole chromosomes, focal loci and genes.
 
     Arm and chromosome columns are direction-level ("gain" includes amplification,
-    "loss" includes deep deletion).  Segment-derived focal loci come from
-    ``recurrent_focal_loci(min_samples)``; samples without segments are not assessable
-    there.  Direct band and gene calls give one column per region and event, tested in
-    every CN-tested sample (not listed = not altered); for samples with segments but no
-    direct call on that band, a focal run of the same direction overlapping the band
-    counts.  Acrocentric chromosomes get arm columns only (the chromosome is its q arm).
+    "loss" includes deep deletion).  Recurrent focal loci are those of
+    ``recurrent_focal_loci`` at ``focal_min_samples(cn, min_samples)``, one column each
+    with exactly the loci table's counts (same label).  Direct band and gene calls give one
+    column per region and event (a band call named like a locus is counted in the
+    locus's column), tested in every sample with direct calls only (not listed = not
+    altered); a sample with segments and no direct call on that band is altered by a
+    focal run of the same direction overlapping the band, and tested when a segment
+    covers the band's midpoint.  Acrocentric chromosomes get arm columns only (the
+    chromosome is its q arm).
     """
     n = len(cn.tested)
     if n == 0:
@@ -1037,76 +1138,59 @@ def cn_columns(cn: CohortCn, min_samples: int = 2) -> list[CnColumn]:
                     CnColumn(chromosome_label(chrom, event), chrom, "chromosome", event,
                              np.where(np.isnan(st), np.nan, (st == sign).astype(float)))
                 )
-    cols.extend(_focal_columns(cn, pos, has_seg, min_samples))
+    cols.extend(_focal_columns(cn, pos, min_samples))
     return cols
 
 
-def _focal_columns(
-    cn: CohortCn, pos: dict[str, int], has_seg: np.ndarray, min_samples: int
-) -> list[CnColumn]:
+def _focal_columns(cn: CohortCn, pos: dict[str, int], min_samples: int) -> list[CnColumn]:
     n = len(cn.tested)
     r, s = cn.runs, cn.segs
+    ctx = _LocusContext(cn)
     cols: list[CnColumn] = []
     seen: set[str] = set()
+    loci = _recurrent_loci(cn, focal_min_samples(cn, min_samples))
+    for locus in loci.itertuples(index=False):
+        values = ctx.values(locus.chrom, locus.start, locus.end, locus.samples)
+        cols.append(CnColumn(locus.label, locus.cytoband, "focal", locus.event, values,
+                             f"chr{locus.chrom}:{locus.start}-{locus.end}"))
+        seen.add(locus.label)
     direct = cn.direct.loc[cn.direct["region_kind"].isin(["band", "gene"])]
     for (region, kind, event), grp in direct.groupby(
         ["region", "region_kind", "event"], sort=True
     ):
         if event == "neutral":
             continue
+        label = f"{region} {event} (focal)" if kind == "band" else f"{region} {event}"
+        if label in seen:
+            continue  # the recurrent locus of that band counts these calls already
         values = np.zeros(n)
-        values[[pos[x] for x in grp["sample_id"]]] = 1.0
         # Explicit calls on the region (any event) decide for their samples.
-        called = cn.direct.loc[cn.direct["region"] == region, "sample_id"]
-        called_rows = {pos[x] for x in called}
+        called = {pos[x] for x in cn.direct.loc[cn.direct["region"] == region, "sample_id"]}
+        detail = ""
         if kind == "band":
-            label = f"{region} {event} (focal)"
             start, end = grp["start"].iloc[0], grp["end"].iloc[0]
             chrom = grp["chrom"].iloc[0]
-            if start is not None and not pd.isna(start) and r.sample.size:
-                m = (
-                    r.focal
-                    & (r.chrom == CHROM_ORDER[chrom])
-                    & (np.sign(r.level) == np.sign(EVENT_LEVEL[event]))
-                    & (r.start < end)
-                    & (r.end > start)
-                )
-                if event in ("amplification", "deep deletion"):
-                    m &= np.abs(r.level) == 2
-                for code in np.unique(r.sample[m]):
-                    row = pos[s.samples[code]]
-                    if row not in called_rows:
-                        values[row] = 1.0
-            cols.append(CnColumn(label, str(region), "focal", str(event), values,
-                                 f"chr{chrom}:{start}-{end}" if chrom else ""))
-        else:
-            label = f"{region} {event}"
-            cols.append(CnColumn(label, str(region), "gene", str(event), values))
-        seen.add(label)
-    need = max(min_samples, int(np.ceil(cn.params.focal_matrix_min_fraction * len(s.samples))))
-    loci = _recurrent_loci(cn, need)
-    if loci.empty:
-        return cols
-    by_chrom: dict[int, np.ndarray] = {}
-    for c in pd.unique(loci["chrom"]):
-        by_chrom[CHROM_ORDER[c]] = np.flatnonzero(s.chrom == CHROM_ORDER[c])
-    labels = [f"{band} {event} (focal)" for band, event in zip(loci["cytoband"], loci["event"])]
-    dup = pd.Series(labels).duplicated(keep=False).to_numpy()
-    for k, locus in enumerate(loci.itertuples(index=False)):
-        label = labels[k]
-        if label in seen:
-            continue  # a direct call on that band already makes this column
-        if dup[k]:
-            label = f"{locus.cytoband} {locus.event} (focal, {locus.locus})"
-        mid = (locus.start + locus.end) // 2
-        idx = by_chrom[CHROM_ORDER[locus.chrom]]
-        m = idx[(s.start[idx] <= mid) & (s.end[idx] > mid)]
-        measured = np.zeros(n, bool)
-        measured[[pos[s.samples[c]] for c in np.unique(s.sample[m])]] = True
-        values = np.where(measured, 0.0, np.nan)
-        values[[pos[x] for x in locus.samples]] = 1.0
-        cols.append(CnColumn(label, locus.cytoband, "focal", locus.event, values,
-                             f"chr{locus.chrom}:{locus.start}-{locus.end}"))
+            if start is not None and not pd.isna(start):
+                start, end = int(start), int(end)
+                values = np.where(ctx.measured(chrom, start, end), 0.0, np.nan)
+                if r.sample.size:
+                    m = (
+                        r.focal
+                        & (r.chrom == CHROM_ORDER[chrom])
+                        & (np.sign(r.level) == np.sign(EVENT_LEVEL[event]))
+                        & (r.start < end)
+                        & (r.end > start)
+                    )
+                    if event in ("amplification", "deep deletion"):
+                        m &= np.abs(r.level) == 2
+                    for code in np.unique(r.sample[m]):
+                        row = pos[s.samples[code]]
+                        if row not in called:
+                            values[row] = 1.0
+            detail = f"chr{chrom}:{start}-{end}" if chrom else ""
+        values[[pos[x] for x in grp["sample_id"]]] = 1.0
+        cols.append(CnColumn(label, str(region), "focal" if kind == "band" else "gene",
+                             str(event), values, detail))
         seen.add(label)
     return cols
 

@@ -425,13 +425,14 @@ _ASSAY_RE = re.compile(r"^(?:(IHC|FISH)\s+(\S+)(?:\s+(\S+))?|(\S+)\s+(IHC|FISH)(
                        r"(?:\s+call)?$", re.IGNORECASE)
 
 
-def resolve_grouping(cohort: Cohort, text: str) -> Grouping:
+def resolve_grouping(cohort: Cohort, text: str, matrix: Any = None) -> Grouping:
     """The grouping a user typed.
 
     Tried in order: ``A AND B`` / ``A OR B`` (also ``&`` / ``|``); a sheet column or
     canonical field by its header; ``column>value`` / ``column>=value`` /
     ``column>median``; an assay call (``ALK IHC``, ``IHC ALK D5F3``, ``FISH ALK``); an
-    alteration label as ``imft summary`` prints it.
+    alteration label as ``imft summary`` prints it.  ``matrix``: the cohort's
+    alteration matrix when the caller has it (not recomputed).
 
     Raises
     ------
@@ -449,8 +450,8 @@ def resolve_grouping(cohort: Cohort, text: str) -> Grouping:
         # a column header could itself contain " and " ("ALK and ROS1 status")
         if find_column(cohort, text) is None:
             return combine_groupings(
-                resolve_grouping(cohort, left), resolve_grouping(cohort, right), op
-            )
+                resolve_grouping(cohort, left, matrix), resolve_grouping(cohort, right, matrix),
+                op)
     col = find_column(cohort, text)
     if col is not None:
         return clinical_grouping(cohort, col)
@@ -470,7 +471,7 @@ def resolve_grouping(cohort: Cohort, text: str) -> Grouping:
             # "ALK FISH positive" is the Summary's alteration label (the Survival tab
             # offers it): resolve it as that alteration, else as the plain assay call
             try:
-                return alteration_grouping(cohort, text)
+                return alteration_grouping(cohort, text, matrix)
             except GroupingError:
                 clone = None
         try:
@@ -478,7 +479,7 @@ def resolve_grouping(cohort: Cohort, text: str) -> Grouping:
         except GroupingError:
             pass
     try:
-        return alteration_grouping(cohort, text)
+        return alteration_grouping(cohort, text, matrix)
     except GroupingError as exc:
         raise GroupingError(
             f"{text!r} is neither a column of the sheet nor an alteration "

@@ -4,7 +4,7 @@ Counts are samples (a sample reporting the same fusion twice counts once), among
 samples tested for fusions.  A rearrangement whose partner is unknown ("ALK
 rearranged", e.g. from a break-apart FISH-like call in a sequencing sheet) is its own
 category, ``"partner unknown"``; a partner is never invented.  The driver rule is that of
-``alterations.driver_of``.
+``model.fusion.driver_of``.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from typing import Any
 
 import pandas as pd
 
-from imft_desktop.analysis.alterations import PARTNER_UNKNOWN, parse_fusion
+from imft_desktop.analysis.alterations import PARTNER_UNKNOWN
 from imft_desktop.model.cohort import Cohort
+from imft_desktop.model.fusion import parse_fusion_text
 from imft_desktop.model.vocab import Capability
 
 
@@ -108,13 +109,14 @@ def fusion_partners(cohort: Cohort) -> PartnerTable:
             if sid not in tested:
                 skipped.add(sid)
                 continue
-            call = parse_fusion(text)
-            if call is None:
+            call = parse_fusion_text(text)
+            if call is None or call.driver is None:
                 unreadable += 1
                 continue
             partner = call.partner or PARTNER_UNKNOWN
             found.setdefault(call.driver, {}).setdefault(partner, set()).add(sid)
-            orient.setdefault(call.driver, {})[partner] = call.partner_orientation or ""
+            orient.setdefault(call.driver, {})[partner] = (
+                call.partner_orientation if call.partner is not None else "")
     if skipped:
         warnings.append(
             f"Fusions of {len(skipped)} sample(s) not tested for fusions were left out."

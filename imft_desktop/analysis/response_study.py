@@ -36,6 +36,7 @@ from imft_desktop.analysis.response import (
 )
 
 if TYPE_CHECKING:  # pragma: no cover
+    from imft_desktop.analysis.alterations import AlterationMatrix
     from imft_desktop.model.cohort import Cohort
     from imft_desktop.model.progress import Progress
 
@@ -126,8 +127,10 @@ class ResponseStudy:
 
 
 def response_study(cohort: Cohort, options: ResponseOptions,
-                   progress: Progress | None = None) -> ResponseStudy:
-    """Run the response study ``options`` describe.
+                   progress: Progress | None = None,
+                   matrix: AlterationMatrix | None = None) -> ResponseStudy:
+    """Run the response study ``options`` describe (``matrix``: the cohort's alteration
+    matrix when the caller has it).
 
     Raises
     ------
@@ -136,7 +139,7 @@ def response_study(cohort: Cohort, options: ResponseOptions,
     """
     grouping = None
     if options.grouping.strip():
-        grouping = resolve_grouping(cohort, options.grouping)
+        grouping = resolve_grouping(cohort, options.grouping, matrix)
         if options.reference:
             grouping = grouping.with_reference(options.reference)
     data_all = response_data(cohort)

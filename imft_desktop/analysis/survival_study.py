@@ -53,6 +53,7 @@ from imft_desktop.analysis.time_display import time_methods
 from imft_desktop.model.time_units import normalise_unit
 
 if TYPE_CHECKING:  # pragma: no cover
+    from imft_desktop.analysis.alterations import AlterationMatrix
     from imft_desktop.analysis.screen import ScreenResult
     from imft_desktop.model.cohort import Cohort
     from imft_desktop.model.progress import Progress
@@ -254,8 +255,10 @@ def study_endpoint(cohort: Cohort, options: SurvivalOptions) -> Endpoint:
 
 
 def survival_study(cohort: Cohort, options: SurvivalOptions,
-                   progress: Progress | None = None) -> SurvivalStudy:
-    """Run the survival study ``options`` describe on ``cohort``.
+                   progress: Progress | None = None,
+                   matrix: AlterationMatrix | None = None) -> SurvivalStudy:
+    """Run the survival study ``options`` describe on ``cohort`` (``matrix``: the
+    cohort's alteration matrix when the caller has it, so it is not rebuilt).
 
     Raises
     ------
@@ -275,7 +278,7 @@ def survival_study(cohort: Cohort, options: SurvivalOptions,
     endpoint = in_unit(cohort, endpoint, options.unit)
     grouping = None
     if not options.all_patients:
-        grouping = resolve_grouping(cohort, options.grouping)
+        grouping = resolve_grouping(cohort, options.grouping, matrix)
         if options.reference:
             grouping = grouping.with_reference(options.reference)
     if progress is not None:
@@ -304,7 +307,7 @@ def survival_study(cohort: Cohort, options: SurvivalOptions,
                 methods.append(trend.method)
         if options.adjust:
             adjusted = adjusted_cox(cohort, endpoint, data, options.adjust,
-                                    options.min_events)
+                                    options.min_events, matrix)
             methods.append("multivariable " + adjusted.method)
         if options.permutation:
             if progress is not None:
@@ -330,7 +333,8 @@ def survival_study(cohort: Cohort, options: SurvivalOptions,
 
 
 def adjusted_cox(cohort: Cohort, endpoint: Endpoint, data: SurvivalData,
-                 adjust: tuple[str, ...], min_events: int = 1) -> CoxResult:
+                 adjust: tuple[str, ...], min_events: int = 1,
+                 matrix: AlterationMatrix | None = None) -> CoxResult:
     """Multivariable Cox of ``data``'s grouping with the ``adjust`` covariates.
 
     A column with at least :data:`NUMERIC_COVARIATE_MIN_VALUES` distinct numbers enters
@@ -348,7 +352,8 @@ def adjusted_cox(cohort: Cohort, endpoint: Endpoint, data: SurvivalData,
                 and values.dropna().nunique() >= NUMERIC_COVARIATE_MIN_VALUES):
             numeric[col] = values
         else:
-            datas.append(survival_data(cohort, endpoint, resolve_grouping(cohort, name)))
+            datas.append(survival_data(cohort, endpoint,
+                                       resolve_grouping(cohort, name, matrix)))
     return cox_multivariable(datas, numeric, min_events=min_events)
 
 
@@ -362,7 +367,8 @@ def with_landmarks(study: SurvivalStudy, times: tuple[float, ...]) -> SurvivalSt
 
 
 def screen_study(cohort: Cohort, options: SurvivalOptions,
-                 progress: Progress | None = None) -> ScreenResult:
+                 progress: Progress | None = None,
+                 matrix: AlterationMatrix | None = None) -> ScreenResult:
     """The alteration screen against the endpoint of ``options`` (chosen as in
     :func:`survival_study`; its grouping is ignored), medians in ``options.unit``."""
     from imft_desktop.analysis.screen import alteration_screen
@@ -370,4 +376,5 @@ def screen_study(cohort: Cohort, options: SurvivalOptions,
     if options.unit and normalise_unit(options.unit) is None:
         raise GroupingError(f"unknown unit {options.unit!r} (days, weeks, months or years)")
     resolved = in_unit(cohort, study_endpoint(cohort, options), options.unit)
-    return alteration_screen(cohort, resolved, progress=progress)
+    return alteration_screen(cohort, resolved, progress=progress,
+                             status=matrix.status if matrix is not None else None)

@@ -18,9 +18,13 @@ ever added, never renamed):
     number), an object keyed by sample id so scripts can look a sample up directly;
 ``recurrent_focal_loci``
     list of ``{locus, chrom, start, end, cytoband, event, n_samples, n_high_level,
-    n_tested, samples}``;
+    n_tested, samples, label}``: ``n_samples``/``n_tested`` are altered/tested of the
+    locus's row in ``alterations`` (``label``), over every sample tested for copy number;
+``focal_min_samples``
+    the recurrence threshold the loci were found with;
 ``concordance``
-    list, one per gene assessed by two or more of IHC / FISH / sequencing;
+    list, one per gene assessed by two or more of IHC / FISH / sequencing (the rule of
+    ``analysis.alteration_summary``);
 ``cooccurrence``
     list of pairs with their 2x2 counts, odds ratio, p, q, tendency, test;
 ``methods``
@@ -36,11 +40,22 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from imft_desktop.cli.text import json_safe, print_report
-from imft_desktop.model.formatting import p_text
+from imft_desktop.model.formatting import (
+    NOT_ESTIMABLE,
+    format_count,
+    format_estimate_ci,
+    format_percent,
+    format_percent_ci,
+    p_text,
+)
 from imft_desktop.model.text import plural
+
+if TYPE_CHECKING:
+    from imft_desktop.analysis.alteration_summary import AlterationSummary
+    from imft_desktop.model.cohort import Cohort
 
 NAME = "summary"
 HELP = "Alteration frequencies with exact CIs, fusion partners, CNA burden and loci."
@@ -60,7 +75,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="print only the N most frequent alterations (text output)")
 
 
-def summary_json(summary: Any, cohort: Any) -> dict[str, Any]:
+def summary_json(summary: AlterationSummary, cohort: Cohort) -> dict[str, Any]:
     """The ``--json`` object for an ``AlterationSummary`` (see the module docstring)."""
     from imft_desktop.analysis.cooccurrence import cooccurrence_records
 
@@ -80,7 +95,7 @@ def summary_json(summary: Any, cohort: Any) -> dict[str, Any]:
             "locus": r.locus, "chrom": r.chrom, "start": int(r.start), "end": int(r.end),
             "cytoband": r.cytoband, "event": r.event, "n_samples": int(r.n_samples),
             "n_high_level": int(r.n_high_level), "n_tested": int(r.n_tested),
-            "samples": list(r.samples),
+            "samples": list(r.samples), "label": r.label,
         }
         for r in summary.focal_loci.itertuples(index=False)
     ]
@@ -101,11 +116,12 @@ def summary_json(summary: Any, cohort: Any) -> dict[str, Any]:
             "fusion_partner_details": summary.partners.to_dict(),
             "cna_burden": burden,
             "recurrent_focal_loci": loci,
+            "focal_min_samples": summary.focal_min_samples,
             "concordance": [c.to_dict() for c in summary.concordance],
             "cooccurrence": cooccurrence_records(summary.cooccurrence),
             "methods": methods,
-            "cna_params": summary.matrix.cna.to_dict(),
-            "warnings": summary.warnings,
+            "cna_params": summary.cna_params.to_dict(),
+            "warnings": list(summary.warnings),
         }
     )
 
@@ -118,11 +134,7 @@ def _round(x: Any) -> float | None:
     return None if x is None or not math.isfinite(float(x)) else round(float(x), 4)
 
 
-def _fmt_pct(x: float) -> str:
-    return "n/a" if x is None or not math.isfinite(x) else f"{x:.1f}%"
-
-
-def human_summary(summary: Any, cohort: Any, top: int | None = None) -> str:
+def human_summary(summary: AlterationSummary, cohort: Cohort, top: int | None = None) -> str:
     """Readable text: aligned frequency table, then partners, copy number, concordance."""
     lines: list[str] = []
     title = cohort.name or "cohort"
@@ -139,10 +151,8 @@ def human_summary(summary: Any, cohort: Any, top: int | None = None) -> str:
         else [("Alteration", "Altered/tested", "%", "95% CI")]
     )
     for r in rows.itertuples(index=False):
-        ci = (
-            f"{r.ci_low:.1f}-{r.ci_high:.1f}" if math.isfinite(r.ci_low) else "n/a"
-        )
-        cells = (str(r.label), f"{r.altered}/{r.tested}", _fmt_pct(r.percent), ci)
+        cells = (str(r.label), format_count(r.altered, r.tested), format_percent(r.percent),
+                 format_percent_ci(r.ci_low, r.ci_high))
         table.append((cells[0], str(r.group), *cells[1:]) if grouped else cells)
     widths = [max(len(str(row[i])) for row in table) for i in range(len(table[0]))]
     for k, row in enumerate(table):
@@ -170,19 +180,18 @@ def human_summary(summary: Any, cohort: Any, top: int | None = None) -> str:
             "",
             f"Copy number ({plural(len(burden), 'sample')} tested): median altered regions "
             f"{burden['altered_regions'].median():g}; recurrent focal loci: "
-            f"{len(summary.focal_loci)}",
+            f"{len(summary.focal_loci)} (altered in >= {summary.focal_min_samples} samples; "
+            "altered/tested as in the table above)",
         ]
         for r in summary.focal_loci.itertuples(index=False):
-            lines.append(f"  {r.cytoband:<18} {r.event:<5} {r.n_samples}/{r.n_tested}  "
-                         f"({r.locus})")
+            lines.append(f"  {r.cytoband:<18} {r.event:<5} "
+                         f"{format_count(r.n_samples, r.n_tested)}  ({r.locus})")
     for conc in summary.concordance:
         lines += ["", f"Concordance for {conc.gene} ({', '.join(conc.assays)})"]
         for p in conc.pairs:
-            kappa = "n/a" if not math.isfinite(p.kappa) else (
-                f"{p.kappa:.2f} ({p.kappa_ci[0]:.2f} to {p.kappa_ci[1]:.2f})"
-            )
-            agree = "n/a" if not p.n else f"{100 * p.agreement:.0f}%"
-            lines.append(f"  {p.a} vs {p.b}: n={p.n}, agreement {agree}, kappa {kappa}; "
+            kappa = format_estimate_ci(p.kappa, *p.kappa_ci, missing=NOT_ESTIMABLE)
+            lines.append(f"  {p.a} vs {p.b}: n={p.n}, agreement "
+                         f"{format_percent(100 * p.agreement)}, kappa {kappa}; "
                          f"discordant: {', '.join(p.discordant) or 'none'}")
         for a in conc.accuracy:
             lines.append(
@@ -210,14 +219,15 @@ def run(args: argparse.Namespace) -> int:
     cohort, failed = open_cohort(args, "summary")
     if failed is not None:
         return failed
+    from imft_desktop.analysis.alteration_summary import SummaryOptions, summarise
     from imft_desktop.analysis.copy_number import CnaParams
-    from imft_desktop.analysis.frequencies import summarise
 
     cna = CnaParams(assembly=args.assembly) if args.assembly else None
+    options = SummaryOptions(group_by=args.by, cna=cna,
+                             min_focal_samples=max(1, args.min_focal_samples),
+                             with_oncoprint=False)
     try:
-        summary = summarise(cohort, group_by=args.by, cna=cna,
-                            min_focal_samples=max(1, args.min_focal_samples),
-                            with_oncoprint=False)
+        summary = summarise(cohort, options)
     except KeyError as exc:
         print(f"imft summary: --by: {exc.args[0] if exc.args else exc}", file=sys.stderr)
         return 1

@@ -22,7 +22,9 @@ The rules (what a statistician signs):
   ``1234``), as R's ``print.coxph`` reads.
 * **Confidence intervals** (``format_ci``): both bounds as the estimate, joined by an
   en dash (``0.62–5.51``), or by ``" to "`` when a bound is negative (``-0.12 to 0.40``).
-* **Percentages** (``format_percent``): one decimal with ``%``.
+* **Percentages** (``format_percent``): one decimal with ``%``; a percentage's interval
+  (``format_percent_ci``) as ``7.1–42.2%``; counts behind it (``format_count``) as
+  ``5/24``.
 * Missing or not-a-number: ``NA`` (as R prints it); infinite: ``∞`` / ``-∞``.
 """
 
@@ -33,6 +35,8 @@ from typing import Any
 
 #: Text for a statistic that does not exist (missing, NaN).
 MISSING = "NA"
+#: Text for an estimate that cannot be computed from the data (kappa of constant calls).
+NOT_ESTIMABLE = "not estimable"
 #: Below this a p value is shown as ``<0.001``.
 P_FLOOR = 0.001
 #: Above this a p value is shown as ``>0.99``.
@@ -117,8 +121,12 @@ def format_ci(low: Any, high: Any, fmt: Any = None) -> str:
     return f"{fmt(low)}{sep}{fmt(high)}"
 
 
-def format_estimate_ci(x: Any, low: Any, high: Any, label: str = "95% CI") -> str:
-    """``1.85 (95% CI 0.62–5.51)``; the bare estimate when there is no interval."""
+def format_estimate_ci(x: Any, low: Any, high: Any, label: str = "95% CI",
+                       missing: str = MISSING) -> str:
+    """``1.85 (95% CI 0.62–5.51)``; the bare estimate when there is no interval;
+    ``missing`` (e.g. ``"not estimable"``) when there is no estimate."""
+    if _as_float(x) is None:
+        return missing
     if _as_float(low) is None and _as_float(high) is None:
         return format_estimate(x)
     return f"{format_estimate(x)} ({label} {format_ci(low, high)})"
@@ -152,3 +160,23 @@ def format_time(t: Any) -> str:
         return "∞" if v > 0 else "-∞"
     text = f"{round(v, 1):.1f}"
     return text[:-2] if text.endswith(".0") else text
+
+
+def format_percent_ci(low: Any, high: Any, decimals: int = 1) -> str:
+    """The confidence interval of a percentage (bounds already x100): ``7.1–42.2%``;
+    ``NA`` when both bounds are missing."""
+    if _as_float(low) is None and _as_float(high) is None:
+        return MISSING
+    return f"{format_fixed(low, decimals)}–{format_fixed(high, decimals)}%"
+
+
+def format_percent_with_ci(x: Any, low: Any, high: Any, decimals: int = 1) -> str:
+    """``91.7% (61.5–99.8%)``; the bare percentage when there is no interval."""
+    if _as_float(low) is None and _as_float(high) is None:
+        return format_percent(x, decimals)
+    return f"{format_percent(x, decimals)} ({format_percent_ci(low, high, decimals)})"
+
+
+def format_count(k: Any, n: Any) -> str:
+    """Samples with a finding among the samples it was looked for in: ``5/24``."""
+    return f"{int(k)}/{int(n)}"

@@ -1,13 +1,18 @@
 """The Summary tab: alteration frequencies with exact CIs, fusion partners, oncoprint,
 genome-wide copy number with recurrent focal loci, assay concordance and co-occurrence.
 
-The summary (``analysis.frequencies.summarise``) runs in the shared thread pool, so
-``set_cohort`` returns at once whatever the cohort's size.  matplotlib is imported when
-a plot sub-tab is first shown (the canvases are created then), not at start-up.
+The tab renders one ``analysis.alteration_summary.AlterationSummary`` (the study the
+report, ``imft summary`` and the workbook render too) and never recomputes or
+re-thresholds it; numbers are written by ``model.formatting``.  The summary is computed
+in the shared thread pool, so ``set_cohort`` returns at once whatever the cohort's size;
+choosing a grouping regroups the frequency table of the summary already there.
+matplotlib is imported when a plot sub-tab is first shown (the canvases are created
+then), not at start-up.
 Picking an alteration (double-click or Enter in the table, or the button) emits
 ``samples_selected`` with the altered samples; the main window selects them in the
 Samples tab.  A click on an oncoprint column, a focal locus or a discordant-samples
-button does the same.
+button does the same.  ``report_item()`` describes the sub-tab shown for a report the
+user composes.
 """
 
 from __future__ import annotations
@@ -34,15 +39,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from imft_desktop.model.formatting import format_p
+from imft_desktop.model.formatting import (
+    NOT_ESTIMABLE,
+    format_count,
+    format_estimate,
+    format_estimate_ci,
+    format_p,
+    format_percent,
+    format_percent_ci,
+    format_percent_with_ci,
+)
 from imft_desktop.model.text import plural
 from imft_desktop.qt.table_models import DataFrameTableModel, make_proxy
 from imft_desktop.qt.workers import TaskHandle, start_task
+from imft_desktop.reports.outline import ReportItem
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import pandas as pd
 
-    from imft_desktop.analysis.frequencies import AlterationSummary
+    from imft_desktop.analysis.alteration_summary import AlterationSummary
+    from imft_desktop.analysis.concordance import ConcordanceResult
     from imft_desktop.model.cohort import Cohort
     from imft_desktop.model.progress import Progress
 
@@ -61,34 +79,39 @@ MESSAGES = {
 }
 
 FREQ_HEADERS = ["Alteration", "Group", "Kind", "Assay", "Altered", "Tested", "%", "95% CI"]
-LOCI_HEADERS = ["Locus", "Cytoband", "Event", "Samples", "Tested", "High-level"]
+#: "Altered" and "Tested" count what the frequency table counts for the same alteration.
+LOCI_HEADERS = ["Alteration", "Cytoband", "Event", "Altered", "Tested", "High-level", "Locus"]
 COOC_HEADERS = ["A", "B", "Both", "A only", "B only", "Neither", "Odds ratio", "p", "q",
                 "Tendency"]
 
 
 def compute_summary(cohort: Cohort, group_by: str | None,
-                    progress: Progress | None = None) -> AlterationSummary:
-    """The whole summary for the tab (runs in a worker thread)."""
-    from imft_desktop.analysis.frequencies import summarise
+                    progress: Progress | None = None,
+                    base: AlterationSummary | None = None) -> AlterationSummary:
+    """The whole summary for the tab (runs in a worker thread); with ``base``, that
+    summary regrouped (the matrix and everything else are kept)."""
+    from imft_desktop.analysis.alteration_summary import SummaryOptions, regroup, summarise
 
     if progress is not None:
         progress.report(0.1, MESSAGES["running"])
-    result = summarise(cohort, group_by=group_by)
+    if base is not None:
+        result = regroup(base, cohort, group_by)
+    else:
+        result = summarise(cohort, SummaryOptions(group_by=group_by))
     if progress is not None:
         progress.report(1.0, "")
     return result
 
 
-def frequency_frame(summary: AlterationSummary) -> pd.DataFrame:
-    """Display table of the frequency rows (one row per label and group)."""
+def frequency_frame(summary: AlterationSummary
+                    ) -> tuple[pd.DataFrame, dict[str, Callable[[int], str]]]:
+    """Display table of the frequency rows (one row per label and group), and the
+    display text of its "%" and "95% CI" columns (``model.formatting``, as in print);
+    the columns keep the numbers, so they sort as numbers."""
     import pandas as pd
 
     rows = summary.frequencies.to_frame()
-    ci = [
-        "n/a" if not math.isfinite(lo) else f"{lo:.1f}-{hi:.1f}"
-        for lo, hi in zip(rows["ci_low"], rows["ci_high"])
-    ]
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "Alteration": rows["label"],
             "Group": rows["group"].fillna("all") if "group" in rows else "all",
@@ -96,8 +119,31 @@ def frequency_frame(summary: AlterationSummary) -> pd.DataFrame:
             "Assay": rows["capability"],
             "Altered": rows["altered"],
             "Tested": rows["tested"],
-            "%": rows["percent"].round(1),
-            "95% CI": ci,
+            "%": rows["percent"],
+            "95% CI": rows["ci_low"],
+        }
+    )
+    pct, low, high = (rows[c].tolist() for c in ("percent", "ci_low", "ci_high"))
+    display: dict[str, Callable[[int], str]] = {
+        "%": lambda i: format_percent(pct[i]),
+        "95% CI": lambda i: format_percent_ci(low[i], high[i]),
+    }
+    return frame, display
+
+
+def loci_frame(summary: AlterationSummary) -> pd.DataFrame:
+    """Display table of the recurrent focal loci; "Altered"/"Tested" are the counts of
+    the alteration's row in the frequency table (same label)."""
+    import pandas as pd
+
+    loci = summary.focal_loci
+    if not len(loci):
+        return _empty(LOCI_HEADERS)
+    return pd.DataFrame(
+        {
+            "Alteration": loci["label"], "Cytoband": loci["cytoband"], "Event": loci["event"],
+            "Altered": loci["n_samples"], "Tested": loci["n_tested"],
+            "High-level": loci["n_high_level"], "Locus": loci["locus"],
         }
     )
 
@@ -187,7 +233,7 @@ class SummaryTab(QWidget):
         self.conc_text = QTextBrowser()
         self.conc_button = QPushButton(MESSAGES["select_discordant"])
         self.conc_button.clicked.connect(self._on_conc_button_clicked)
-        conc_page = QWidget()
+        self.conc_page = conc_page = QWidget()
         cl = QVBoxLayout(conc_page)
         crow = QHBoxLayout()
         crow.addWidget(QLabel("Gene"))
@@ -202,7 +248,7 @@ class SummaryTab(QWidget):
         self.cooc_table = self._make_view(make_proxy(self.cooc_model, self))
         self.cooc_note = QLabel()
         self.cooc_note.setWordWrap(True)
-        cooc_page = QWidget()
+        self.cooc_page = cooc_page = QWidget()
         kl = QVBoxLayout(cooc_page)
         kl.addWidget(self.cooc_table, 1)
         kl.addWidget(self.cooc_note)
@@ -241,6 +287,27 @@ class SummaryTab(QWidget):
 
         return tab_sections(self, self.title)
 
+    def report_item(self) -> ReportItem:
+        """What the sub-tab shown displays, as an item of a report the user composes
+        (``reports.outline``): its kind and the options that reproduce it (the grouping
+        of the frequency table, the oncoprint's rows, the concordance gene)."""
+        page = self.subtabs.currentWidget()
+        if page is self.partners_page:
+            return ReportItem.make("partners", "Fusion partners")
+        if page is self.onco_page:
+            return ReportItem.make("oncoprint", "Oncoprint", {"rows": self.onco_rows.value()})
+        if page is self.cn_splitter:
+            return ReportItem.make("copy_number", "Copy-number overview")
+        if page is self.conc_page:
+            gene = self.conc_gene.currentText() or None
+            title = f"Assay concordance: {gene}" if gene else "Assay concordance"
+            return ReportItem.make("concordance", title, {"gene": gene})
+        if page is self.cooc_page:
+            return ReportItem.make("cooccurrence", "Co-occurrence and mutual exclusivity")
+        group_by = None if self.summary is None else self.summary.frequencies.group_by
+        title = "Alteration frequencies" + (f" by {group_by}" if group_by else "")
+        return ReportItem.make("frequencies", title, {"group_by": group_by})
+
     def set_cohort(self, cohort: Cohort | None) -> None:
         """Show ``cohort`` (None clears the tab); the summary is computed in a worker."""
         self.cohort = cohort
@@ -273,7 +340,7 @@ class SummaryTab(QWidget):
         self.message.setText(MESSAGES["running"])
         token = self._token
         self._task = start_task(
-            compute_summary, self.cohort, group_by,
+            compute_summary, self.cohort, group_by, base=self.summary,
             on_result=lambda s: self._on_summary_ready(s, token),
             on_error=lambda exc: self._on_summary_failed(exc, token),
         )
@@ -297,8 +364,8 @@ class SummaryTab(QWidget):
         self.summary_ready.emit()
 
     def _fill(self, summary: AlterationSummary, first: bool) -> None:
-        self._freq_frame = frequency_frame(summary)
-        self.freq_model.set_frame(self._freq_frame)
+        self._freq_frame, display = frequency_frame(summary)
+        self.freq_model.set_frame(self._freq_frame, display=display)
         # Rows come ordered by frequency: no column's sort arrow applies yet.
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.resizeColumnsToContents()
@@ -309,34 +376,32 @@ class SummaryTab(QWidget):
         self.methods.setPlainText("\n".join(methods))
         if first and self.cohort is not None:
             self._fill_group_choices(summary)
-        loci = summary.focal_loci
+        self._loci_frame = loci_frame(summary)
+        self.loci_model.set_frame(self._loci_frame)
         import pandas as pd
 
-        self._loci_frame = pd.DataFrame(
-            {
-                "Locus": loci["locus"], "Cytoband": loci["cytoband"], "Event": loci["event"],
-                "Samples": loci["n_samples"], "Tested": loci["n_tested"],
-                "High-level": loci["n_high_level"],
-            }
-        ) if len(loci) else _empty(LOCI_HEADERS)
-        self.loci_model.set_frame(self._loci_frame)
         co = summary.cooccurrence
         if len(co):
             frame = pd.DataFrame(
                 {
                     "A": co["a"], "B": co["b"], "Both": co["both"], "A only": co["a_only"],
                     "B only": co["b_only"], "Neither": co["neither"],
-                    "Odds ratio": co["odds_ratio"].round(3), "p": co["p"].map(_fmt_p),
-                    "q": co["q"].map(_fmt_p), "Tendency": co["tendency"],
+                    "Odds ratio": co["odds_ratio"], "p": co["p"], "q": co["q"],
+                    "Tendency": co["tendency"],
                 }
             )
+            odds, p, q = (co[c].tolist() for c in ("odds_ratio", "p", "q"))
+            cooc_display: dict[str, Callable[[int], str]] = {
+                "Odds ratio": lambda i: format_estimate(odds[i]),
+                "p": lambda i: format_p(p[i]), "q": lambda i: format_p(q[i]),
+            }
         else:
-            frame = _empty(COOC_HEADERS)
-        self.cooc_model.set_frame(frame)
+            frame, cooc_display = _empty(COOC_HEADERS), {}
+        self.cooc_model.set_frame(frame, display=cooc_display)
         self.cooc_note.setText(" ".join(
             x for x in (co.attrs.get("method", ""), co.attrs.get("note", "")) if x))
         self.conc_gene.clear()
-        self.conc_gene.addItems([c.gene for c in summary.concordance])
+        self.conc_gene.addItems(list(summary.concordance_genes))
         self._show_concordance()
         self._drawn.clear()
         self._draw_current()
@@ -414,7 +479,8 @@ class SummaryTab(QWidget):
             return
         src = self.loci_proxy.mapToSource(index)
         row = self.loci_model.data_row(src.row())
-        self.samples_selected.emit(list(self.summary.focal_loci.iloc[row]["samples"]))
+        label = str(self._loci_frame.iloc[row]["Alteration"])
+        self.samples_selected.emit(self.summary.matrix.altered_samples(label))
 
     @Slot()
     def _on_conc_button_clicked(self) -> None:
@@ -423,11 +489,13 @@ class SummaryTab(QWidget):
             self.samples_selected.emit([str(s) for s in conc.discordant["sample_id"]])
 
     # ------------------------------------------------------------ concordance view
-    def _current_concordance(self) -> Any:
-        if self.summary is None:
+    def _current_concordance(self) -> ConcordanceResult | None:
+        if self.summary is None or not self.conc_gene.currentText():
             return None
-        gene = self.conc_gene.currentText()
-        return next((c for c in self.summary.concordance if c.gene == gene), None)
+        try:
+            return self.summary.concordance_for(self.conc_gene.currentText())
+        except KeyError:
+            return None
 
     def _show_concordance(self) -> None:
         conc = self._current_concordance()
@@ -488,7 +556,7 @@ class SummaryTab(QWidget):
         elif name == "genome":
             from imft_desktop.plotting.cna_genome import plot_genome_frequency
 
-            plot_genome_frequency(s.genome, ax, s.matrix.cna.genome)
+            plot_genome_frequency(s.genome, ax, s.cna_params.genome)
         canvas.draw()
         self._drawn.add(name)
 
@@ -502,21 +570,19 @@ class SummaryTab(QWidget):
             self.samples_selected.emit([samples[j]])
 
 
-def concordance_html(conc: Any) -> str:
+def concordance_html(conc: ConcordanceResult) -> str:
     """The concordance result as small HTML tables (2x2 per pair, accuracy, patterns)."""
     e = html.escape
     parts = [f"<h3>{e(conc.gene)}: {e(', '.join(conc.assays))}</h3>"]
-    tested = ", ".join(f"{e(a)} {conc.positive[a]}/{conc.tested[a]} positive"
+    tested = ", ".join(f"{e(a)} {format_count(conc.positive[a], conc.tested[a])} positive"
                        for a in conc.assays)
     parts.append(f"<p>{tested}; tested by all: {conc.all_tested_n}</p>")
     for p in conc.pairs:
         t = p.table
-        kappa = "not estimable" if not math.isfinite(p.kappa) else (
-            f"{p.kappa:.2f} (95% CI {p.kappa_ci[0]:.2f} to {p.kappa_ci[1]:.2f})")
-        agree = "n/a" if not p.n else f"{100 * p.agreement:.0f}%"
+        kappa = format_estimate_ci(p.kappa, *p.kappa_ci, missing=NOT_ESTIMABLE)
         parts.append(
-            f"<p><b>{e(p.a)} vs {e(p.b)}</b> (n = {p.n}): agreement {agree}, "
-            f"Cohen's kappa {kappa}</p>"
+            f"<p><b>{e(p.a)} vs {e(p.b)}</b> (n = {p.n}): agreement "
+            f"{format_percent(100 * p.agreement)}, Cohen's kappa {e(kappa)}</p>"
             "<table border='1' cellspacing='0' cellpadding='3'>"
             f"<tr><th></th><th>{e(p.b)} +</th><th>{e(p.b)} −</th></tr>"
             f"<tr><th>{e(p.a)} +</th><td>{t[0][0]}</td><td>{t[0][1]}</td></tr>"
@@ -525,15 +591,14 @@ def concordance_html(conc: Any) -> str:
         if p.discordant:
             parts.append(f"<p>Discordant: {e(', '.join(p.discordant))}</p>")
     for a in conc.accuracy:
-        sens = "n/a" if not math.isfinite(a.sensitivity) else (
-            f"{100 * a.sensitivity:.0f}% ({100 * a.sensitivity_ci[0]:.0f}-"
-            f"{100 * a.sensitivity_ci[1]:.0f})")
-        spec = "n/a" if not math.isfinite(a.specificity) else (
-            f"{100 * a.specificity:.0f}% ({100 * a.specificity_ci[0]:.0f}-"
-            f"{100 * a.specificity_ci[1]:.0f})")
+        sens = format_percent_with_ci(100 * a.sensitivity, 100 * a.sensitivity_ci[0],
+                                      100 * a.sensitivity_ci[1])
+        spec = format_percent_with_ci(100 * a.specificity, 100 * a.specificity_ci[0],
+                                      100 * a.specificity_ci[1])
         parts.append(
-            f"<p>{e(a.assay)} against {e(a.reference)}: sensitivity {a.tp}/{a.tp + a.fn} "
-            f"= {sens}; specificity {a.tn}/{a.tn + a.fp} = {spec}</p>"
+            f"<p>{e(a.assay)} against {e(a.reference)}: sensitivity "
+            f"{format_count(a.tp, a.tp + a.fn)} = {sens}; specificity "
+            f"{format_count(a.tn, a.tn + a.fp)} = {spec}</p>"
         )
     if conc.warnings:
         parts.append("<p><i>" + e(" ".join(conc.warnings)) + "</i></p>")

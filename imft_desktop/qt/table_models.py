@@ -100,6 +100,10 @@ class DataFrameTableModel(QAbstractTableModel):
         Display text -> ``CellStyle``, e.g. ``{"not tested": CellStyle(italic=True)}``.
     tooltips:
         Optional ``(row, column) -> str | None`` giving a cell's tooltip.
+
+    A column's display text can be given by ``set_frame(..., display=...)``: column name
+    -> ``f(data_row) -> str`` (e.g. a percentage and its CI written by
+    ``model.formatting``), while sorting still uses the column's values.
     """
 
     def __init__(
@@ -111,6 +115,7 @@ class DataFrameTableModel(QAbstractTableModel):
         parent: Any = None,
     ) -> None:
         super().__init__(parent)
+        self._display: dict[int, Callable[[int], str]] = {}
         self._columns: list[list[Any]] = []
         self._names: list[str] = []
         self._headers: list[str] = []
@@ -129,10 +134,12 @@ class DataFrameTableModel(QAbstractTableModel):
             self.set_frame(frame, headers)
 
     # ------------------------------------------------------------ data in
-    def set_frame(self, frame: pd.DataFrame, headers: Sequence[str] | None = None) -> None:
-        """Replace the whole table (model reset)."""
+    def set_frame(self, frame: pd.DataFrame, headers: Sequence[str] | None = None,
+                  display: Mapping[str, Callable[[int], str]] | None = None) -> None:
+        """Replace the whole table (model reset); ``display``: see the class docstring."""
         self.beginResetModel()
         self._names = [str(c) for c in frame.columns]
+        self._display = {self._names.index(name): f for name, f in (display or {}).items()}
         self._headers = list(headers) if headers is not None else list(self._names)
         self._columns = [frame.iloc[:, j].tolist() for j in range(frame.shape[1])]
         self._n_rows = int(frame.shape[0])
@@ -233,7 +240,7 @@ class DataFrameTableModel(QAbstractTableModel):
         if self._order is not None:
             row = self._order[row]
         if role == Qt.ItemDataRole.DisplayRole:
-            return format_value(self._columns[col][row])
+            return self._text(row, col)
         if role == SORT_RANK_ROLE:
             return int(self._column_ranks(col)[row])
         if role == ROW_TEXT_ROLE:
@@ -248,9 +255,7 @@ class DataFrameTableModel(QAbstractTableModel):
             Qt.ItemDataRole.FontRole,
             Qt.ItemDataRole.ToolTipRole,
         ):
-            style = (
-                self._styles.get(format_value(self._columns[col][row])) if self._styles else None
-            )
+            style = self._styles.get(self._text(row, col)) if self._styles else None
             if role == Qt.ItemDataRole.ToolTipRole:
                 if self._tooltips is not None:
                     tip = self._tooltips(row, col)  # data row, not presentation row
@@ -281,6 +286,11 @@ class DataFrameTableModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     # ------------------------------------------------------------ helpers
+    def _text(self, row: int, col: int) -> str:
+        """Display text of data row ``row`` in column ``col``."""
+        shown = self._display.get(col)
+        return shown(row) if shown is not None else format_value(self._columns[col][row])
+
     def _column_ranks(self, col: int) -> Any:
         ranks = self._ranks.get(col)
         if ranks is None:
@@ -328,7 +338,9 @@ class DataFrameTableModel(QAbstractTableModel):
         return ranks
 
     def _build_row_text(self) -> list[str]:
-        cols = [[format_value(v) for v in column] for column in self._columns]
+        cols = [[format_value(v) for v in column] if j not in self._display
+                else [self._display[j](i) for i in range(self._n_rows)]
+                for j, column in enumerate(self._columns)]
         return ["\t".join(parts).casefold() for parts in zip(*cols)] if cols else []
 
 

@@ -1,19 +1,42 @@
-"""Report chapters of the alteration summary: frequencies, fusion partners, oncoprint,
-copy number and assay concordance.
+"""Report chapters and workbook sheets of the alteration summary: frequencies, fusion
+partners, oncoprint, copy number, assay concordance and co-occurrence.
+
+Every chapter lays out the one ``AlterationSummary`` kept in ``CohortAnalyses``
+(``analysis.alteration_summary``, the study the Summary tab and ``imft summary`` render
+too); nothing here recomputes or re-thresholds it, and numbers are written by
+``model.formatting`` as in the tab.  Print may list fewer rows than the tab (a long
+table is cut, with a note); the workbook has every row.
+
+One function per report-outline kind (``frequencies_item_sections`` ...,
+:data:`ITEM_SECTIONS`) prints what a composed report's item asks for; the default
+report's chapters call them with the default item.
 """
 
 from __future__ import annotations
 
-import math
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from imft_desktop.analysis.alteration_summary import AlterationSummary, regroup
+from imft_desktop.model.formatting import (
+    NOT_ESTIMABLE,
+    format_ci,
+    format_count,
+    format_estimate,
+    format_estimate_ci,
+    format_fixed,
+    format_p,
+    format_percent,
+    format_percent_ci,
+    format_percent_with_ci,
+)
 from imft_desktop.model.text import plural
 from imft_desktop.plotting import cna_genome as cna_plot
 from imft_desktop.plotting import oncoprint as oncoprint_plot
 from imft_desktop.plotting import partners as partners_plot
-from imft_desktop.reports.analyses import CAPABILITY_ORDER, CohortAnalyses
+from imft_desktop.reports.analyses import NO_COPY_NUMBER, CohortAnalyses
 from imft_desktop.reports.document import (
     Figure,
     Heading,
@@ -25,70 +48,110 @@ from imft_desktop.reports.document import (
 )
 from imft_desktop.reports.layout import (
     TEXT_WIDTH_IN,
-    ci_text,
     draw_figure,
-    format_num,
     id_list,
-    pct,
     problem_paragraph,
     warnings_note,
 )
+from imft_desktop.reports.outline import ReportItem
 
 if TYPE_CHECKING:  # pragma: no cover
+    from imft_desktop.analysis.concordance import ConcordanceResult
+    from imft_desktop.analysis.partners import PartnerTable
     from imft_desktop.io.write.excel_export import SheetSpec
 
+#: Order of the "Detected by" groups in the printed frequency table.
+CAPABILITY_ORDER = ("IHC", "FISH", "fusion", "mutation", "copy number")
+#: Rows of the printed oncoprint (most frequent first) unless the item says otherwise.
+ONCOPRINT_ROWS = 30
 #: Recurrent focal loci listed in print (the most recurrent); the workbook has all.
 MAX_LOCI_ROWS = 40
+#: Co-occurrence pairs listed in print (lowest p first); the workbook has all.
+COOCCURRENCE_ROWS = 20
+
+#: The default report's items, one per chapter.
+DEFAULT_ITEMS = {
+    "frequencies": ReportItem.make("frequencies", "Alteration frequencies"),
+    "partners": ReportItem.make("partners", "Fusion partners"),
+    "oncoprint": ReportItem.make("oncoprint", "Oncoprint"),
+    "copy_number": ReportItem.make("copy_number", "Copy-number overview"),
+    "concordance": ReportItem.make("concordance", "Assay concordance"),
+    "cooccurrence": ReportItem.make("cooccurrence", "Co-occurrence and mutual exclusivity"),
+}
 
 
-def frequency_chapter(a: CohortAnalyses) -> list[Section]:
-    out: list[Section] = [Heading("Alteration frequencies", 1)]
-    if not a.frequencies.ok:
-        if a.frequencies.problem or a.matrix.problem:
-            out.append(problem_paragraph("The frequency table",
-                                a.frequencies.problem or a.matrix.problem or ""))
-        return out
-    ft = a.frequencies.result
+def _unavailable(a: CohortAnalyses, topic: str) -> list[Section]:
+    """Why the summary is missing, in words (nothing when there is nothing to say)."""
+    problem = a.alterations.problem
+    return [problem_paragraph(topic, problem)] if problem else []
+
+
+# --------------------------------------------------------------------------- frequencies
+def frequencies_item_sections(a: CohortAnalyses, item: ReportItem) -> list[Section]:
+    """The frequency table (altered/tested, %, exact CI), grouped when the item says
+    ``group_by``; alterations altered in fewer than ``min_altered_in_table`` samples and
+    single focal band calls below the loci's recurrence threshold are left to the
+    workbook, with a note."""
+    out: list[Section] = [Heading(item.title, 1)]
+    s = a.summary
+    if s is None:
+        return out + _unavailable(a, "The frequency table")
+    group_by = item.param("group_by")
+    if group_by != s.frequencies.group_by:
+        try:  # the same study grouped as the item asks (same matrix)
+            s = regroup(s, a.cohort, group_by)
+        except KeyError as exc:
+            return out + [problem_paragraph("The frequency table", str(exc.args[0]))]
+    ft = s.frequencies
     df = ft.to_frame()
+    total = df.groupby("label", sort=False)["altered"].transform("sum")
     min_altered = max(1, a.options.min_altered_in_table)
     focal = df["level"].astype(str).eq("focal")
-    keep = (df["altered"] >= min_altered) & (
-        ~focal | (df["altered"] >= a.options.min_focal_samples))
+    keep = (total >= min_altered) & (~focal | (total >= s.focal_min_samples))
     shown = df.loc[keep].copy()
     order = {c: i for i, c in enumerate(CAPABILITY_ORDER)}
     shown["_order"] = shown["capability"].map(lambda c: order.get(str(c), len(order)))
-    shown = shown.sort_values(["_order", "percent", "label"], ascending=[True, False, True],
+    shown["_pct"] = shown.groupby("label", sort=False)["percent"].transform("max")
+    shown = shown.sort_values(["_order", "_pct", "label"], ascending=[True, False, True],
                               kind="stable")
+    grouped = ft.group_by is not None
     rows = tuple(
-        (str(r.label), str(r.capability), f"{int(r.altered)}/{int(r.tested)}",
-         pct(r.percent), ci_text(r.ci_low, r.ci_high, 1, "%"))
+        (str(r.label), *((str(r.group),) if grouped else ()), str(r.capability),
+         format_count(r.altered, r.tested), format_percent(r.percent),
+         format_percent_ci(r.ci_low, r.ci_high))
         for r in shown.itertuples(index=False)
     )
     notes = [
         "Altered/tested: the denominator is the samples tested by the assay that can detect "
         "the alteration; samples not tested are never counted as negative.",
     ]
-    absent = int((df["altered"] < min_altered).sum())
+    totals = df.groupby("label", sort=False)["altered"].sum()
+    focal_label = df.groupby("label", sort=False)["level"].first().astype(str).eq("focal")
+    absent = int((totals < min_altered).sum())
     if absent:
         notes.append(f"{absent} alterations found in fewer than {min_altered} sample(s) are "
                      "not listed; the Excel export lists every alteration.")
-    rare_focal = int((focal & (df["altered"] >= min_altered)
-                      & (df["altered"] < a.options.min_focal_samples)).sum())
-    if rare_focal:
-        notes.append(f"{rare_focal} focal copy-number events found in fewer than "
-                     f"{a.options.min_focal_samples} samples are not listed (see the Excel "
-                     "export).")
+    rare = int((focal_label & (totals >= min_altered) & (totals < s.focal_min_samples)).sum())
+    if rare:
+        notes.append(f"{rare} focal copy-number events found in fewer than "
+                     f"{s.focal_min_samples} samples (the recurrence threshold of focal loci) "
+                     "are not listed (see the Excel export).")
+    if grouped:
+        notes.append(f"Grouped by {ft.group_by}; denominators are per group.")
     notes.extend(warnings_note(ft))
+    header = ("Alteration", *(("Group",) if grouped else ()), "Detected by", "Altered/tested",
+              "%", "95% CI (exact)")
     out.append(Table(
-        header=(("Alteration", "Detected by", "Altered/tested", "%", "95% CI (exact)"),),
-        rows=rows, align=("left", "left", "right", "right", "right"),
+        header=(header,), rows=rows,
+        align=("left", *(("left",) if grouped else ()), "left", "right", "right", "right"),
         caption=f"Alterations in {plural(ft.n, 'sample')}, by assay and frequency",
         notes=tuple(notes),
     ))
     return out
 
 
-def _partner_chart(pt: Any) -> Figure:
+# --------------------------------------------------------------------------- partners
+def _partner_chart(pt: PartnerTable) -> Figure:
     def draw(fig: Any) -> None:
         ax = fig.add_subplot()
         partners_plot.plot_partners(pt, ax, fontsize=8.0)
@@ -106,13 +169,13 @@ def _partner_chart(pt: Any) -> Figure:
     )
 
 
-def partners_chapter(a: CohortAnalyses) -> list[Section]:
-    out: list[Section] = [Heading("Fusion partners", 1)]
-    if not a.partners.ok:
-        if a.partners.problem:
-            out.append(problem_paragraph("Fusion partners", a.partners.problem))
-        return out
-    pt = a.partners.result
+def partners_item_sections(a: CohortAnalyses, item: ReportItem) -> list[Section]:
+    """Partners per driver gene (samples/tested for fusions) and their chart."""
+    out: list[Section] = [Heading(item.title, 1)]
+    s = a.summary
+    if s is None:
+        return out + _unavailable(a, "Fusion partners")
+    pt = s.partners
     if not pt.drivers:
         out.append(Paragraph(f"No fusion was found in the {plural(pt.tested_n, 'sample')} "
                              "tested for fusions."))
@@ -122,7 +185,7 @@ def partners_chapter(a: CohortAnalyses) -> list[Section]:
         for partner, n in pt.counts[driver].items():
             share = 100.0 * n / pt.tested_n if pt.tested_n else None
             rows.append((driver, partner, pt.orientation[driver].get(partner, "") or "–",
-                         f"{n}/{pt.tested_n}", pct(share)))
+                         format_count(n, pt.tested_n), format_percent(share)))
     summary = "; ".join(
         f"{d}: {plural(pt.driver_samples.get(d, 0), 'sample')}, "
         f"{plural(pt.n_partners(d), 'partner')}"
@@ -138,12 +201,17 @@ def partners_chapter(a: CohortAnalyses) -> list[Section]:
     return out
 
 
-def oncoprint_chapter(a: CohortAnalyses) -> list[Section]:
-    if not a.oncoprint.ok:
+# --------------------------------------------------------------------------- oncoprint
+def oncoprint_item_sections(a: CohortAnalyses, item: ReportItem) -> list[Section]:
+    """The oncoprint of the most frequent alterations (``rows`` of them, default
+    :data:`ONCOPRINT_ROWS`); nothing when no sample has an alteration."""
+    s = a.summary
+    if s is None:
+        return [Heading(item.title, 1), *_unavailable(a, "The oncoprint")]
+    data = s.oncoprint
+    if data is None or not data.rows or not data.samples:
         return []
-    data = a.oncoprint.result
-    if not data.rows or not data.samples:
-        return []
+    data = data.reorder(data.rows[:max(1, int(item.param("rows", ONCOPRINT_ROWS)))])
     height = min(8.5, 1.8 + 0.19 * len(data.rows))
 
     def draw(fig: Any) -> None:
@@ -156,166 +224,260 @@ def oncoprint_chapter(a: CohortAnalyses) -> list[Section]:
                 text.remove()
 
     return [
-        Heading("Oncoprint", 1),
+        Heading(item.title, 1),
         draw_figure(draw, (TEXT_WIDTH_IN, height),
-                caption=(f"Oncoprint of the {len(data.rows)} most frequent alterations, one "
-                         f"column per sample. {data.method}"),
-                alt="Oncoprint of the cohort's alterations by sample"),
+                    caption=(f"Oncoprint of the {len(data.rows)} most frequent alterations, "
+                             f"one column per sample. {data.method}"),
+                    alt="Oncoprint of the cohort's alterations by sample"),
         *[Paragraph(w, "note") for w in warnings_note(data)],
     ]
 
 
-def copy_number_chapter(a: CohortAnalyses) -> list[Section]:
-    if a.burden.result is None and a.burden.problem is None:
-        return []
-    out: list[Section] = [Heading("Copy-number overview", 1)]
-    if a.burden.problem:
-        out.append(problem_paragraph("The copy-number overview", a.burden.problem))
-        return out
-    if a.genome.ok:
-        freq = a.genome.result
-        assembly = a.cna_params.genome if a.cna_params is not None else a.cohort.assembly
+# --------------------------------------------------------------------------- copy number
+def copy_number_item_sections(a: CohortAnalyses, item: ReportItem) -> list[Section]:
+    """Genome-wide gain/loss frequency, burden and the recurrent focal loci."""
+    out: list[Section] = [Heading(item.title, 1)]
+    s = a.summary
+    if s is None:
+        return out + _unavailable(a, "The copy-number overview")
+    if not s.cn_tested:
+        return out + [problem_paragraph("The copy-number overview", NO_COPY_NUMBER)]
+    freq, assembly = s.genome, s.cna_params.genome
 
-        def draw(fig: Any) -> None:
-            cna_plot.plot_genome_frequency(freq, ax=fig.add_subplot(), assembly=assembly)
+    def draw(fig: Any) -> None:
+        cna_plot.plot_genome_frequency(freq, ax=fig.add_subplot(), assembly=assembly)
 
-        out.append(draw_figure(
-            draw, (TEXT_WIDTH_IN, 2.6),
-            caption=("Share of copy-number-tested samples with a gain (up) or loss "
-                     f"(down) along the genome ({assembly}, 1 Mb bins)."),
-            alt="Genome-wide frequency of copy-number gains and losses"))
-    burden = a.burden.result
+    out.append(draw_figure(
+        draw, (TEXT_WIDTH_IN, 2.6),
+        caption=("Share of copy-number-tested samples with a gain (up) or loss "
+                 f"(down) along the genome ({assembly}, 1 Mb bins)."),
+        alt="Genome-wide frequency of copy-number gains and losses"))
+    burden = s.burden
     tested = burden.loc[burden["tested"].astype(bool)]
-    if not tested.empty:
-        regions = pd.to_numeric(tested["altered_regions"], errors="coerce")
-        fga = pd.to_numeric(tested["fraction_genome_altered"], errors="coerce").dropna()
-        rows = [
-            ("Samples tested for copy number", f"{len(tested)} of {len(burden)}"),
-            ("Altered regions per sample, median (range)",
-             f"{format_num(regions.median(), 1)} ({format_num(regions.min(), 0)}–"
-             f"{format_num(regions.max(), 0)})"),
-        ]
-        if not fga.empty:
-            rows.append(("Fraction of genome altered, median (range)",
-                         f"{100 * fga.median():.1f}% ({100 * fga.min():.1f}–"
-                         f"{100 * fga.max():.1f}%; {plural(len(fga), 'sample')} with segments)"))
-        out.append(KeyValues(tuple(rows), title="Copy-number burden"))
-    if a.loci.ok:
-        loci = a.loci.result
-        if loci.empty:
-            out.append(Paragraph("No focal locus was altered in "
-                                 f"{a.options.min_focal_samples} or more samples."))
-        else:
-            shown = loci
-            limit_note: tuple[str, ...] = ()
-            if len(loci) > MAX_LOCI_ROWS:
-                # Most recurrent first, then back in genome order for reading.
-                top = loci.sort_values("n_samples", ascending=False, kind="stable")
-                shown = loci.loc[sorted(top.index[:MAX_LOCI_ROWS])]
-                limit_note = (f"The {MAX_LOCI_ROWS} most recurrent of {len(loci)} loci are "
-                              "listed; the Excel export lists all.",)
-            out.append(Table(
-                header=(("Cytoband", "Locus", "Event", "Samples/tested", "High-level"),),
-                rows=tuple(
-                    (format_cell(r.cytoband), format_cell(r.locus), format_cell(r.event),
-                     f"{int(r.n_samples)}/{int(r.n_tested)}", format_cell(r.n_high_level))
-                    for r in shown.itertuples(index=False)
-                ),
-                align=("left", "left", "left", "right", "right"),
-                caption=(f"Recurrent focal copy-number loci ({len(loci)}; altered "
-                         f"in at least {a.options.min_focal_samples} samples)"),
-                notes=("Minimal common regions of focal events in the same direction; "
-                       "high-level = amplification or deep deletion. No p-value (not GISTIC).",
-                       *limit_note, *warnings_note(loci)),
-            ))
-    elif a.loci.problem:
-        out.append(problem_paragraph("Recurrent focal loci", a.loci.problem))
+    regions = pd.to_numeric(tested["altered_regions"], errors="coerce")
+    fga = 100 * pd.to_numeric(tested["fraction_genome_altered"], errors="coerce").dropna()
+    facts = [
+        ("Samples tested for copy number", f"{len(tested)} of {len(burden)}"),
+        ("Altered regions per sample, median (range)",
+         f"{format_fixed(regions.median(), 1)} ({format_fixed(regions.min(), 0)}–"
+         f"{format_fixed(regions.max(), 0)})"),
+    ]
+    if not fga.empty:
+        facts.append(("Fraction of genome altered, median (range)",
+                      f"{format_percent(fga.median())} ({format_fixed(fga.min())}–"
+                      f"{format_percent(fga.max())}; {plural(len(fga), 'sample')} with "
+                      "segments)"))
+    out.append(KeyValues(tuple(facts), title="Copy-number burden"))
+    out.extend(_loci_sections(s))
     return out
+
+
+def _loci_sections(s: AlterationSummary) -> list[Section]:
+    loci = s.focal_loci
+    if loci.empty:
+        return [Paragraph("No focal locus was altered in "
+                          f"{s.focal_min_samples} or more samples with segments.")]
+    shown = loci
+    limit_note: tuple[str, ...] = ()
+    if len(loci) > MAX_LOCI_ROWS:
+        # Most recurrent first, then back in genome order for reading.
+        top = loci.sort_values("n_samples", ascending=False, kind="stable")
+        shown = loci.loc[sorted(top.index[:MAX_LOCI_ROWS])]
+        limit_note = (f"The {MAX_LOCI_ROWS} most recurrent of {len(loci)} loci are "
+                      "listed; the Excel export lists all.",)
+    return [Table(
+        header=(("Cytoband", "Locus", "Event", "Altered/tested", "High-level"),),
+        rows=tuple(
+            (format_cell(r.cytoband), format_cell(r.locus), format_cell(r.event),
+             format_count(r.n_samples, r.n_tested), format_cell(r.n_high_level))
+            for r in shown.itertuples(index=False)
+        ),
+        align=("left", "left", "left", "right", "right"),
+        caption=(f"Recurrent focal copy-number loci ({len(loci)}; shared by at least "
+                 f"{s.focal_min_samples} samples with segments)"),
+        notes=("Minimal common regions of focal events in the same direction, found from "
+               "segments; high-level = amplification or deep deletion. No p-value (not "
+               "GISTIC).",
+               "Altered/tested counts every sample tested for copy number, as the locus's "
+               "row of the frequency table (e.g. \"8q24.21 gain (focal)\"): samples with "
+               "direct calls only are tested at every locus (a region they do not list is "
+               "not altered).",
+               *limit_note, *warnings_note(loci)),
+    )]
+
+
+# --------------------------------------------------------------------------- concordance
+def concordance_item_sections(a: CohortAnalyses, item: ReportItem) -> list[Section]:
+    """Agreement of assays for the item's ``gene``, or for every gene the summary
+    compared when the item names none."""
+    s = a.summary
+    if s is None:
+        return [Heading(item.title, 1), *_unavailable(a, "Assay concordance")]
+    gene = item.param("gene")
+    if gene is None:
+        results = list(s.concordance)
+        if not results:
+            return []
+    else:
+        try:
+            results = [s.concordance_for(str(gene))]
+        except KeyError:
+            return [Heading(item.title, 1), problem_paragraph(
+                f"Assay concordance for {gene}",
+                "fewer than two of IHC, FISH and fusion sequencing compared it on this "
+                "cohort's samples")]
+    out: list[Section] = [Heading(item.title, 1)]
+    for c in results:
+        out.extend(_concordance_sections(c, level=2 if gene is None else 3))
+    return out
+
+
+def _concordance_sections(c: ConcordanceResult, level: int) -> list[Section]:
+    out: list[Section] = [Heading(f"{c.gene}: {', '.join(c.assays)}", level)]
+    out.append(Paragraph(", ".join(f"{k} {format_count(c.positive.get(k, 0), v)} positive"
+                                   for k, v in c.tested.items())))
+    rows = []
+    for p in c.pairs:
+        (pp, pn), (np_, nn) = p.table
+        rows.append((f"{p.a} vs {p.b}", str(p.n), f"{pp} / {pn} / {np_} / {nn}",
+                     format_percent(100 * p.agreement),
+                     format_estimate_ci(p.kappa, None, None, missing=NOT_ESTIMABLE),
+                     format_ci(*p.kappa_ci), id_list(p.discordant)))
+    out.append(Table(
+        header=(("Pair", "n", "++ / +- / -+ / --", "Agreement", "Kappa", "95% CI",
+                 "Discordant samples"),),
+        rows=tuple(rows), align=("left", "right", "center", "right", "right", "right", "left"),
+        caption=f"Agreement of assays for {c.gene} (samples tested by both)",
+        notes=tuple(dict.fromkeys(w for p in c.pairs for w in warnings_note(p))),
+    ))
+    if c.accuracy:
+        out.append(Table(
+            header=(("Assay", "Reference", "TP / FN / FP / TN", "Sensitivity (95% CI)",
+                     "Specificity (95% CI)"),),
+            rows=tuple(
+                (x.assay, x.reference, f"{x.tp} / {x.fn} / {x.fp} / {x.tn}",
+                 format_percent_with_ci(100 * x.sensitivity, 100 * x.sensitivity_ci[0],
+                                        100 * x.sensitivity_ci[1]),
+                 format_percent_with_ci(100 * x.specificity, 100 * x.specificity_ci[0],
+                                        100 * x.specificity_ci[1]))
+                for x in c.accuracy
+            ),
+            align=("left", "left", "center", "right", "right"),
+            caption=f"Sensitivity and specificity for {c.gene} against {c.reference}",
+            notes=warnings_note(c),
+        ))
+    return out
+
+
+# --------------------------------------------------------------------------- co-occurrence
+def cooccurrence_item_sections(a: CohortAnalyses, item: ReportItem) -> list[Section]:
+    """Pairs of alterations found together or apart more often than by chance: the
+    2x2 counts, odds ratio, Fisher p and BH q of the lowest-p pairs."""
+    out: list[Section] = [Heading(item.title, 1)]
+    s = a.summary
+    if s is None:
+        return out + _unavailable(a, "Co-occurrence")
+    co = s.cooccurrence
+    method = str(co.attrs.get("method", ""))
+    if co.empty:
+        out.append(Paragraph("Fewer than two alterations were found in enough samples to be "
+                             f"paired. {method}".strip()))
+        return out
+    shown = co.head(COOCCURRENCE_ROWS)
+    note = str(co.attrs.get("note", ""))
+    limit = (f"The {COOCCURRENCE_ROWS} pairs with the lowest p of {len(co)} are listed; the "
+             "Excel export lists all.",) if len(co) > COOCCURRENCE_ROWS else ()
+    out.append(Table(
+        header=(("A", "B", "Both / A only / B only / neither", "Odds ratio", "p", "q",
+                 "Tendency"),),
+        rows=tuple(
+            (str(r.a), str(r.b), f"{r.both} / {r.a_only} / {r.b_only} / {r.neither}",
+             format_estimate(r.odds_ratio), format_p(r.p), format_p(r.q), str(r.tendency))
+            for r in shown.itertuples(index=False)
+        ),
+        align=("left", "left", "center", "right", "right", "right", "left"),
+        caption="Co-occurrence and mutual exclusivity of alterations (samples tested for both)",
+        notes=tuple(x for x in (method, note, *limit) if x),
+    ))
+    return out
+
+
+#: What a composed report prints for an outline item of each alteration kind.
+ITEM_SECTIONS: Mapping[str, Callable[[CohortAnalyses, ReportItem], list[Section]]] = {
+    "frequencies": frequencies_item_sections,
+    "partners": partners_item_sections,
+    "oncoprint": oncoprint_item_sections,
+    "copy_number": copy_number_item_sections,
+    "concordance": concordance_item_sections,
+    "cooccurrence": cooccurrence_item_sections,
+}
+
+
+# --------------------------------------------------------------------------- default chapters
+def frequency_chapter(a: CohortAnalyses) -> list[Section]:
+    """The default report's frequency table (ungrouped)."""
+    return frequencies_item_sections(a, DEFAULT_ITEMS["frequencies"])
+
+
+def partners_chapter(a: CohortAnalyses) -> list[Section]:
+    """The default report's fusion partners."""
+    return partners_item_sections(a, DEFAULT_ITEMS["partners"])
+
+
+def oncoprint_chapter(a: CohortAnalyses) -> list[Section]:
+    """The default report's oncoprint (:data:`ONCOPRINT_ROWS` rows)."""
+    return oncoprint_item_sections(a, DEFAULT_ITEMS["oncoprint"])
+
+
+def copy_number_chapter(a: CohortAnalyses) -> list[Section]:
+    """The default report's copy-number overview."""
+    return copy_number_item_sections(a, DEFAULT_ITEMS["copy_number"])
 
 
 def concordance_chapter(a: CohortAnalyses) -> list[Section]:
-    if not a.concordance:
-        return []
-    out: list[Section] = [Heading("Assay concordance", 1)]
-    for outcome in a.concordance:
-        c = outcome.result
-        out.append(Heading(f"{c.gene}: {', '.join(c.assays)}", 2))
-        tested = ", ".join(f"{k} {c.positive.get(k, 0)}/{v} positive" for k, v in c.tested.items())
-        out.append(Paragraph(tested))
-        rows = []
-        for p in c.pairs:
-            (pp, pn), (np_, nn) = p.table
-            rows.append((f"{p.a} vs {p.b}", str(p.n), f"{pp} / {pn} / {np_} / {nn}",
-                         pct(100 * p.agreement if p.agreement == p.agreement else None),
-                         format_num(p.kappa, 2), ci_text(p.kappa_ci[0], p.kappa_ci[1], 2),
-                         id_list(p.discordant)))
-        out.append(Table(
-            header=(("Pair", "n", "++ / +- / -+ / --", "Agreement", "Kappa", "95% CI",
-                     "Discordant samples"),),
-            rows=tuple(rows), align=("left", "right", "center", "right", "right", "right", "left"),
-            caption=f"Agreement of assays for {c.gene} (samples tested by both)",
-            notes=tuple(dict.fromkeys(w for p in c.pairs for w in warnings_note(p))),
-        ))
-        if c.accuracy:
-            out.append(Table(
-                header=(("Assay", "Reference", "TP / FN / FP / TN", "Sensitivity (95% CI)",
-                         "Specificity (95% CI)"),),
-                rows=tuple(
-                    (x.assay, x.reference, f"{x.tp} / {x.fn} / {x.fp} / {x.tn}",
-                     _rate_with_ci(x.sensitivity, x.sensitivity_ci),
-                     _rate_with_ci(x.specificity, x.specificity_ci))
-                    for x in c.accuracy
-                ),
-                align=("left", "left", "center", "right", "right"),
-                caption=f"Sensitivity and specificity for {c.gene} against {c.reference}",
-                notes=warnings_note(c),
-            ))
-    return out
+    """The default report's assay concordance, every gene compared."""
+    return concordance_item_sections(a, DEFAULT_ITEMS["concordance"])
 
 
-def _rate_with_ci(rate: Any, ci: tuple[Any, Any]) -> str:
-    """A 0-1 proportion as "91.7% (61.5%–99.8%)", or "–" when it is undefined."""
-    try:
-        value = float(rate)
-    except (TypeError, ValueError):
-        return "–"
-    if math.isnan(value):
-        return "–"
-    lo = None if ci[0] is None else 100 * float(ci[0])
-    hi = None if ci[1] is None else 100 * float(ci[1])
-    return f"{pct(100 * value)} ({ci_text(lo, hi, 1, '%')})"
+def cooccurrence_chapter(a: CohortAnalyses) -> list[Section]:
+    """The co-occurrence chapter (pairs of alterations)."""
+    return cooccurrence_item_sections(a, DEFAULT_ITEMS["cooccurrence"])
 
 
+# --------------------------------------------------------------------------- workbook
 def alteration_sheets(a: CohortAnalyses) -> list[SheetSpec]:
-    """Workbook sheets of the alteration summary (every row; print shows the top)."""
+    """Workbook sheets of the alteration summary (every row, raw numbers; print shows
+    the top)."""
+    from imft_desktop.analysis.cooccurrence import cooccurrence_records
     from imft_desktop.io.write.excel_export import SheetSpec
 
-    sheets: list[SheetSpec] = []
-    if a.frequencies.ok:
-        sheets.append(SheetSpec("Alteration frequencies", a.frequencies.result.to_frame(),
-                                (a.frequencies.result.methods,)))
-    if a.matrix.ok:
-        status = a.matrix.result.status.copy()
-        status.index.name = "sample_id"
-        sheets.append(SheetSpec("Alteration matrix", status, (
-            "1 = altered, 0 = tested and not altered, empty = not tested.",), index=True))
-    if a.partners.ok:
-        sheets.append(SheetSpec("Fusion partners", a.partners.result.to_frame(),
-                                (a.partners.result.method,)))
-    if a.burden.ok:
-        sheets.append(SheetSpec("CNA burden", a.burden.result))
-    if a.loci.ok:
-        loci = a.loci.result.copy()
-        if "samples" in loci.columns:
-            loci["samples"] = loci["samples"].map(
-                lambda s: ", ".join(s) if isinstance(s, (tuple, list)) else s)
-        sheets.append(SheetSpec("Recurrent focal loci", loci))
-    for outcome in a.concordance:
-        c = outcome.result
+    s = a.summary
+    if s is None:
+        return []
+    status = s.matrix.status.copy()
+    status.index.name = "sample_id"
+    sheets = [
+        SheetSpec("Alteration frequencies", s.frequencies.to_frame(), (s.frequencies.methods,)),
+        SheetSpec("Alteration matrix", status, (
+            "1 = altered, 0 = tested and not altered, empty = not tested.",), index=True),
+        SheetSpec("Fusion partners", s.partners.to_frame(), (s.partners.method,)),
+    ]
+    if s.cn_tested:
+        loci = s.focal_loci.copy()
+        loci["samples"] = loci["samples"].map(
+            lambda x: ", ".join(x) if isinstance(x, tuple | list) else x)
+        sheets += [
+            SheetSpec("CNA burden", s.burden, (s.methods["cna_burden"],)),
+            SheetSpec("Recurrent focal loci", loci, (s.methods["focal_loci"],)),
+        ]
+    for c in s.concordance:
         rows = [{"pair": f"{p.a} vs {p.b}", "n": p.n, "a+ b+": p.table[0][0],
                  "a+ b-": p.table[0][1], "a- b+": p.table[1][0], "a- b-": p.table[1][1],
                  "agreement": p.agreement, "kappa": p.kappa, "kappa_ci_low": p.kappa_ci[0],
                  "kappa_ci_high": p.kappa_ci[1], "discordant": ", ".join(p.discordant)}
                 for p in c.pairs]
         sheets.append(SheetSpec(f"Concordance {c.gene}", pd.DataFrame(rows), (c.method,)))
+    if not s.cooccurrence.empty:
+        sheets.append(SheetSpec("Co-occurrence", pd.DataFrame(
+            cooccurrence_records(s.cooccurrence)), (s.methods["cooccurrence"],)))
     return sheets

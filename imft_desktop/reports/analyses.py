@@ -10,15 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from imft_desktop.analysis import (
-    alterations,
-    concordance,
-    copy_number,
-    frequencies,
-    oncoprint,
-    partners,
-)
 from imft_desktop.analysis import groupings as grp
+from imft_desktop.analysis.alteration_summary import AlterationSummary, SummaryOptions, summarise
 from imft_desktop.analysis.cox import CoxResult
 from imft_desktop.analysis.groupings import Grouping
 from imft_desktop.analysis.response_study import ResponseOptions, ResponseStudy, response_study
@@ -30,21 +23,15 @@ from imft_desktop.analysis.survival_study import (
     survival_study,
 )
 from imft_desktop.reports.deidentify import Pseudonymizer, deidentify_report_cohort
-from imft_desktop.reports.layout import Outcome, attempt, bind, explain
+from imft_desktop.reports.layout import Outcome, attempt, explain
 from imft_desktop.reports.methods import MethodsLog, import_method_texts
 from imft_desktop.reports.provenance import Provenance
 
 if TYPE_CHECKING:  # pragma: no cover
     from imft_desktop.model.cohort import Cohort
 
-#: Order of the "Detected by" groups in the frequency table.
-CAPABILITY_ORDER = ("IHC", "FISH", "fusion", "mutation", "copy number")
-#: Auto-chosen concordance genes need two assays compared on at least this many samples.
-MIN_CONCORDANCE_N = 3
-
-
-#: Rows of the printed oncoprint (most frequent first).
-ONCOPRINT_ROWS = 30
+#: Why the copy-number parts of the report are empty, in the user's words.
+NO_COPY_NUMBER = "no sample was tested for copy number"
 #: With no grouping chosen, Kaplan-Meier plots of this many of the screen's top results.
 SCREEN_TOP_KM = 2
 
@@ -66,10 +53,12 @@ class ReportOptions:
     response_measure:
         Numeric measure compared between responders and non-responders.
     min_focal_samples:
-        A focal locus is recurrent when altered in at least this many samples.
+        A focal locus is recurrent when altered in at least this many samples (and 5% of
+        the samples with segments: the alteration summary's one rule).
     concordance_genes:
-        Genes for the assay-concordance chapter; ``None``: every fusion driver found
-        and every IHC marker / FISH probe tested by two or more assays.
+        Genes for the assay-concordance chapter; ``None``: the alteration summary's rule
+        (genes tested by two of IHC, FISH and fusion sequencing, two of them compared on
+        at least three samples), as the Summary tab shows them.
     min_altered_in_table:
         Alterations altered in fewer samples are left out of the printed frequency
         table (the workbook has all).
@@ -132,15 +121,9 @@ class CohortAnalyses:
     survival_groupings: tuple[str, ...]
     provenance: Provenance
     methods: MethodsLog = field(default_factory=MethodsLog)
-    matrix: Outcome = field(default_factory=lambda: Outcome("Alterations"))
-    frequencies: Outcome = field(default_factory=lambda: Outcome("Alteration frequencies"))
-    partners: Outcome = field(default_factory=lambda: Outcome("Fusion partners"))
-    oncoprint: Outcome = field(default_factory=lambda: Outcome("Oncoprint"))
-    burden: Outcome = field(default_factory=lambda: Outcome("Copy-number burden"))
-    loci: Outcome = field(default_factory=lambda: Outcome("Recurrent focal loci"))
-    genome: Outcome = field(default_factory=lambda: Outcome("Genome-wide frequency"))
-    cna_params: Any = None
-    concordance: list[Outcome] = field(default_factory=list)
+    #: The alteration summary (``analysis.alteration_summary``), the one study every
+    #: alteration chapter and sheet renders, or why it could not be computed.
+    alterations: Outcome = field(default_factory=lambda: Outcome("Alteration summary"))
     survival: list[SurvivalAnalysis] = field(default_factory=list)
     #: The survival study of all patients (a ``SurvivalStudy``).
     overall_survival: Outcome = field(default_factory=lambda: Outcome("Survival"))
@@ -149,6 +132,29 @@ class CohortAnalyses:
     #: The response study of all patients with the report's measure (``ResponseStudy``).
     response: Outcome = field(default_factory=lambda: Outcome("Response"))
     pseudonymizer: Pseudonymizer | None = None
+
+    @property
+    def summary(self) -> AlterationSummary | None:
+        """The alteration summary, or ``None`` when it could not be computed."""
+        return self.alterations.result if self.alterations.ok else None
+
+    @property
+    def matrix(self) -> Outcome:
+        """The summary's alteration matrix as an outcome (the survival screen and
+        groupings read it; nothing is recomputed)."""
+        s = self.summary
+        return Outcome("Alterations", s.matrix if s is not None else None,
+                       None if s is not None else self.alterations.problem)
+
+    @property
+    def burden(self) -> Outcome:
+        """The summary's copy-number burden as an outcome (response reads it)."""
+        s = self.summary
+        if s is None:
+            return Outcome("Copy-number burden", problem=self.alterations.problem)
+        if not s.cn_tested:
+            return Outcome("Copy-number burden", problem=NO_COPY_NUMBER)
+        return Outcome("Copy-number burden", s.burden)
 
 
 def run_analyses(
@@ -194,84 +200,38 @@ def run_analyses(
     )
     for text in import_method_texts(cohort):
         a.methods.add("Reading the source", text)
-    _run_alterations(a)
-    _run_copy_number(a)
-    _run_concordance(a)
+    _run_alteration_summary(a)
     _run_survival(a)
     _run_response(a)
     return a
 
 
-def _run_alterations(a: CohortAnalyses) -> None:
-    attempt(a.matrix, lambda: alterations.alteration_matrix(a.cohort))
-    if a.matrix.ok:
-        attempt(a.frequencies,
-                 lambda: frequencies.frequency_table(a.cohort, matrix=a.matrix.result))
-        if a.frequencies.ok:
-            a.methods.add("Alteration frequencies", a.frequencies.result)
-    attempt(a.partners, lambda: partners.fusion_partners(a.cohort))
-    if a.partners.ok:
-        a.methods.add("Fusion partners", a.partners.result)
-    if a.matrix.ok:
-        attempt(a.oncoprint, lambda: oncoprint.oncoprint_matrix(
-            a.cohort, top_n=ONCOPRINT_ROWS, matrix=a.matrix.result))
-        if a.oncoprint.ok:
-            a.methods.add("Oncoprint", a.oncoprint.result)
+#: Methods topics of the report and the summary's methods keys they take, in order.
+_SUMMARY_METHODS = (
+    ("Alteration frequencies", ("frequencies",)),
+    ("Fusion partners", ("partners",)),
+    ("Oncoprint", ("oncoprint",)),
+    ("Copy-number calling", ("copy_number", "focal_loci", "cna_burden")),
+    ("Assay concordance", ("concordance",)),
+    ("Co-occurrence", ("cooccurrence",)),
+)
 
 
-def _run_copy_number(a: CohortAnalyses) -> None:
-    from imft_desktop.model.vocab import Capability
-
-    cn = copy_number
-
-    if not a.cohort.tested_for(Capability.COPY_NUMBER):
-        for outcome in (a.burden, a.loci, a.genome):
-            outcome.problem = "no sample was tested for copy number"
+def _run_alteration_summary(a: CohortAnalyses) -> None:
+    """The alteration summary, once, with the report's options; its failure becomes the
+    problem every alteration chapter states."""
+    options = SummaryOptions(min_focal_samples=a.options.min_focal_samples,
+                             concordance_genes=a.options.concordance_genes)
+    attempt(a.alterations, lambda: summarise(a.cohort, options))
+    s = a.summary
+    if s is None:
         return
-    try:
-        a.cna_params = cn.resolve_params(a.cohort, None)
-    except (ValueError, LookupError):
-        a.cna_params = None  # the analysis functions then use their own defaults
-    attempt(a.burden, lambda: cn.cna_burden(a.cohort, a.cna_params))
-    attempt(a.loci, lambda: cn.recurrent_focal_loci(
-        a.cohort, a.cna_params, min_samples=a.options.min_focal_samples))
-    attempt(a.genome, lambda: cn.genome_frequency(a.cohort, a.cna_params))
-    if a.cna_params is not None:
-        a.methods.add("Copy-number calling", a.cna_params.describe())
-    for outcome in (a.burden, a.loci, a.genome):
-        if outcome.ok:
-            a.methods.add("Copy-number calling", outcome.result)
-
-
-def _concordance_genes(a: CohortAnalyses) -> list[str]:
-    if a.options.concordance_genes is not None:
-        return list(a.options.concordance_genes)
-    genes: list[str] = []
-    if a.partners.ok:
-        genes.extend(a.partners.result.drivers)
-    cohort = a.cohort
-    for table, key in (("ihc", "marker"), ("fish", "probe")):
-        df = cohort.table(table)
-        if not df.empty:
-            genes.extend(str(g) for g in df[key].dropna().unique())
-    seen: list[str] = []
-    for g in genes:
-        if g not in seen and g.upper() not in ("PAN-TRK",):
-            seen.append(g)
-    return seen
-
-
-def _run_concordance(a: CohortAnalyses) -> None:
-    for gene in _concordance_genes(a):
-        outcome = attempt(Outcome(f"Concordance {gene}"),
-                           bind(concordance.assay_concordance, a.cohort, gene))
-        result = outcome.result
-        # An automatically chosen gene is shown when two of its assays were compared on
-        # a few samples at least; a gene the user named is always shown.
-        needed = 1 if a.options.concordance_genes is not None else MIN_CONCORDANCE_N
-        if outcome.ok and any(p.n >= needed for p in result.pairs):
-            a.concordance.append(outcome)
-            a.methods.add("Assay concordance", result)
+    for topic, keys in _SUMMARY_METHODS:
+        for key in keys:
+            if key in ("copy_number", "focal_loci", "cna_burden") and not s.cn_tested:
+                continue  # no copy number was called: no copy-number method to state
+            if key in s.methods:
+                a.methods.add(topic, s.methods[key])
 
 
 def _run_survival(a: CohortAnalyses) -> None:
@@ -288,7 +248,8 @@ def _run_survival(a: CohortAnalyses) -> None:
     a.methods.extend("Survival", overall.methods)
     # the endpoint the overall study used ("auto" resolves to PFS, else OS), for all
     fixed = replace(base, endpoint=overall.endpoint.label) if not base.time_column else base
-    attempt(a.screen, lambda: screen_study(a.cohort, fixed))
+    matrix = a.matrix.result if a.matrix.ok else None  # built once, by the summary
+    attempt(a.screen, lambda: screen_study(a.cohort, fixed, matrix=matrix))
     if a.screen.ok:
         a.methods.add("Alteration screen", a.screen.result.method)
     chosen: list[tuple[str, bool]] = [(text, False) for text in a.survival_groupings]
@@ -301,7 +262,7 @@ def _run_survival(a: CohortAnalyses) -> None:
         a.survival.append(s)
         options = replace(fixed, grouping=text, exploratory=exploratory)
         try:
-            s.study = survival_study(a.cohort, options)
+            s.study = survival_study(a.cohort, options, matrix=matrix)
         except Exception as exc:
             s.problem = explain(f"survival by {text}", exc)
             continue
@@ -309,7 +270,8 @@ def _run_survival(a: CohortAnalyses) -> None:
         if s.study.data.frame["group"].nunique() < 2:
             s.problem = "Only one group has patients, so no groups can be compared."
         try:
-            s.response = response_study(a.cohort, ResponseOptions(grouping=text))
+            s.response = response_study(a.cohort, ResponseOptions(grouping=text),
+                                        matrix=matrix)
             a.methods.extend("Response", s.response.methods)
         except Exception as exc:
             s.response_problem = explain(f"response by {text}", exc)

@@ -156,7 +156,8 @@ def response_item_sections(a: CohortAnalyses, item: ReportItem) -> list[Section]
     measure), computed for the cohort being printed."""
     options = ResponseOptions.from_params(item.options)
     try:
-        study = response_study(a.cohort, options)
+        study = response_study(a.cohort, options,
+                               matrix=a.matrix.result if a.matrix.ok else None)
     except Exception as exc:
         return [Heading(item.title, 1), problem_paragraph(item.title, explain(item.title, exc))]
     a.methods.extend("Response", study.methods)

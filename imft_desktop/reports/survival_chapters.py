@@ -140,7 +140,8 @@ def survival_item_sections(a: CohortAnalyses, item: ReportItem) -> list[Section]
     options, as the Survival tab ran it), computed for the cohort being printed."""
     options = SurvivalOptions.from_params(item.options)
     try:
-        study = survival_study(a.cohort, options)
+        study = survival_study(a.cohort, options,
+                               matrix=a.matrix.result if a.matrix.ok else None)
     except Exception as exc:
         return [Heading(item.title, 1), problem_paragraph(item.title, explain(item.title, exc))]
     a.methods.extend("Survival", study.methods)
@@ -150,7 +151,8 @@ def survival_item_sections(a: CohortAnalyses, item: ReportItem) -> list[Section]
 def screen_item_sections(a: CohortAnalyses, item: ReportItem) -> list[Section]:
     """A composed report's alteration screen against the item's endpoint and unit."""
     options = SurvivalOptions.from_params(item.options)
-    outcome = attempt(Outcome("Alteration screen"), lambda: screen_study(a.cohort, options))
+    outcome = attempt(Outcome("Alteration screen"), lambda: screen_study(
+        a.cohort, options, matrix=a.matrix.result if a.matrix.ok else None))
     if outcome.ok:
         a.methods.add("Alteration screen", outcome.result.method)
     sections = screen_sections_of(outcome)

@@ -240,7 +240,7 @@ def test_cohort_assembly_comes_from_the_study_sheet():
 
 
 def test_empty_and_assay_free_cohorts_summarise():
-    from imft_desktop.analysis.frequencies import summarise
+    from imft_desktop.analysis.alteration_summary import summarise
 
     for tables in ({}, {"samples": pd.DataFrame({"sample_id": ["A"], "patient_id": ["A"]})}):
         s = summarise(Cohort.from_tables(tables))
@@ -272,3 +272,38 @@ def test_assembly_disagreement_is_flagged():
     assert alteration_matrix(cohort).cna.assembly == "hg19"  # taken from the sheet
     forced = alteration_matrix(cohort, CnaParams(assembly="hg38"))
     assert any("says hg19" in w for w in forced.warnings)
+
+
+def test_loci_table_and_matrix_count_the_same_samples(segments):
+    """The 8q24.21 case of the demo: a sample with direct calls only (a SNP array report)
+    is tested at every locus; it is altered where it lists a band overlapping the locus
+    in that direction, and not altered where it lists nothing.  The loci table and the
+    locus's matrix column count it alike (they read 4/22 and 5/24 before)."""
+    focal = [("8", 127_400_000, 127_900_000, 0.6)]
+    segs = (segments("A", changes={"focal": focal}) + segments("B", changes={"focal": focal})
+            + segments("C"))
+    calls = pd.DataFrame({"sample_id": ["D", "E"], "region": ["8q24.21", "22q"],
+                          "event": ["gain", "loss"]})
+    cohort = _cn_cohort(segs, calls, extra_samples=("D", "E"))
+    params = CnaParams(assembly="hg38")
+    loci = recurrent_focal_loci(cohort, params, min_samples=2)
+    (locus,) = loci.itertuples(index=False)
+    assert (locus.cytoband, locus.event) == ("8q24.21", "gain")
+    assert (locus.n_samples, locus.n_tested, locus.samples) == (3, 5, ("A", "B", "D"))
+    m = alteration_matrix(cohort, params)
+    assert locus.label in m.labels
+    info = m.info[locus.label]
+    assert (info.altered_n, info.tested_n) == (locus.n_samples, locus.n_tested)
+    assert m.altered_samples(locus.label) == list(locus.samples)
+    # The band call is counted in the locus's column, not in a second column of its own.
+    assert [lab for lab in m.labels if lab.startswith("8q24.21")] == [locus.label]
+
+
+def test_band_call_column_leaves_unmeasured_segment_samples_out(segments):
+    """A band called directly in one sample: a sample whose segments do not reach the
+    band is not tested there (never counted as not altered)."""
+    segs = segments("A") + [r for r in segments("B") if r["chrom"] != "9"]
+    calls = pd.DataFrame({"sample_id": ["C"], "region": ["9p21.3"], "event": ["loss"]})
+    cohort = _cn_cohort(segs, calls, extra_samples=("C",))
+    col = alteration_matrix(cohort, CnaParams(assembly="hg38")).status["9p21.3 loss (focal)"]
+    assert col["A"] == 0.0 and np.isnan(col["B"]) and col["C"] == 1.0

@@ -112,7 +112,7 @@ def test_cli_summary_unreadable_file(tmp_path, capsys):
 def test_demo_cohort_reproduces_the_study():
     if not DEMO.exists():
         pytest.skip("demo cohort absent")
-    from imft_desktop.analysis.frequencies import summarise
+    from imft_desktop.analysis.alteration_summary import summarise
     from imft_desktop.io.importer import import_file
 
     s = summarise(import_file(DEMO))

@@ -93,3 +93,46 @@ def test_grouping_and_clearing(qtbot, tab):
     assert blocker.args[0] == ["S1", "S2"]
     tab.set_cohort(None)
     assert tab.freq_proxy.rowCount() == 0 and tab.summary is None
+
+
+def test_report_item_describes_the_sub_tab_shown(qtbot, tab):
+    """The report-composer hook: what the shown sub-tab displays, as an outline item."""
+    expected = {
+        "Frequencies": ("frequencies", {}),
+        "Fusion partners": ("partners", {}),
+        "Oncoprint": ("oncoprint", {"rows": 25}),
+        "Copy number": ("copy_number", {}),
+        "Concordance": ("concordance", {"gene": "ALK"}),
+        "Co-occurrence": ("cooccurrence", {}),
+    }
+    for i in range(tab.subtabs.count()):
+        tab.subtabs.setCurrentIndex(i)
+        item = tab.report_item()
+        kind, params = expected[tab.subtabs.tabText(i)]
+        assert (item.kind, item.options) == (kind, params)
+        assert item.title
+    tab.subtabs.setCurrentIndex(0)
+    i = tab.group_combo.findText("best_response")
+    with qtbot.waitSignal(tab.summary_ready, timeout=20_000):
+        tab.group_combo.setCurrentIndex(i)
+        tab.group_combo.activated.emit(i)
+    item = tab.report_item()
+    assert item.options == {"group_by": "best_response"}
+    assert item.title == "Alteration frequencies by best_response"
+
+
+def test_percent_and_ci_cells_are_written_by_the_one_formatter(tab):
+    from imft_desktop.model.formatting import format_percent, format_percent_ci
+
+    model = tab.freq_proxy
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    rows = {r.label: r for r in tab.summary.frequencies.to_frame().itertuples(index=False)}
+    for r in range(model.rowCount()):
+        label = model.index(r, 0).data()
+        assert model.index(r, headers.index("%")).data() == format_percent(rows[label].percent)
+        assert model.index(r, headers.index("95% CI")).data() == format_percent_ci(
+            rows[label].ci_low, rows[label].ci_high)
+    # Sorting by % still sorts numbers, not text ("100.0%" after "20.0%").
+    tab.table.sortByColumn(headers.index("%"), Qt.SortOrder.DescendingOrder)
+    first = tab.label_at(0)[0]
+    assert rows[first].percent == max(r.percent for r in rows.values())

@@ -8,11 +8,14 @@ import pytest
 
 from imft_desktop.model.formatting import (
     format_ci,
+    format_count,
     format_estimate,
     format_estimate_ci,
     format_hr,
     format_p,
     format_percent,
+    format_percent_ci,
+    format_percent_with_ci,
     p_text,
 )
 
@@ -64,6 +67,15 @@ def test_intervals_and_percent():
     assert format_estimate_ci(1.853, None, None) == "1.85"
     assert format_percent(58.333) == "58.3%"
     assert format_percent(None) == "NA"
+
+
+def test_percent_intervals_and_counts():
+    assert format_percent_ci(7.1318, 42.1513) == "7.1–42.2%"
+    assert format_percent_ci(0.0, 14.25) == "0.0–14.2%"
+    assert format_percent_ci(math.nan, None) == "NA"
+    assert format_percent_with_ci(91.67, 61.52, 99.79) == "91.7% (61.5–99.8%)"
+    assert format_percent_with_ci(50.0, None, None) == "50.0%"
+    assert format_count(5, 24) == "5/24"
 
 
 def test_no_exponent_notation():

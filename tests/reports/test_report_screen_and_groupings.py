@@ -91,7 +91,7 @@ def test_cn_figure_fits_its_page_and_labels_do_not_overlap(default_analyses):
     fig = MplFigure(figsize=(TEXT_WIDTH_IN, 2.6), layout="constrained")
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
-    plot_genome_frequency(a.genome.result, ax=ax, assembly=a.cna_params.genome)
+    plot_genome_frequency(a.summary.genome, ax=ax, assembly=a.summary.cna_params.genome)
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     page = fig.bbox

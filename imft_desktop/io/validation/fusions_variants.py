@@ -22,44 +22,28 @@ from imft_desktop.io.validation.cells import (
     missing_parsed,
     text_notes,
 )
-from imft_desktop.io.validation.fusion_notation import (
-    fusion_karyotype,
-    fusion_order_notes,
-    split_details,
+from imft_desktop.model.fusion import (
+    DRIVER_GENES,
+    Fusion,
+    FusionReading,
+    partner_unknown_fusion,
+    read_fusion,
 )
-from imft_desktop.model.fusion import DRIVER_GENES, Fusion
+from imft_desktop.model.genes import (
+    GENE_ALIASES,
+    KNOWN_GENES,
+    SYMBOL_CI_RE,
+    canonical_symbol,
+)
 
-#: Small bundled alias table (HGNC renames relevant to sarcoma/fusion pathology).
-#: Source: HGNC symbol reports as of 2024; extend with care, never from the network.
-GENE_ALIASES: dict[str, str] = {
-    "CARS": "CARS1", "MARC1": "MTARC1", "MARC2": "MTARC2", "HER2": "ERBB2",
-    "MLL": "KMT2A", "MLL2": "KMT2D", "MLL3": "KMT2C", "C11ORF95": "ZFTA",
-    "H3F3A": "H3-3A", "H3F3B": "H3-3B", "HIST1H3B": "H3C2", "WHSC1": "NSD2",
-    "MKL1": "MRTFA", "MKL2": "MRTFB", "FAM46C": "TENT5C", "KIAA1549L": "KIAA1549L",
-    "C2ORF44": "WDCP", "ERBB2IP": "ERBIN", "FAM129B": "NIBAN2", "GPR98": "ADGRV1",
-    "EMR1": "ADGRE1", "NTRK": "NTRK1", "HN1": "JPT1", "TCEB1": "ELOC",
-    "PAK7": "PAK5", "KIAA1524": "CIP2A", "CXORF67": "EZHIP", "FAM22A": "NUTM2A",
-}
-for _i in range(1, 15):
-    GENE_ALIASES[f"SEPT{_i}"] = f"SEPTIN{_i}"
-for _i in range(1, 12):
-    GENE_ALIASES[f"MARCH{_i}"] = f"MARCHF{_i}"
-GENE_ALIASES.pop("NTRK")  # not an HGNC alias: "NTRK" is a family, keep it an error-free word
+# GENE_ALIASES, KNOWN_GENES, SYMBOL_CI_RE and canonical_symbol live in model.genes (the
+# fusion reader below the importer needs them too); they are re-exported from here and
+# from ``values`` for the importer's other parsers.
+__all__ = [
+    "GENE_ALIASES", "KNOWN_GENES", "MARKER_NAMES", "SYMBOL_CI_RE", "canonical_symbol",
+    "date_gene_hint", "parse_fusion", "parse_gene", "parse_marker", "parse_protein",
+]
 
-#: Symbols known to the importer; used to split hyphenated fusions safely.
-_KNOWN_GENES_TEXT = """
-    ALK ROS1 NTRK1 NTRK2 NTRK3 RET PDGFRB PDGFRA MET BRAF RAF1 FGFR1 FGFR2 FGFR3 EGFR ERBB2
-    ETV6 TPM3 TPM4 CLTC RANBP2 ATIC CARS1 SEC31A PPFIBP1 DCTN1 EML4 FN1 TFG PRKAR1A LMNA
-    RRBP1 THBS1 IGFBP5 YWHAE KIF5B NPM1 TPR KLC1 VCL STRN HIP1 MSN MYH9 SQSTM1 CUX1 NKX2-1
-    NKX2-5 NKX3-1 HLA-A HLA-B HLA-C HLA-DRB1 HLA-DQA1 HLA-DQB1 H3-3A H3-3B PIK3CA PTEN TP53
-    CDKN2A CDKN2B RB1 NF1 NF2 KRAS NRAS HRAS MDM2 CDK4 MYC MYCN SMARCB1 EWSR1 FUS FLI1 ERG
-    WT1 SS18 SSX1 SSX2 NAB2 STAT6 COL1A1 PDGFB USP6 MYOD1 CIC DUX4 BCOR TERT ATRX DAXX KIT
-    NTRK SEPTIN9 SEPTIN2 MARCHF1 ZFTA KMT2A BCR ABL1 PAX3 PAX7 FOXO1 TFE3 ASPSCR1 CREB1
-    ATF1 NR4A3 TAF15 EWSR1 GLI1 ACTB MALAT1 PLAG1 HMGA2 KMT2D
-"""
-KNOWN_GENES: frozenset[str] = frozenset(_KNOWN_GENES_TEXT.split())
-
-SYMBOL_CI_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-\.]*$")
 _MONTHS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
            "sep": 9, "oct": 10, "nov": 11, "dec": 12}
 _TEXT_DATE_RE = re.compile(r"^(\d{1,2})-([A-Za-z]{3})$|^([A-Za-z]{3})-(\d{1,2})$")
@@ -73,12 +57,6 @@ def date_gene_hint(month: int, day: int) -> str:
     if month == 12 and day == 1:
         return "DEC1 (now DELEC1)"
     return f"{list(_MONTHS)[month - 1].upper()}{day}"
-
-
-def canonical_symbol(text: str) -> str:
-    """Upper-case a symbol, keeping the lower-case ``orf`` of open reading frames."""
-    up = text.upper()
-    return re.sub(r"(?<=\d)ORF(?=\d)", "orf", up)
 
 
 #: IHC/FISH targets that are not gene symbols, with their usual spelling.
@@ -133,55 +111,13 @@ def parse_gene(raw: Any) -> Parsed:
 
 
 
-_PARTNER_UNKNOWN_RE = re.compile(
-    r"^(?P<g>[A-Za-z0-9\-\.]+?)\s*(?:[-:/]\s*)?"
-    r"(?:rearranged|rearrangement|re-arranged|fusion|fusion positive|translocated|"
-    r"translocation|break-?apart(?:\s+(?:fish\s+)?positive)?|split|(?<=[-:/\s])r)"
-    r"(?:\s*\(.*\))?\s*$",
-    re.IGNORECASE,
-)
-_UNKNOWN_SIDE_RE = re.compile(
-    r"^(?:(?P<a>[A-Za-z0-9\-\.]+)\s*::\s*\?|\?\s*::\s*(?P<b>[A-Za-z0-9\-\.]+))$"
-)
-_FUSION_SUFFIX_RE = re.compile(r"\s+(?:fusion|fusion gene|transcript)$", re.IGNORECASE)
-
-
-def _spaced_fusion(parts: list[str]) -> bool:
-    """Two words separated by a space are a fusion ("EML4 ALK") only when both are gene
-    symbols as written (known, or upper-case symbol-shaped) and one of them is a fusion
-    driver kinase; free text ("see report", "awaiting NGS") and a gene with its variant
-    ("TP53 R273H") are not."""
-    if len(parts) != 2:
-        return False
-
-    def symbol(word: str) -> str | None:
-        up = canonical_symbol(word)
-        known = up in KNOWN_GENES or GENE_ALIASES.get(up.upper()) in KNOWN_GENES
-        shaped = word == word.upper() and bool(SYMBOL_CI_RE.match(word)) and any(
-            c.isalpha() for c in word)
-        return up.upper() if known or shaped else None
-
-    genes = [symbol(p) for p in parts]
-    return all(genes) and any(g in DRIVER_GENES for g in genes)
-
-
-def _plausible(part: str) -> bool:
-    up = canonical_symbol(part)
-    if up in KNOWN_GENES or GENE_ALIASES.get(up.upper()) in KNOWN_GENES:
-        return True
-    return "-" not in part and bool(SYMBOL_CI_RE.match(part)) and not part.isdigit()
-
-
-def _split_hyphens(text: str) -> tuple[list[tuple[str, str]], bool]:
-    """Candidate 5'/3' splits of ``A-B`` style text; second item: all parts known."""
-    idx = [i for i, ch in enumerate(text) if ch == "-"]
-    cands = [(text[:i], text[i + 1:]) for i in idx]
-    good = [c for c in cands if c[0] and c[1] and _plausible(c[0]) and _plausible(c[1])]
-    return good, len(idx) == 1
-
-
 def parse_fusion(raw: Any) -> Parsed:
-    """Fusion in any common notation -> HGNC ``5'GENE::3'GENE``; unknown partner kept so."""
+    """Fusion in any common notation -> HGNC ``5'GENE::3'GENE``; unknown partner kept so.
+
+    The notation is read by ``model.fusion.read_fusion`` (the one reader, shared with
+    the analyses); here each symbol is checked (Excel dates, HGNC renames) and the
+    findings are named.
+    """
     if is_empty(raw):
         return EMPTY
     if isinstance(raw, (datetime, date)):
@@ -194,60 +130,24 @@ def parse_fusion(raw: Any) -> Parsed:
     cat = missing_category(text)
     if cat is not None:
         return missing_parsed(text, cat)
-    # Karyotypes, variant/exon details and order checks live in their own module.
-    karyotype = fusion_karyotype(text)
-    if karyotype is not None:
-        return karyotype
-    # "EML4-ALK v3 fusion" and "EML4-ALK fusion v3": suffix, details, suffix.
-    core, detail = split_details(_FUSION_SUFFIX_RE.sub("", text).strip())
-    suffixed = bool(_FUSION_SUFFIX_RE.search(text) or _FUSION_SUFFIX_RE.search(core))
-    text = _FUSION_SUFFIX_RE.sub("", core).strip()
-    m = _UNKNOWN_SIDE_RE.match(text) or _PARTNER_UNKNOWN_RE.match(text)
-    if m is None and suffixed and not re.search(r"[\s:/-]", text):
-        m = re.match(r"(?P<g>.+)", text)  # "ALK fusion": the partner is not named
-    if m:
-        gene_raw = next(g for g in m.groups() if g)
-        gene = parse_gene(gene_raw)
+    reading = read_fusion(text)
+    if reading.karyotype is not None:
+        return _karyotype_parsed(text, reading)
+    if reading.ambiguous is not None:
+        return Parsed(None, (Note("FUSION_AMBIGUOUS_SPLIT", detail=reading.ambiguous),))
+    if reading.partner_unknown:
+        gene = parse_gene(reading.genes[0])
         if gene.value is None:
             return Parsed(None, (Note("FUSION_INVALID"),))
-        # The side the sheet gives wins ("ALK::?"); otherwise a driver kinase is the
-        # 3' partner and any other gene the 5' one (model.fusion convention).
-        if m.groupdict().get("a") or (
-            m.groupdict().get("b") is None and gene.value not in DRIVER_GENES
-        ):
-            fusion = Fusion(gene.value, None)
-        else:
-            fusion = Fusion(None, gene.value)
+        fusion = partner_unknown_fusion(gene.value, reading.side)
         extra = (("gene_5", fusion.gene5), ("gene_3", fusion.gene3),
                  ("rearranged_gene", gene.value), ("partner_unknown", True))
         return Parsed(fusion.notation, (Note("FUSION_PARTNER_UNKNOWN", gene.value),), extra)
-    parts: list[str] | None = None
-    if "::" in text:
-        parts = [p.strip() for p in text.split("::")]
-    elif "/" in text:
-        parts = [p.strip() for p in text.split("/")]
-    elif re.search(r"\s", text):
-        parts = text.split()
-        if any("-" in p and not _plausible(p) for p in parts):
-            return Parsed(None, (Note("FUSION_INVALID"),))  # never a gene "EML4-ALK"
-        if not _spaced_fusion(parts):
-            # "see report", "awaiting NGS", "TP53 R273H": words, not two fused genes
-            return Parsed(None, (Note("FUSION_INVALID"),))
-    elif "-" in text:
-        good, _single = _split_hyphens(text)
-        if len(good) == 1:
-            parts = list(good[0])
-        else:
-            why = ("several splits possible" if good else
-                   "no split gives two known gene symbols")
-            return Parsed(None, (Note("FUSION_AMBIGUOUS_SPLIT", detail=why),))
-    elif ":" in text:
-        parts = [p.strip() for p in text.split(":")]
-    if not parts or len(parts) != 2 or not all(parts):
+    if len(reading.genes) != 2:
         return Parsed(None, (Note("FUSION_INVALID"),))
     genes = []
     notes: list[Note] = []
-    for p in parts:
+    for p in reading.genes:
         g = parse_gene(p)
         if g.value is None:
             if g.is_error and any(n.code == "GENE_AS_DATE" for n in g.notes):
@@ -258,11 +158,30 @@ def parse_fusion(raw: Any) -> Parsed:
     value = Fusion(genes[0], genes[1]).notation
     if value != str(raw).strip():
         notes.insert(0, Note("FUSION_NORMALISED", value))
-    notes += fusion_order_notes(text, genes[0], genes[1], detail)
+    detail = reading.detail
+    if detail:
+        notes.append(Note("FUSION_DETAIL_KEPT", detail=detail))
+    if "::" not in text and genes[0] in DRIVER_GENES and genes[1] not in DRIVER_GENES:
+        # A kinase written first in a loose notation (ALK-EML4): kept as written, flagged.
+        notes.append(Note("FUSION_DRIVER_FIRST", f"{genes[1]}::{genes[0]}", detail=genes[0]))
     extra = (("gene_5", genes[0]), ("gene_3", genes[1]), ("rearranged_gene", None),
              ("partner_unknown", False))
     return Parsed(value, tuple(notes), extra + ((("fusion_detail", detail),) if detail else ()))
 
+
+def _karyotype_parsed(text: str, reading: FusionReading) -> Parsed:
+    """A bare karyotype: with one kinase band, that kinase, partner unknown, and a warning
+    quoting the cell (with the classic partner as a hint); otherwise no value."""
+    k = reading.karyotype
+    assert k is not None
+    bands = ", ".join(k.bands)
+    if k.driver is None:
+        return Parsed(None, (Note("FUSION_KARYOTYPE_UNREAD", detail=bands),))
+    fusion = partner_unknown_fusion(k.driver, reading.side)
+    extra = (("gene_5", fusion.gene5), ("gene_3", fusion.gene3),
+             ("rearranged_gene", k.driver), ("partner_unknown", True), ("fusion_detail", text))
+    return Parsed(fusion.notation, (Note("FUSION_KARYOTYPE", k.driver, detail=bands,
+                                         hint=k.hint),), extra)
 
 
 AA3 = {
