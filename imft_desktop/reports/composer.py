@@ -1,0 +1,524 @@
+"""Print a report the user composed: the outline's sections, in its order, on its pages.
+
+``render_outline`` lays out a title page (as the default report's), then each outline
+item as one chapter, then a methods chapter with the methods of what was printed (or at
+the place of a "methods" item).  The analyses are computed once for the whole outline,
+and only those the items need (``outline_analyses.OutlineAnalyses``); each item is laid
+out by the renderer registered for its kind in :data:`RENDERERS`, a function
+``(analyses, item) -> sections`` that reads the analyses prepared for that item.
+
+An item is one chapter under the title the user gave it: the first level-1 heading a
+renderer returns takes that title (or it is added), further level-1 headings become
+level 2.  A renderer that fails prints why under its heading; the rest is printed.
+
+With an empty outline the default cohort report is printed: with nothing chosen it still
+answers the study's questions.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from imft_desktop.model.formatting import format_estimate, format_p
+from imft_desktop.model.text import plural
+from imft_desktop.reports import alteration_chapters, response_chapter, survival_chapters
+from imft_desktop.reports.analyses import CohortAnalyses, ReportOptions, SurvivalAnalysis
+from imft_desktop.reports.document import (
+    Heading,
+    KeyValues,
+    PageBreak,
+    Paragraph,
+    Report,
+    Section,
+    Table,
+)
+from imft_desktop.reports.front_matter import readings_table, title_page
+from imft_desktop.reports.layout import (
+    count_of,
+    explain,
+    page_orientation,
+    pct,
+    problem_paragraph,
+    warnings_note,
+)
+from imft_desktop.reports.methods import MethodsLog
+from imft_desktop.reports.outline import KIND_LABELS, ReportItem, ReportOutline
+from imft_desktop.reports.outline_analyses import OutlineAnalyses
+
+if TYPE_CHECKING:  # pragma: no cover
+    from imft_desktop.io.write.excel_export import SheetSpec
+    from imft_desktop.model.cohort import Cohort
+
+_log = logging.getLogger(__name__)
+
+#: A section kind's renderer: the analyses prepared for the item, and the item.
+Renderer = Callable[[CohortAnalyses, ReportItem], list[Section]]
+
+#: Methods topics (``MethodsLog``) each kind prints; the methods chapter of a composed
+#: report keeps these, how the source was read, and whatever a renderer adds itself.
+METHOD_TOPICS: dict[str, tuple[str, ...]] = {
+    "characteristics": ("Cohort characteristics",),
+    "frequencies": ("Alteration frequencies",),
+    "partners": ("Fusion partners",),
+    "oncoprint": ("Oncoprint",),
+    "copy_number": ("Copy-number calling",),
+    "concordance": ("Assay concordance",),
+    "cooccurrence": ("Co-occurrence",),
+    "survival": ("Survival",),
+    "screen": ("Alteration screen",),
+    "response": ("Response",),
+    "readings": (),
+    "methods": (),
+}
+ALWAYS_IN_METHODS = ("Reading the source",)
+#: Co-occurrence pairs printed (lowest p first); the Excel export has all.
+COOCCURRENCE_ROWS = 25
+
+
+# ====================================================================== fallbacks
+# FALLBACK renderers: they lay out an item with the default report's chapter functions
+# until the chapter modules have their per-item renderers (``frequencies_item_sections``,
+# ``survival_item_sections`` ..., written alongside this module for issue 13).
+# ``_chapter_renderer`` takes the chapter module's function when it exists; once all
+# exist, the registry names them directly and these fallbacks go.
+
+def _fallback_frequencies(a: CohortAnalyses, item: ReportItem) -> list[Section]:
+    return alteration_chapters.frequency_chapter(a)
+
+
+def _fallback_partners(a: CohortAnalyses, item: ReportItem) -> list[Section]:
+    return alteration_chapters.partners_chapter(a)
+
+
+def _fallback_oncoprint(a: CohortAnalyses, item: ReportItem) -> list[Section]:
+    sections = alteration_chapters.oncoprint_chapter(a)
+    if sections:
+        return sections
+    return [problem_paragraph("The oncoprint",
+                              a.oncoprint.problem or "no sample has an alteration to show")]
+
+
+def _fallback_copy_number(a: CohortAnalyses, item: ReportItem) -> list[Section]:
+    return alteration_chapters.copy_number_chapter(a)
+
+
+def _fallback_concordance(a: CohortAnalyses, item: ReportItem) -> list[Section]:
+    sections = alteration_chapters.concordance_chapter(a)
+    if sections:
+        return sections
+    gene = item.param("gene")
+    what = (f"{gene} was not compared by two assays" if gene else
+            "no gene was tested by two assays on enough samples to compare them")
+    return [Paragraph(f"No assay concordance to show: {what}.", "note")]
+
+
+def _fallback_survival(a: CohortAnalyses, item: ReportItem) -> list[Section]:
+    """Kaplan-Meier figure and table, log-rank and Cox for the item's grouping (or all
+    patients), as the default report prints a chosen grouping."""
+    out: list[Section] = [Heading(item.title, 1)]
+    if not a.overall_survival.ok:
+        out.append(problem_paragraph("Survival", a.overall_survival.problem or ""))
+        return out
+    if a.survival:
+        s = a.survival[0]
+    else:
+        data, km = a.overall_survival.result
+        s = SurvivalAnalysis(grouping_text="all patients", data=data, km=km)
+    if s.km is None:
+        out.append(problem_paragraph(f"Survival by {s.grouping_text}", s.problem or ""))
+        return out
+    if s.grouping is not None and s.grouping.description:
+        out.append(Paragraph(s.grouping.description, "note"))
+    out.append(survival_chapters.km_figure(s))
+    out.append(survival_chapters.km_table(s.km, s.logrank, s.cox,
+                                          f"{s.km.endpoint} by {s.grouping_text}"))
+    out += survival_chapters.exclusions_note(s.data)
+    if s.problem:
+        out.append(Paragraph(s.problem, "warning"))
+    # The Survival tab's further options are printed by survival_item_sections.
+    left_out = [name for name in ("firth", "permutation", "adjust", "landmarks", "reference")
+                if item.param(name) not in (None, False, (), "")]
+    if left_out:
+        out.append(Paragraph(
+            "This section shows the standard Cox model and log-rank test; the tab's "
+            f"options {', '.join(left_out)} are not part of the printed section.", "note"))
+    return out
+
+
+def _fallback_screen(a: CohortAnalyses, item: ReportItem) -> list[Section]:
+    if not a.overall_survival.ok:
+        return [problem_paragraph("The alteration screen",
+                                  a.overall_survival.problem or "no survival data")]
+    return survival_chapters.screen_sections(a)
+
+
+def _fallback_response(a: CohortAnalyses, item: ReportItem) -> list[Section]:
+    out = response_chapter.response_chapter(a)
+    measure = a.options.response_measure
+    if measure and a.measure_by_response.problem:
+        out.append(problem_paragraph(f"{measure} by response", a.measure_by_response.problem))
+    return out
+
+
+def _fallback_characteristics(a: CohortAnalyses, item: ReportItem) -> list[Section]:
+    """The cohort's patients and samples: age, sex, diagnosis, site, specimen, treatment,
+    best response, and the samples tested per assay."""
+    cohort = a.cohort
+    clinical = cohort.clinical()
+    patients = clinical.drop_duplicates("patient_id")
+    rows: list[tuple[str, str]] = [("Patients", str(cohort.n_patients)),
+                                   ("Samples", str(cohort.n_samples))]
+    age = pd.to_numeric(patients["age"], errors="coerce").dropna() if "age" in patients \
+        else pd.Series(dtype=float)
+    if len(age):
+        rows.append(("Age, median (range)",
+                     f"{age.median():g} ({age.min():g}–{age.max():g}); "
+                     f"n = {len(age)}"))
+    for column, label, frame in (("sex", "Sex", patients), ("diagnosis", "Diagnosis", clinical),
+                                 ("site", "Site", clinical), ("specimen", "Specimen", clinical),
+                                 ("treatment", "Treatment", patients),
+                                 ("best_response", "Best response", patients)):
+        if column not in frame:
+            continue
+        values = frame[column].dropna().astype(str)
+        values = values[values.str.strip() != ""]
+        if values.empty:
+            continue
+        counts = values.value_counts()
+        rows.append((label, ""))
+        rows += [(f"    {level}", f"{n} ({pct(100 * n / len(frame))})")
+                 for level, n in counts.items()]
+        missing = len(frame) - len(values)
+        if missing:
+            rows.append(("    not stated", f"{missing} ({pct(100 * missing / len(frame))})"))
+    tested = [(f"Tested by {k}", f"{v} of {cohort.n_samples} samples")
+              for k, v in cohort.tested_counts().items()]
+    return [
+        Heading(item.title, 1),
+        Table(header=(("Characteristic", "n (%)"),), rows=tuple(rows),
+              align=("left", "right"),
+              caption=f"Characteristics of {plural(cohort.n_patients, 'patient')} and "
+                      f"{plural(cohort.n_samples, 'sample')}",
+              notes=("Sex, age, treatment and best response per patient; diagnosis, site and "
+                     "specimen per sample; percentages of all patients or samples.",)),
+        KeyValues(tuple(tested), title="Samples tested per assay (denominators)", columns=2),
+    ]
+
+
+def _cooccurrence_frame(a: CohortAnalyses) -> pd.DataFrame | None:
+    from imft_desktop.analysis.cooccurrence import cooccurrence
+
+    if not a.matrix.ok:
+        return None
+    return cooccurrence(a.matrix.result)
+
+
+def _fallback_cooccurrence(a: CohortAnalyses, item: ReportItem) -> list[Section]:
+    """Pairs of alterations found together or apart more than by chance (Fisher)."""
+    if not a.matrix.ok:
+        return [problem_paragraph("Co-occurrence", a.matrix.problem or "no alterations")]
+    frame = _cooccurrence_frame(a)
+    assert frame is not None
+    a.methods.add("Co-occurrence", frame)
+    if frame.empty:
+        return [Paragraph("No two alterations were each found in two or more samples, so no "
+                          "pair could be tested.", "note")]
+    shown = frame.head(COOCCURRENCE_ROWS)
+    rows = tuple(
+        (str(r.a), str(r.b), f"{int(r.both)} / {int(r.a_only)} / {int(r.b_only)} / "
+         f"{int(r.neither)}", format_estimate(r.odds_ratio), format_p(r.p), format_p(r.q),
+         str(r.tendency))
+        for r in shown.itertuples(index=False))
+    more = (f"The {COOCCURRENCE_ROWS} pairs with the lowest p of {len(frame)} are printed; "
+            "the Excel export has all." if len(frame) > COOCCURRENCE_ROWS else "")
+    return [Table(
+        header=(("A", "B", "Both / A only / B only / neither", "Odds ratio", "p", "BH q",
+                 "Tendency"),),
+        rows=rows, align=("left", "left", "center", "right", "right", "right", "left"),
+        caption=f"Co-occurrence and mutual exclusivity ({count_of(len(frame), 'pair')} tested)",
+        notes=tuple(n for n in ("Samples tested for both alterations of a pair; read the BH "
+                                "q (false discovery rate), not p. " + more,
+                                *warnings_note(frame)) if n),
+    )]
+
+
+# ====================================================================== registry
+def readings_item_sections(a: CohortAnalyses, item: ReportItem) -> list[Section]:
+    """How the sheet was read: the data checks and every warning and chosen meaning."""
+    out: list[Section] = [Heading(item.title, 1)]
+    table = readings_table(a.cohort)
+    counts = a.cohort.findings.counts()
+    out.append(KeyValues((
+        ("Import findings", f"{count_of(counts.get('error', 0), 'error')}, "
+                            f"{count_of(counts.get('warning', 0), 'warning')}, "
+                            f"{count_of(counts.get('info', 0), 'note')}"),
+    ), title="Data checks"))
+    out.append(table if table is not None else
+               Paragraph("Every value was read as written: no warning and no chosen meaning.",
+                         "note"))
+    return out
+
+
+def _chapter_renderer(module: Any, name: str, fallback: Renderer) -> Renderer:
+    """``module.name`` when the chapter module has it, else the fallback above.
+
+    MERGE: when the chapter modules have their per-item renderers, list them in
+    ``RENDERERS`` directly and delete this function and the fallbacks.
+    """
+    found = getattr(module, name, None)
+    return found if callable(found) else fallback
+
+
+#: The renderer of each section kind ("methods" is placed by ``render_outline`` itself).
+RENDERERS: dict[str, Renderer] = {
+    # MERGE: reports.characteristics_chapter (Table 1) replaces this fallback.
+    "characteristics": _fallback_characteristics,
+    "frequencies": _chapter_renderer(alteration_chapters, "frequencies_item_sections",
+                                     _fallback_frequencies),
+    "partners": _chapter_renderer(alteration_chapters, "partners_item_sections",
+                                  _fallback_partners),
+    "oncoprint": _chapter_renderer(alteration_chapters, "oncoprint_item_sections",
+                                   _fallback_oncoprint),
+    "copy_number": _chapter_renderer(alteration_chapters, "copy_number_item_sections",
+                                     _fallback_copy_number),
+    "concordance": _chapter_renderer(alteration_chapters, "concordance_item_sections",
+                                     _fallback_concordance),
+    "cooccurrence": _chapter_renderer(alteration_chapters, "cooccurrence_item_sections",
+                                      _fallback_cooccurrence),
+    "survival": _chapter_renderer(survival_chapters, "survival_item_sections",
+                                  _fallback_survival),
+    "screen": _chapter_renderer(survival_chapters, "screen_item_sections", _fallback_screen),
+    "response": _chapter_renderer(response_chapter, "response_item_sections",
+                                  _fallback_response),
+    "readings": readings_item_sections,
+}
+
+
+# ====================================================================== the report
+def default_title(cohort: Cohort) -> str:
+    return f"Report: {cohort.name or 'unnamed cohort'}"
+
+
+def render_outline(
+    cohort: Cohort,
+    outline: ReportOutline,
+    *,
+    deidentify: bool = False,
+    options: ReportOptions | None = None,
+) -> Report:
+    """The report the user composed, laid out for the outline's orientation.
+
+    Parameters
+    ----------
+    outline:
+        The sections in print order; empty: the default cohort report.
+    deidentify:
+        Pseudonyms, years only, no free text (``reports.deidentify``); the key map is in
+        ``report.pseudonymizer``.
+    options:
+        Defaults for what an item does not set (endpoint, unit, CI transform ...).
+    """
+    with page_orientation(outline.orientation):
+        if outline.empty:
+            from imft_desktop.reports.cohort_report import build_cohort_report
+
+            report = build_cohort_report(cohort, deidentify=deidentify, options=options)
+        else:
+            report = _compose(OutlineAnalyses(cohort, outline.items, options,
+                                              deidentify=deidentify), outline)
+    report.orientation = outline.orientation
+    return report
+
+
+def _compose(oa: OutlineAnalyses, outline: ReportOutline) -> Report:
+    a = oa.base
+    title = outline.title or default_title(oa.cohort)
+    report = Report(title=title, provenance=a.provenance, synthetic=oa.cohort.is_synthetic,
+                    deidentified=a.provenance.deidentified)
+    report.pseudonymizer = a.pseudonymizer
+    report.add(title_page(a, title))
+    chapters: list[list[Section]] = []
+    topics = set(ALWAYS_IN_METHODS)
+    written: list[tuple[str, str]] = []  # method texts a renderer added itself
+    methods_item: tuple[int, ReportItem] | None = None
+    for item in outline.items:
+        if item.kind == "methods":
+            if methods_item is None:
+                methods_item = (len(chapters), item)
+            continue
+        sections, added = render_item(oa, item)
+        chapters.append(sections)
+        topics.update(METHOD_TOPICS.get(item.kind, ()))
+        written += added
+    keep = [e for e in oa.methods.entries if e[0] in topics or e in written]
+    at, heading = (methods_item[0], methods_item[1].title) if methods_item else \
+        (len(chapters), "Methods")
+    chapters.insert(at, MethodsLog(keep).sections(heading))
+    for chapter in chapters:
+        report.add(PageBreak(), chapter)
+    return report
+
+
+def render_item(oa: OutlineAnalyses, item: ReportItem) -> tuple[list[Section],
+                                                                list[tuple[str, str]]]:
+    """One item's chapter, and the method entries its renderer added.
+
+    An analysis the cohort does not allow is said in words by the renderer; anything
+    else that stops it is a fault in the program, printed as such under the item's
+    heading (the rest of the report is printed).
+    """
+    renderer = RENDERERS.get(item.kind)
+    if renderer is None:
+        return [Heading(item.title, 1), Paragraph(
+            f"This version cannot print {KIND_LABELS.get(item.kind, item.kind)} sections.",
+            "warning")], []
+    try:
+        a = oa.for_item(item)
+        before = len(oa.methods.entries)
+        sections = renderer(a, item)
+        added = oa.methods.entries[before:]
+    except Exception as exc:
+        _log.error("report item of kind %r failed: %s", item.kind, type(exc).__name__)
+        return [Heading(item.title, 1),
+                problem_paragraph(item.title, explain(item.title, exc))], []
+    return as_chapter(sections, item.title), list(added)
+
+
+def as_chapter(sections: Sequence[Section], title: str) -> list[Section]:
+    """``sections`` as one chapter titled ``title``: leading page breaks dropped, the
+    first level-1 heading (added when missing) says ``title``, later ones are level 2."""
+    body = list(sections)
+    while body and isinstance(body[0], PageBreak):
+        body.pop(0)
+    if body and isinstance(body[0], Heading) and body[0].level == 1:
+        body.pop(0)
+    out: list[Section] = [Heading(title, 1)]
+    for s in body:
+        out.append(Heading(s.text, 2) if isinstance(s, Heading) and s.level == 1 else s)
+    if len(out) == 1:
+        out.append(Paragraph("Nothing to show for this cohort.", "note"))
+    return out
+
+
+# ====================================================================== workbook
+def _sheets_named(make: Callable[[CohortAnalyses], list[SheetSpec]],
+                  keep: Callable[[str], bool]) -> Callable[[CohortAnalyses, ReportItem],
+                                                           list[SheetSpec]]:
+    return lambda a, _item: [s for s in make(a) if keep(s.name)]
+
+
+def _survival_sheets(a: CohortAnalyses, item: ReportItem) -> list[SheetSpec]:
+    if not a.survival and a.overall_survival.ok:  # all patients: one curve
+        data, km = a.overall_survival.result
+        a = _with_survival(a, [SurvivalAnalysis("all patients", data=data, km=km)])
+    return [s for s in survival_chapters.survival_sheets(a) if not s.name.endswith(" screen")]
+
+
+def _with_survival(a: CohortAnalyses, chosen: list[SurvivalAnalysis]) -> CohortAnalyses:
+    import dataclasses
+
+    return dataclasses.replace(a, survival=chosen)
+
+
+def _characteristics_sheets(a: CohortAnalyses, item: ReportItem) -> list[SheetSpec]:
+    from imft_desktop.io.write.excel_export import SheetSpec
+
+    clinical = a.cohort.clinical()
+    if a.provenance.deidentified:
+        clinical = clinical.drop(columns=[c for c in ("comment",) if c in clinical.columns])
+    return [SheetSpec("Samples", clinical)]
+
+
+def _cooccurrence_sheets(a: CohortAnalyses, item: ReportItem) -> list[SheetSpec]:
+    from imft_desktop.io.write.excel_export import SheetSpec
+
+    frame = _cooccurrence_frame(a)
+    if frame is None:
+        return []
+    return [SheetSpec("Co-occurrence", frame, (str(frame.attrs.get("method", "")),))]
+
+
+def _readings_sheets(a: CohortAnalyses, item: ReportItem) -> list[SheetSpec]:
+    from imft_desktop.io.write.excel_export import SheetSpec
+
+    table = readings_table(a.cohort)
+    if table is None:
+        return []
+    return [SheetSpec("How the sheet was read",
+                      pd.DataFrame(list(table.rows), columns=list(table.header[0])))]
+
+
+#: The workbook sheets of each kind: the data behind the printed section, every row.
+SHEETS: dict[str, Callable[[CohortAnalyses, ReportItem], list[SheetSpec]]] = {
+    "characteristics": _characteristics_sheets,
+    "frequencies": _sheets_named(alteration_chapters.alteration_sheets,
+                                 lambda n: n in ("Alteration frequencies", "Alteration matrix")),
+    "partners": _sheets_named(alteration_chapters.alteration_sheets,
+                              lambda n: n == "Fusion partners"),
+    "oncoprint": _sheets_named(alteration_chapters.alteration_sheets,
+                               lambda n: n == "Alteration matrix"),
+    "copy_number": _sheets_named(alteration_chapters.alteration_sheets,
+                                 lambda n: n in ("CNA burden", "Recurrent focal loci")),
+    "concordance": _sheets_named(alteration_chapters.alteration_sheets,
+                                 lambda n: n.startswith("Concordance ")),
+    "cooccurrence": _cooccurrence_sheets,
+    "survival": _survival_sheets,
+    "screen": _sheets_named(survival_chapters.survival_sheets,
+                            lambda n: n.endswith(" screen")),
+    "response": _sheets_named(response_chapter.response_sheets, lambda n: True),
+    "readings": _readings_sheets,
+}
+
+
+def outline_workbook_sheets(oa: OutlineAnalyses, outline: ReportOutline
+                            ) -> tuple[list[SheetSpec], list[str]]:
+    """The sheets of the outline's sections (each sheet once, in outline order) and the
+    method texts of those sections."""
+    sheets: list[SheetSpec] = []
+    names: set[str] = set()
+    topics = set(ALWAYS_IN_METHODS)
+    for item in outline.items:
+        make = SHEETS.get(item.kind)
+        if make is None:
+            continue
+        topics.update(METHOD_TOPICS.get(item.kind, ()))
+        for sheet in make(oa.for_item(item), item):
+            if sheet.name not in names:
+                names.add(sheet.name)
+                sheets.append(sheet)
+    methods = MethodsLog([e for e in oa.methods.entries if e[0] in topics]).texts()
+    return sheets, methods
+
+
+def write_outline_workbook(
+    cohort: Cohort,
+    outline: ReportOutline,
+    path: Any,
+    *,
+    deidentify: bool = False,
+    options: ReportOptions | None = None,
+) -> OutlineAnalyses:
+    """Write the workbook of the outline's sections to ``path`` (atomically), with the
+    methods and provenance sheet first; returns the analyses (``base.pseudonymizer``)."""
+    from imft_desktop.io.write.excel_export import write_workbook
+
+    oa = OutlineAnalyses(cohort, outline.items, options, deidentify=deidentify)
+    sheets, methods = outline_workbook_sheets(oa, outline)
+    a = oa.base
+    write_workbook(
+        path, sheets, provenance=a.provenance.as_pairs(), methods=methods,
+        title=outline.title or f"IMFT Desktop report sections: {a.cohort.name}",
+        synthetic=a.cohort.is_synthetic,
+    )
+    return oa
+
+
+__all__ = [
+    "METHOD_TOPICS", "RENDERERS", "SHEETS", "Renderer", "as_chapter", "default_title",
+    "outline_workbook_sheets", "readings_item_sections", "render_item",
+    "render_outline", "write_outline_workbook",
+]
