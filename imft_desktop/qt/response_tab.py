@@ -33,6 +33,7 @@ from imft_desktop.qt.stat_text import p_equals as _p_eq
 from imft_desktop.qt.survival_tab import grouping_choices, numeric_columns, safe_html
 from imft_desktop.qt.unit_combo import make_unit_combo, show_sheet_unit
 from imft_desktop.qt.workers import TaskHandle, start_task
+from imft_desktop.reports.outline import ReportItem
 
 if TYPE_CHECKING:
     from imft_desktop.model.cohort import Cohort
@@ -144,6 +145,8 @@ class ResponseTab(QWidget):
         self._task: TaskHandle | None = None
         self._choices_task: TaskHandle | None = None
         self._task_key: tuple[Any, ...] | None = None
+        #: (grouping, measure) of the analysis on screen; None before the first one.
+        self._shown: tuple[str | None, str | None] | None = None
         # the first view tries the CNA burden quietly; a measure the user picks is reported
         self._measure_optional = False
 
@@ -258,6 +261,19 @@ class ResponseTab(QWidget):
 
         return tab_sections(self, self.title)
 
+    def report_item(self) -> ReportItem | None:
+        """The response comparison on screen as a section of the composed report: the
+        grouping compared and the measure (its analysis is run again when printed)."""
+        if self.cohort is None:
+            return None
+        if self._shown is not None:
+            grouping, measure = self._shown
+        else:  # still analysing: what the boxes say is what will be shown
+            grouping, measure = (_chosen(self.group_combo.currentText()),
+                                 _chosen(self.measure_combo.currentText()))
+        title = f"Response by {grouping}" if grouping else "Response (all patients)"
+        return ReportItem.make("response", title, {"grouping": grouping, "measure": measure})
+
     def set_cohort(self, cohort: Cohort | None) -> None:
         """Show ``cohort`` (``None`` clears the tab) and analyse it without a grouping,
         with the CNA burden by response when the cohort has copy-number data."""
@@ -268,6 +284,7 @@ class ResponseTab(QWidget):
         self._task = self._choices_task = None
         self._task_key = None
         self.view = None
+        self._shown = None
         self.orr_table.setRowCount(0)
         self.fisher_table.setRowCount(0)
         self.fisher_table.setVisible(False)
@@ -357,10 +374,8 @@ class ResponseTab(QWidget):
     def analyse(self) -> None:
         if self.cohort is None:
             return
-        g = self.group_combo.currentText().strip()
-        m = self.measure_combo.currentText().strip()
-        grouping = None if g in ("", MESSAGES["none"]) else g
-        measure = None if m in ("", MESSAGES["none"]) else m
+        grouping = _chosen(self.group_combo.currentText())
+        measure = _chosen(self.measure_combo.currentText())
         key = (id(self.cohort), grouping, measure, self._measure_optional)
         if self._task is not None:
             if key == self._task_key:
@@ -379,9 +394,11 @@ class ResponseTab(QWidget):
         self.result_ready.emit()
 
     def _on_done(self, view: ResponseView) -> None:
+        grouping = self._task_key[1] if self._task_key is not None else None
         self._task = None
         self._task_key = None
         self.view = view
+        self._shown = (grouping, view.measure)
         if view.measure_note is not None:
             # the default CNA burden is not available: say so, and show (none)
             self.measure_combo.blockSignals(True)
@@ -525,6 +542,12 @@ def _fit_height(table: QTableWidget) -> None:
     if bar is not None and (bar.isVisible() or content + 2 * table.frameWidth() > table.width()):
         h += max(bar.height(), bar.sizeHint().height())
     table.setFixedHeight(h)
+
+
+def _chosen(text: str) -> str | None:
+    """A combo box's text as a choice: ``None`` for "(none)" or nothing typed."""
+    text = text.strip()
+    return None if text in ("", MESSAGES["none"]) else text
 
 
 def _choices(cohort: Cohort, progress: Progress | None = None) -> tuple[list[str], list[str]]:
