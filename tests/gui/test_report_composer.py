@@ -224,3 +224,15 @@ def test_the_outline_is_kept_in_the_project_and_comes_back(demo_window, qtbot, t
     assert ctl.close_project()  # unchanged: not written again
     with Project.open(path) as project:
         assert [e.action for e in project.audit()].count("report outline") == 1
+
+
+def test_ctrl_shift_a_adds_the_view_while_a_text_box_has_the_focus(demo_window, qtbot, qapp):
+    clipboard.install(qapp)
+    response = show_tab(demo_window, qtbot, "Response")
+    box = response.group_combo.lineEdit()
+    demo_window.activateWindow()
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: len(demo_window.report_outline().items) == 1)
+    assert demo_window.report_outline().items[0].kind == "response"
