@@ -134,7 +134,7 @@ class PrintOptionsDialog(QDialog):
             if ask_page_size:
                 row.addWidget(QLabel("Paper size:"))
                 row.addWidget(self.page_size_combo)
-            row.addWidget(QLabel("Pages:"))
+            row.addWidget(QLabel("Orientation:"))
             row.addWidget(self.orientation_combo)
             row.addStretch(1)
             layout.addLayout(row)

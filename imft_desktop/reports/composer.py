@@ -189,6 +189,8 @@ def _fallback_characteristics(a: CohortAnalyses, item: ReportItem) -> list[Secti
         if values.empty:
             continue
         counts = values.value_counts()
+        if column == "best_response":  # RECIST order reads better than frequency order
+            counts = counts.sort_index(key=lambda idx: idx.map(_recist_rank), kind="stable")
         rows.append((label, ""))
         rows += [(f"    {level}", f"{n} ({pct(100 * n / len(frame))})")
                  for level, n in counts.items()]
@@ -207,6 +209,10 @@ def _fallback_characteristics(a: CohortAnalyses, item: ReportItem) -> list[Secti
                      "specimen per sample; percentages of all patients or samples.",)),
         KeyValues(tuple(tested), title="Samples tested per assay (denominators)", columns=2),
     ]
+
+
+def _recist_rank(value: str) -> int:
+    return {"CR": 0, "PR": 1, "SD": 2, "PD": 3, "NE": 4}.get(value, 5)
 
 
 def _cooccurrence_frame(a: CohortAnalyses) -> pd.DataFrame | None:
