@@ -236,3 +236,28 @@ def test_ctrl_shift_a_adds_the_view_while_a_text_box_has_the_focus(demo_window, 
                    | Qt.KeyboardModifier.ShiftModifier)
     qtbot.waitUntil(lambda: len(demo_window.report_outline().items) == 1)
     assert demo_window.report_outline().items[0].kind == "response"
+
+
+def test_excel_export_of_a_composed_report_has_its_sections_sheets(demo_window, qtbot,
+                                                                    monkeypatch, tmp_path):
+    import openpyxl
+
+    win = demo_window
+    show_tab(win, qtbot, "Samples")
+    assert win.add_current_view_to_report()
+    show_tab(win, qtbot, "Response")
+    assert win.add_current_view_to_report()
+    asked = {}
+
+    def ask(window, tab_title, ask_page_size=False, n_selected=0, **choices):
+        asked.update(choices)
+        return PrintOptions("outline")
+
+    monkeypatch.setattr(printing, "ask_print_options", ask)
+    path = tmp_path / "sections.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(path), "")))
+    win._on_print_action("export_workbook")
+    assert asked == {"n_outline": 2, "workbook": True}
+    names = openpyxl.load_workbook(path, read_only=True).sheetnames
+    assert names[1:] == ["Samples", "Response"]
