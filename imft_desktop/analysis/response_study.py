@@ -164,8 +164,11 @@ def response_study(cohort: Cohort, options: ResponseOptions,
     measure = None
     note = None
     if options.measure:
+        # "CNA burden" as the Response tab's box says it is the cna_burden measure
+        name = (CNA_BURDEN if options.measure.strip().casefold().replace(" ", "_") == CNA_BURDEN
+                else options.measure)
         try:
-            measure = measure_by_response(cohort, options.measure, data_all)
+            measure = measure_by_response(cohort, name, data_all)
         except GroupingError:
             if not options.optional_measure:
                 raise

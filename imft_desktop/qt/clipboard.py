@@ -19,8 +19,10 @@ from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit, QMenu, QTableView
 
 #: Menu shortcuts a text box must not take over (it keeps Ctrl+C/V/X/A/Z for text).
+#: Ctrl+Shift+A (Report > Add Current View to Report) is "deselect" in a text box on
+#: Linux desktops; adding the view matters more than clearing a selection.
 WINDOW_SHORTCUTS = (QKeySequence("Ctrl+E"), QKeySequence("Ctrl+P"), QKeySequence("Ctrl+O"),
-                    QKeySequence("Ctrl+Q"), QKeySequence("F1"))
+                    QKeySequence("Ctrl+Q"), QKeySequence("F1"), QKeySequence("Ctrl+Shift+A"))
 
 
 def table_text(view: QTableView, selection_only: bool = True) -> str:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -31,12 +32,15 @@ from imft_desktop import APP_NAME
 from imft_desktop.qt import error_dialog
 from imft_desktop.qt.import_tab import ImportTab
 from imft_desktop.qt.project_controller import ProjectController
+from imft_desktop.qt.report_outline import ReportOutlineDock
 from imft_desktop.qt.samples_tab import SamplesTab
 from imft_desktop.qt.settings import AppSettings
+from imft_desktop.qt.tab_protocols import ComposableTab
 from imft_desktop.qt.workers import default_runner
 
 if TYPE_CHECKING:
     from imft_desktop.model.cohort import Cohort
+    from imft_desktop.reports.outline import ReportOutline
 
 #: Analysis tabs built by other modules: (module, class, title shown before it loads).
 ANALYSIS_TABS = (
@@ -73,6 +77,14 @@ MESSAGES = {
     "drop_hint": "Drop a spreadsheet here to open it",
     "tab_failed": "This view could not be loaded ({kind}); the details are in the error "
     "window. The other tabs work as usual.",
+    "add_tip": "Add what this tab shows, with its options, to the composed report "
+               "(Ctrl+Shift+A); File > Print… prints the report's sections",
+    "add_unavailable": "The {title} tab has no section for the composed report; "
+                       "File > Print… can print it as shown (only the current tab).",
+    "added": "Added '{title}' to the report ({n} sections)",
+    "added_one": "Added '{title}' to the report (1 section)",
+    "already": "'{title}' is in the report already",
+    "nothing_to_add": "Nothing to add from the {title} tab yet: open a cohort first.",
 }
 
 
@@ -210,6 +222,7 @@ class MainWindow(QMainWindow):
         self.projects = ProjectController(self)
         self.projects.build_actions(self.file_menu, before=self.template_action)
         self.cohort_changed.connect(lambda _c: self.projects._update_actions())
+        self._build_report_outline()
         self._build_status_bar()
         self._restore_settings()
         error_dialog.set_dialog_parent(self)
@@ -267,7 +280,7 @@ class MainWindow(QMainWindow):
         menu.addAction(self.quit_action)
         menu.setToolTipsVisible(True)
 
-        help_menu = self.menuBar().addMenu("&Help")
+        help_menu = self.help_menu = self.menuBar().addMenu("&Help")
         self.guide_action = QAction("&User Guide", self)
         self.guide_action.setShortcut(QKeySequence.StandardKey.HelpContents)
         self.guide_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
@@ -306,7 +319,9 @@ class MainWindow(QMainWindow):
         missing = {f for f in self._print_functions.values() if not hasattr(module, f)}
         self._disable_print_actions(missing)
 
-    def _on_print_action(self, function: str) -> None:
+    def _on_print_action(self, function: str, scope: str | None = None) -> None:
+        """Run a print action of the printing module; ``scope`` is what its dialog
+        offers first ("outline" from the Report Outline panel)."""
         # A shortcut (Ctrl+P) can fire before the File menu was ever opened.
         self._check_printing()
         action = next(a for a, f in self._print_functions.items() if f == function)
@@ -317,7 +332,88 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(MESSAGES["print_nothing"], 5000)
             return
         module = importlib.import_module(PRINTING_MODULE)
-        getattr(module, function)(self)
+        if scope is None:
+            getattr(module, function)(self)
+        else:
+            getattr(module, function)(self, scope=scope)
+
+    # ------------------------------------------------------------ composed report
+    def _build_report_outline(self) -> None:
+        """The Report Outline panel, View and Report menus, the Add to Report button."""
+        dock = self.report_dock = ReportOutlineDock(self, self.projects.undo_stack)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        dock.hide()  # until a section is added or the user shows it
+        dock.print_requested.connect(lambda f: self._on_print_action(f, scope="outline"))
+        toggle = dock.toggleViewAction()
+        toggle.setText("Report &Outline")
+        toggle.setToolTip("Show the sections chosen for the report, to reorder, remove and "
+                          "print them")
+        view_menu = QMenu("&View", self)
+        view_menu.addAction(toggle)
+        report_menu = self.report_menu = QMenu("&Report", self)
+        self.add_to_report_action = QAction("&Add Current View to Report", self)
+        self.add_to_report_action.setShortcut(QKeySequence("Ctrl+Shift+A"))
+        self.add_to_report_action.setToolTip(MESSAGES["add_tip"])
+        self.add_to_report_action.triggered.connect(self.add_current_view_to_report)
+        report_menu.addAction(self.add_to_report_action)
+        report_menu.addAction(toggle)
+        report_menu.aboutToShow.connect(self._update_add_action)
+        for menu in (view_menu, report_menu):
+            menu.setToolTipsVisible(True)
+            self.menuBar().insertMenu(self.help_menu.menuAction(), menu)
+        # Every tab has the button: it sits in the tab bar's corner, not in each tab.
+        # Not the action's own button: the tab bar has room for a shorter text.
+        button = self.add_to_report_button = QToolButton()
+        button.setText("Add to Report")
+        button.setAutoRaise(True)
+        button.clicked.connect(self.add_to_report_action.trigger)
+        self.tabs.setCornerWidget(button, Qt.Corner.TopRightCorner)
+        self.tabs.currentChanged.connect(lambda _i: self._update_add_action())
+        self._update_add_action()
+
+    def report_outline(self) -> ReportOutline:
+        """The report the user composed (what Print offers first when not empty)."""
+        return self.report_dock.outline()
+
+    def _update_add_action(self) -> None:
+        """Enable Add to Report for a tab that can name its view as a report section."""
+        page = self.tabs.currentWidget()
+        widget = page.widget if isinstance(page, LazyTab) else page
+        if isinstance(page, LazyTab) and widget is None and not page.failed:
+            able = True  # not built yet: known when it is (tab_created updates again)
+        else:
+            able = isinstance(widget, ComposableTab)
+        self.add_to_report_action.setEnabled(able)
+        self.add_to_report_button.setEnabled(able)
+        title = self.tabs.tabText(self.tabs.currentIndex()).replace("&", "")
+        tip = MESSAGES["add_tip"] if able else MESSAGES["add_unavailable"].format(title=title)
+        self.add_to_report_action.setToolTip(tip)
+        self.add_to_report_button.setToolTip(tip)
+
+    @Slot()
+    def add_current_view_to_report(self) -> bool:
+        """Report > Add Current View to Report: the current tab's view, with its options,
+        becomes the outline's last section; the status bar says so."""
+        tab = self.current_tab()
+        title = self.tabs.tabText(self.tabs.currentIndex()).replace("&", "")
+        if not isinstance(tab, ComposableTab):
+            self.statusBar().showMessage(MESSAGES["add_unavailable"].format(title=title), 8000)
+            return False
+        item = tab.report_item()
+        if item is None:
+            self.statusBar().showMessage(MESSAGES["nothing_to_add"].format(title=title), 8000)
+            return False
+        dock = self.report_dock
+        if not dock.add_item(item):
+            self.statusBar().showMessage(MESSAGES["already"].format(title=item.title), 8000)
+            dock.show()
+            return False
+        n = len(dock.outline().items)
+        self.statusBar().showMessage(
+            MESSAGES["added_one" if n == 1 else "added"].format(title=item.title, n=n), 8000)
+        dock.show()
+        dock.raise_()
+        return True
 
     def _rebuild_recent_menu(self) -> None:
         self.recent_menu.clear()
@@ -482,6 +578,8 @@ class MainWindow(QMainWindow):
         if signal is not None:
             signal.connect(self._on_samples_selected)
         self.projects.tab_created(page.title, widget)  # the project's choices for it
+        if self.tabs.currentWidget() is page:
+            self._update_add_action()
 
     @Slot(list)
     def _on_samples_selected(self, ids: list) -> None:

@@ -22,7 +22,12 @@ What the main window offers (all optional except ``current_cohort``):
   ``report_sections()`` (or ``report_sections(cohort=...)``, which also allows
   de-identified printing: the tab redraws from the de-identified cohort) and may have
   ``report_title()``;
-* ``report_groupings()`` -> groupings chosen for survival, used by the cohort report.
+* ``report_groupings()`` -> groupings chosen for survival, used by the cohort report;
+* ``report_outline()`` -> the report the user composed (``reports.outline.ReportOutline``),
+  offered first when it has sections and laid out by ``reports.composer``.
+
+Every report is laid out for the orientation chosen (``reports.layout.page_orientation``:
+figures take a landscape page's width) and printed on pages of ``Report.orientation``.
 """
 
 from __future__ import annotations
@@ -31,7 +36,6 @@ import inspect
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -60,18 +64,15 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QHBoxLayout,
-    QLabel,
-    QRadioButton,
-    QVBoxLayout,
 )
 
+from imft_desktop.qt.print_options import PrintOptions, PrintOptionsDialog
+from imft_desktop.qt.tab_protocols import PrintableTab
 from imft_desktop.reports.document import Figure, Report
 from imft_desktop.reports.html import render_html
+from imft_desktop.reports.layout import page_orientation
+from imft_desktop.reports.outline import ReportOutline
 
 #: Page sizes offered everywhere (CLI ``--page-size`` and dialogs).
 PAGE_SIZES: dict[str, QPageSize.PageSizeId] = {
@@ -277,24 +278,33 @@ def paint_report(
     return n_pages
 
 
-def _page_layout(page_size: str) -> QPageLayout:
+#: Qt's page orientation for each orientation name of ``reports.outline.ORIENTATIONS``.
+ORIENTATIONS = {
+    "portrait": QPageLayout.Orientation.Portrait,
+    "landscape": QPageLayout.Orientation.Landscape,
+}
+
+
+def _page_layout(page_size: str, orientation: str = "portrait") -> QPageLayout:
+    """``page_size`` ("A4", "Letter") pages in ``orientation``, with the report margins."""
     left, top, right, bottom = MARGINS_MM
     return QPageLayout(
         QPageSize(page_size_id(page_size)),
-        QPageLayout.Orientation.Portrait,
+        ORIENTATIONS[orientation],
         QMarginsF(left, top, right, bottom),
         QPageLayout.Unit.Millimeter,
     )
 
 
 def render_pdf_bytes(report: Report, page_size: str = "A4") -> tuple[bytes, int]:
-    """The report as PDF bytes and its page count."""
+    """The report as PDF bytes and its page count, on pages of the report's
+    orientation."""
     ensure_gui_application()
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(buffer)
     writer.setResolution(PDF_DPI)
-    writer.setPageLayout(_page_layout(page_size))
+    writer.setPageLayout(_page_layout(page_size, report.orientation))
     writer.setTitle(report.title)
     creator = report.provenance.program if report.provenance else "IMFT Desktop"
     writer.setCreator(creator)
@@ -318,81 +328,32 @@ def render_pdf(report: Report, path: str | os.PathLike[str], page_size: str = "A
 
 
 # ---------------------------------------------------------------------------- GUI
-@dataclass
-class PrintOptions:
-    """What the user chose to print: ``scope`` "cohort", "tab" or "cases" (one page per
-    sample), de-identified or not, and the paper size."""
-
-    scope: str = "cohort"
-    deidentify: bool = False
-    page_size: str = "A4"
-
-
-class PrintOptionsDialog(QDialog):
-    """A small dialog: the current tab or the whole cohort report; de-identify; page size."""
-
-    def __init__(self, parent: Any = None, tab_title: str | None = None,
-                 ask_page_size: bool = False, n_selected: int = 0):
-        super().__init__(parent)
-        self.setWindowTitle("What to print")
-        layout = QVBoxLayout(self)
-        self.cohort_button = QRadioButton("The whole cohort report (all analyses, methods)")
-        self.tab_button = QRadioButton(f"Only the current tab: {tab_title}" if tab_title else "")
-        which = f"the {n_selected} selected samples" if n_selected else "every sample"
-        self.cases_button = QRadioButton(f"Case sheets: one page for each of {which}")
-        self.cohort_button.setChecked(True)
-        layout.addWidget(self.cohort_button)
-        if tab_title:
-            layout.addWidget(self.tab_button)
-            self.tab_button.setChecked(True)
-        layout.addWidget(self.cases_button)
-        self.deidentify_box = QCheckBox(
-            "De-identify: pseudonyms for sample and patient IDs, years only, no free text"
-        )
-        layout.addWidget(self.deidentify_box)
-        self.page_size_combo = QComboBox()
-        self.page_size_combo.addItems(list(PAGE_SIZES))
-        self.page_size_combo.setCurrentText(default_page_size_name())
-        if ask_page_size:
-            row = QHBoxLayout()
-            row.addWidget(QLabel("Paper size:"))
-            row.addWidget(self.page_size_combo)
-            row.addStretch(1)
-            layout.addLayout(row)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-
-    def options(self) -> PrintOptions:
-        scope = "cohort"
-        if self.tab_button.isChecked() and self.tab_button.text():
-            scope = "tab"
-        elif self.cases_button.isChecked():
-            scope = "cases"
-        return PrintOptions(
-            scope=scope,
-            deidentify=self.deidentify_box.isChecked(),
-            page_size=self.page_size_combo.currentText(),
-        )
-
-
 def ask_print_options(
-    window: Any, tab_title: str | None, ask_page_size: bool = False, n_selected: int = 0
+    window: Any, tab_title: str | None, ask_page_size: bool = False, n_selected: int = 0,
+    **choices: Any,
 ) -> PrintOptions | None:
-    """Show :class:`PrintOptionsDialog`; ``None`` when cancelled."""
-    dialog = PrintOptionsDialog(window, tab_title, ask_page_size, n_selected)
+    """Show :class:`PrintOptionsDialog`; ``None`` when cancelled.  ``choices`` are the
+    dialog's keyword arguments (``n_outline``, ``orientation``, ``scope``, ``workbook``)."""
+    dialog = PrintOptionsDialog(window, tab_title, ask_page_size, n_selected,
+                                default_page_size=default_page_size_name(), **choices)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     return dialog.options()
 
 
+def _outline_of(window: Any) -> ReportOutline:
+    """The window's composed report (empty when it has none)."""
+    outline_fn = getattr(window, "report_outline", None)
+    outline = outline_fn() if callable(outline_fn) else None
+    return outline if isinstance(outline, ReportOutline) else ReportOutline()
+
+
 def _report_for_window(
-    window: Any, ask_page_size: bool = False
+    window: Any, ask_page_size: bool = True, scope: str | None = None
 ) -> tuple[Report, PrintOptions] | None:
-    """Ask what to print (current tab or whole cohort, de-identified or not); build it."""
+    """Ask what to print (the outline, the current tab, the whole cohort or case sheets;
+    de-identified or not; paper and orientation) and build it.  ``scope`` is the choice
+    the dialog starts with."""
     from PySide6.QtWidgets import QApplication
 
     cohort = window.current_cohort()
@@ -403,18 +364,13 @@ def _report_for_window(
         return None
     tab = window.current_tab() if hasattr(window, "current_tab") else None
     sections_fn = getattr(tab, "report_sections", None)
-    tab_title = ""
-    if tab is not None:
-        title_fn = getattr(tab, "report_title", None)
-        window_title = getattr(tab, "windowTitle", None)
-        if callable(title_fn):
-            tab_title = title_fn()
-        elif callable(window_title):
-            tab_title = window_title() or ""
+    tab_title = _tab_title(tab)
     selected_fn = getattr(tab, "selected_samples", None)
     selected = [str(x) for x in selected_fn()] if callable(selected_fn) else []
+    outline = _outline_of(window)
     options = ask_print_options(
-        window, tab_title if callable(sections_fn) else None, ask_page_size, len(selected)
+        window, tab_title if callable(sections_fn) else None, ask_page_size, len(selected),
+        n_outline=len(outline.items), orientation=outline.orientation, scope=scope,
     )
     if options is None:
         return None
@@ -423,7 +379,8 @@ def _report_for_window(
     problem = None
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        report = _build_report(cohort, options, sections_fn, tab_title, groupings, selected)
+        report = _build_report(cohort, options, sections_fn, tab_title, groupings, selected,
+                               outline)
     except NotPrintable as exc:
         problem = str(exc)
     finally:
@@ -434,6 +391,22 @@ def _report_for_window(
         QMessageBox.information(window, "Cannot print this way", problem)
         return None
     return report, options
+
+
+def _tab_title(tab: Any) -> str:
+    """The tab's name for "Only the current tab: …": ``report_title()``, else its
+    ``title`` (``PrintableTab``), else its window title."""
+    if tab is None:
+        return ""
+    title_fn = getattr(tab, "report_title", None)
+    if callable(title_fn):
+        return str(title_fn())
+    if isinstance(tab, PrintableTab) and tab.title:
+        # An analysis tab has no window title of its own: without this, "only the
+        # current tab" was never offered for them.
+        return str(tab.title)
+    window_title = getattr(tab, "windowTitle", None)
+    return (window_title() or "") if callable(window_title) else ""
 
 
 class NotPrintable(Exception):
@@ -461,12 +434,30 @@ def _accepts_cohort(sections_fn: Callable[..., list]) -> bool:
 def _build_report(
     cohort: Any, options: Any, sections_fn: Callable[..., list] | None, tab_title: str,
     groupings: tuple[str, ...] = (), selected: list[str] | None = None,
+    outline: ReportOutline | None = None,
+) -> Report:
+    """The report ``options`` ask for, laid out for its pages' orientation."""
+    orientation = getattr(options, "orientation", "portrait")
+    with page_orientation(orientation):
+        report = _build_scope(cohort, options, sections_fn, tab_title, groupings, selected,
+                              outline)
+    report.orientation = orientation
+    return report
+
+
+def _build_scope(
+    cohort: Any, options: Any, sections_fn: Callable[..., list] | None, tab_title: str,
+    groupings: tuple[str, ...], selected: list[str] | None, outline: ReportOutline | None,
 ) -> Report:
     from imft_desktop.reports.case_sheet import build_case_sheets
     from imft_desktop.reports.cohort_report import build_cohort_report
     from imft_desktop.reports.deidentify import deidentify_report_cohort
     from imft_desktop.reports.provenance import Provenance
 
+    if options.scope == "outline" and outline is not None and not outline.empty:
+        from imft_desktop.reports.composer import render_outline
+
+        return render_outline(cohort, outline, deidentify=options.deidentify)
     if options.scope == "cases":
         ids = list(selected or []) or None
         source, pseudonymizer = cohort, None
@@ -501,20 +492,23 @@ def _build_report(
                                deidentify=options.deidentify)
 
 
-def _new_printer(page_size: str) -> Any:
+def _new_printer(page_size: str, orientation: str = "portrait") -> Any:
     from PySide6.QtPrintSupport import QPrinter
 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setPageLayout(_page_layout(page_size))
+    printer.setPageLayout(_page_layout(page_size, orientation))
     return printer
 
 
-def print_preview(window: Any) -> bool:
-    """File > Print Preview…: preview (and optionally print) the chosen report."""
-    chosen = _report_for_window(window)
+def print_preview(window: Any, scope: str | None = None) -> bool:
+    """File > Print Preview…: preview (and optionally print) the chosen report.
+
+    ``scope`` is what the options dialog offers first ("outline" from the outline).
+    """
+    chosen = _report_for_window(window, scope=scope)
     if chosen is None:
         return False
-    dialog = make_preview_dialog(chosen[0], window)
+    dialog = make_preview_dialog(chosen[0], window, chosen[1].page_size)
     dialog.exec()
     return True
 
@@ -528,10 +522,11 @@ def _settings_of(window: Any) -> Any:
 
 
 def make_preview_dialog(report: Report, parent: Any = None, page_size: str | None = None) -> Any:
-    """A ``QPrintPreviewDialog`` painting ``report`` through :func:`paint_report`."""
+    """A ``QPrintPreviewDialog`` painting ``report`` through :func:`paint_report`, on
+    pages of the report's orientation."""
     from PySide6.QtPrintSupport import QPrintPreviewDialog, QPrintPreviewWidget
 
-    printer = _new_printer(page_size or default_page_size_name())
+    printer = _new_printer(page_size or default_page_size_name(), report.orientation)
     dialog = QPrintPreviewDialog(printer, parent)
     dialog.setWindowTitle(f"Print preview – {report.title}")
     # The dialog does not own the printer: the slot's closure keeps it alive.
@@ -548,15 +543,15 @@ def make_preview_dialog(report: Report, parent: Any = None, page_size: str | Non
     return dialog
 
 
-def print_document(window: Any) -> bool:
+def print_document(window: Any, scope: str | None = None) -> bool:
     """File > Print… (Ctrl+P): the system print dialog, then print."""
     from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog
 
-    chosen = _report_for_window(window)
+    chosen = _report_for_window(window, scope=scope)
     if chosen is None:
         return False
     report = chosen[0]
-    printer = _new_printer(default_page_size_name())
+    printer = _new_printer(chosen[1].page_size, report.orientation)
     dialog = QPrintDialog(printer, window)
     dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintPageRange, True)
     if dialog.exec() != QPrintDialog.DialogCode.Accepted:
@@ -565,13 +560,13 @@ def print_document(window: Any) -> bool:
     return True
 
 
-def export_pdf(window: Any) -> Path | None:
+def export_pdf(window: Any, scope: str | None = None) -> Path | None:
     """File > Export PDF…: choose a file name and write the report as PDF."""
     from PySide6.QtWidgets import QFileDialog, QMessageBox
 
     from imft_desktop.io.read.faults import describe_os_error
 
-    chosen = _report_for_window(window, ask_page_size=True)
+    chosen = _report_for_window(window, scope=scope)
     if chosen is None:
         return None
     report, options = chosen
@@ -594,18 +589,16 @@ def export_pdf(window: Any) -> Path | None:
     return Path(path)
 
 
-def export_workbook(window: Any) -> Path | None:
-    """File > Export Excel…: every analysis table of the cohort in one xlsx workbook
-    (a "Methods and provenance" sheet first; text cells stay text)."""
-    from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+def _ask_workbook_scope(window: Any, outline: ReportOutline) -> PrintOptions | None:
+    """Outline or whole cohort, de-identified or not; ``None`` when cancelled.
 
-    from imft_desktop.io.read.faults import describe_os_error
-    from imft_desktop.reports.cohort_report import write_cohort_workbook
+    With an empty outline only de-identification is asked (the whole cohort it is).
+    """
+    from PySide6.QtWidgets import QMessageBox
 
-    cohort = window.current_cohort()
-    if cohort is None:
-        QMessageBox.information(window, "Nothing to export", "Open a cohort first.")
-        return None
+    if not outline.empty:
+        return ask_print_options(window, None, False, 0, n_outline=len(outline.items),
+                                 workbook=True)
     answer = QMessageBox.question(
         window, "De-identify?",
         "De-identify the workbook (pseudonyms for sample and patient IDs, years only, ages "
@@ -616,8 +609,37 @@ def export_workbook(window: Any) -> Path | None:
     )
     if answer == QMessageBox.StandardButton.Cancel:
         return None
-    deidentify = answer == QMessageBox.StandardButton.Yes
-    suggested = _safe_file_name(f"{cohort.name or 'cohort'} analysis") + ".xlsx"
+    return PrintOptions("cohort", answer == QMessageBox.StandardButton.Yes)
+
+
+def export_workbook(window: Any) -> Path | None:
+    """File > Export Results to Excel…: the analysis tables in one xlsx workbook (a
+    "Methods and provenance" sheet first; text cells stay text).
+
+    With a composed report the user chooses, as for printing, between the outline's
+    sections (their data, every row) and every analysis of the cohort: an export is
+    often the data behind the print-out, and sometimes everything.
+    """
+    from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+
+    from imft_desktop.io.read.faults import describe_os_error
+    from imft_desktop.reports.cohort_report import write_cohort_workbook
+    from imft_desktop.reports.composer import write_outline_workbook
+
+    cohort = window.current_cohort()
+    if cohort is None:
+        QMessageBox.information(window, "Nothing to export", "Open a cohort first.")
+        return None
+    outline = _outline_of(window)
+    options = _ask_workbook_scope(window, outline)
+    if options is None:
+        return None
+    composed = options.scope == "outline" and not outline.empty
+    if composed:
+        name = outline.title or f"{cohort.name or 'cohort'} report"
+    else:
+        name = f"{cohort.name or 'cohort'} analysis"
+    suggested = _safe_file_name(name) + ".xlsx"
     settings = _settings_of(window)
     path, _ = QFileDialog.getSaveFileName(window, "Export Excel workbook",
                                           settings.beside_last(suggested),
@@ -631,15 +653,20 @@ def export_workbook(window: Any) -> Path | None:
     groupings = tuple(groupings_fn()) if callable(groupings_fn) else ()
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        analyses = write_cohort_workbook(cohort, path, survival_groupings=groupings,
-                                         deidentify=deidentify)
+        if composed:
+            pseudonymizer = write_outline_workbook(
+                cohort, outline, path, deidentify=options.deidentify).base.pseudonymizer
+        else:
+            pseudonymizer = write_cohort_workbook(
+                cohort, path, survival_groupings=groupings,
+                deidentify=options.deidentify).pseudonymizer
     except OSError as exc:  # locked, read-only, disk full, path too long ...
         QApplication.restoreOverrideCursor()
         QMessageBox.warning(window, "Workbook not saved", describe_os_error(exc, path))
         return None
     QApplication.restoreOverrideCursor()
-    if analyses.pseudonymizer is not None:
-        offer_key_file(window, analyses.pseudonymizer)
+    if pseudonymizer is not None:
+        offer_key_file(window, pseudonymizer)
     return Path(path)
 
 

@@ -47,6 +47,8 @@ MESSAGES = {
                  "changed. Use File > Save Project As to work on a copy.",
     "source_changed": "{file} has changed since it was imported (its SHA-256 differs).\n\n"
                       "Compare it with the project and choose the changes to take?",
+    "outline_unreadable": "The project's report outline could not be read; the outline "
+                          "composed so far is kept.",
 }
 
 
@@ -433,6 +435,7 @@ class ProjectController(QObject):
         for page in self.window.lazy_tabs:
             if page.widget is not None:
                 self.tab_created(page.title, page.widget)
+        self._restore_outline()
         # The Import tab shows a file being read; a project's files were read before.
         self.window.import_tab._show_banner(MESSAGES["import_banner"].format(
             name=project.path.name, n=len(project.imports())), "info")
@@ -522,14 +525,52 @@ class ProjectController(QObject):
         self.project_changed.emit()
         return True
 
+    # ------------------------------------------------------------ report outline
+    def _restore_outline(self) -> None:
+        """Show the project's report outline.  A project without one keeps the outline
+        composed so far (it is stored with the project from now on)."""
+        from imft_desktop.reports.outline import ReportOutline
+
+        assert self.project is not None
+        try:
+            stored = ReportOutline.from_json(self.project.repo.report_outline())
+        except ValueError:  # written by hand or damaged: said, not fatal
+            self.window.statusBar().showMessage(MESSAGES["outline_unreadable"], 8000)
+            return
+        if stored.empty:
+            return
+        dock = self.window.report_dock
+        dock.load(stored)
+        dock.show()
+
+    def save_outline(self) -> None:
+        """Store the report outline in the project when it changed (audited)."""
+        from imft_desktop.reports.outline import ReportOutline
+
+        if self.project is None or self.project.repo.engine.read_only:
+            return
+        outline = self.window.report_outline()
+        try:
+            stored = ReportOutline.from_json(self.project.repo.report_outline())
+        except ValueError:
+            stored = None
+        if stored == outline or (stored is None and outline.empty):
+            return
+        self.project.set_outline(outline.to_json())
+
     # ------------------------------------------------------------ tab settings
     def save_tab_settings(self) -> None:
-        """Store each analysis tab's choices (unchanged ones are not rewritten)."""
+        """Store each analysis tab's choices and the report outline (unchanged ones are
+        not rewritten)."""
         from imft_desktop.io.store import StoreError
         from imft_desktop.qt.project_settings import capture
 
         if self.project is None or self.project.repo.engine.read_only:
             return
+        try:
+            self.save_outline()
+        except StoreError as exc:  # like the settings: say so, go on
+            self.window.statusBar().showMessage(str(exc), 8000)
         for page in self.window.lazy_tabs:
             if page.widget is None:
                 continue

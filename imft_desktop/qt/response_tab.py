@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from imft_desktop.qt.survival_tab import grouping_choices, numeric_columns, safe_html
 from imft_desktop.qt.unit_combo import make_unit_combo, show_sheet_unit
 from imft_desktop.qt.workers import TaskHandle, start_task
+from imft_desktop.reports.outline import ReportItem
 
 if TYPE_CHECKING:
     from imft_desktop.analysis.response_study import ResponseStudy
@@ -74,6 +75,7 @@ class ResponseTab(QWidget):
         self._task: TaskHandle | None = None
         self._choices_task: TaskHandle | None = None
         self._task_key: tuple[Any, ...] | None = None
+        #: (grouping, measure) of the analysis on screen; None before the first one.
         # the first view tries the CNA burden quietly; a measure the user picks is reported
         self._measure_optional = False
 
@@ -188,6 +190,22 @@ class ResponseTab(QWidget):
 
         return tab_sections(self, self.title)
 
+    def report_item(self) -> ReportItem | None:
+        """The response comparison on screen as a section of the composed report: the
+        study's grouping and measure (its analysis is run again when printed)."""
+        if self.cohort is None:
+            return None
+        if self.study is not None:
+            options = self.study.options
+            measure = options.measure if self.study.measure is not None else None
+            params = {**options.to_params(), "measure": measure}
+            return ReportItem.make("response", self.study.title, params)
+        # still analysing: what the boxes say is what will be shown
+        grouping = _chosen(self.group_combo.currentText())
+        measure = _chosen(self.measure_combo.currentText())
+        title = f"Response by {grouping}" if grouping else "Response"
+        return ReportItem.make("response", title, {"grouping": grouping, "measure": measure})
+
     def set_cohort(self, cohort: Cohort | None) -> None:
         """Show ``cohort`` (``None`` clears the tab) and analyse it without a grouping,
         with the CNA burden by response when the cohort has copy-number data."""
@@ -287,10 +305,8 @@ class ResponseTab(QWidget):
     def analyse(self) -> None:
         if self.cohort is None:
             return
-        g = self.group_combo.currentText().strip()
-        m = self.measure_combo.currentText().strip()
-        grouping = None if g in ("", MESSAGES["none"]) else g
-        measure = None if m in ("", MESSAGES["none"]) else m
+        grouping = _chosen(self.group_combo.currentText())
+        measure = _chosen(self.measure_combo.currentText())
         key = (id(self.cohort), grouping, measure, self._measure_optional)
         if self._task is not None:
             if key == self._task_key:
@@ -435,6 +451,12 @@ def _fit_height(table: QTableWidget) -> None:
     if bar is not None and (bar.isVisible() or content + 2 * table.frameWidth() > table.width()):
         h += max(bar.height(), bar.sizeHint().height())
     table.setFixedHeight(h)
+
+
+def _chosen(text: str) -> str | None:
+    """A combo box's text as a choice: ``None`` for "(none)" or nothing typed."""
+    text = text.strip()
+    return None if text in ("", MESSAGES["none"]) else text
 
 
 def _choices(cohort: Cohort, progress: Progress | None = None) -> tuple[list[str], list[str]]:

@@ -29,6 +29,7 @@ from imft_desktop.model.time_units import in_sheet_unit
 from imft_desktop.qt.project_samples import MarkedTableModel
 from imft_desktop.qt.table_models import DARK_TEXT, CellStyle, make_proxy
 from imft_desktop.qt.workers import TaskHandle, start_task
+from imft_desktop.reports.outline import ReportItem
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -374,6 +375,13 @@ class SamplesTab(QWidget):
         return box
 
     # ------------------------------------------------------------ cohort
+    def report_item(self) -> ReportItem | None:
+        """The study behind this table for the composed report: the cohort's
+        characteristics (patients, samples, age, sex, site, treatment, assays done)."""
+        if self.cohort is None:
+            return None
+        return ReportItem.make("characteristics", "Cohort characteristics")
+
     def set_cohort(self, cohort: Cohort | None) -> None:
         """Show ``cohort`` (``None`` clears the table); the table is built in a worker."""
         self.cohort = cohort

@@ -16,8 +16,10 @@ from PySide6.QtWidgets import QTableView, QWidget
 
 from imft_desktop.qt.mpl_canvas import MplCanvas
 from imft_desktop.reports.document import Figure, Heading, Paragraph, Section, Table
+from imft_desktop.reports.layout import text_width_in
 
-#: Printed width of a figure (inches): the text width of A4 and Letter.
+#: Printed width of a figure (inches): the text width of A4 and Letter, portrait (on
+#: landscape pages, ``layout.text_width_in()``).
 PRINT_WIDTH_IN = 6.7
 #: A printed table stops here; the Excel export holds every row.
 MAX_PRINTED_ROWS = 400
@@ -47,8 +49,9 @@ def canvas_figure(canvas: MplCanvas, caption: str) -> Figure | None:
         return None
     copy = pickle.loads(pickle.dumps(source))  # the canvas is not pickled
     width, height = copy.get_size_inches()
-    if width > PRINT_WIDTH_IN:
-        copy.set_size_inches(PRINT_WIDTH_IN, height * PRINT_WIDTH_IN / width)
+    page_width = text_width_in()
+    if width > page_width:
+        copy.set_size_inches(page_width, height * page_width / width)
     return Figure.from_matplotlib(copy, caption=caption, alt=caption)
 
 

@@ -6,7 +6,7 @@ lay them out and never recompute them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -132,6 +132,17 @@ class CohortAnalyses:
     #: The response study of all patients with the report's measure (``ResponseStudy``).
     response: Outcome = field(default_factory=lambda: Outcome("Response"))
     pseudonymizer: Pseudonymizer | None = None
+    #: Studies a composed report's items asked for, by (kind, options): the printed
+    #: section and its workbook sheet render the same object.
+    studies: dict[tuple[str, Any], Outcome] = field(default_factory=dict)
+
+    def study(self, kind: str, options: Any, make: Callable[[], Any]) -> Outcome:
+        """The outcome of study ``kind`` with ``options``, run by ``make`` the first
+        time it is asked for (a failure in words, as every outcome)."""
+        key = (kind, options)
+        if key not in self.studies:
+            self.studies[key] = attempt(Outcome(kind), make)
+        return self.studies[key]
 
     @property
     def summary(self) -> AlterationSummary | None:
@@ -200,7 +211,7 @@ def run_analyses(
     )
     for text in import_method_texts(cohort):
         a.methods.add("Reading the source", text)
-    _run_alteration_summary(a)
+    run_alteration_summary(a)
     _run_survival(a)
     _run_response(a)
     return a
@@ -217,7 +228,7 @@ _SUMMARY_METHODS = (
 )
 
 
-def _run_alteration_summary(a: CohortAnalyses) -> None:
+def run_alteration_summary(a: CohortAnalyses) -> None:
     """The alteration summary, once, with the report's options; its failure becomes the
     problem every alteration chapter states."""
     options = SummaryOptions(min_focal_samples=a.options.min_focal_samples,

@@ -299,6 +299,9 @@ class Report:
         For de-identified reports, the ``reports.deidentify.Pseudonymizer`` holding the
         pseudonym -> original map, so the caller can save the key where the user says
         (``write_key_file``); never printed.
+    orientation:
+        "portrait" or "landscape": the pages it is printed on (its figures were sized
+        for them, see ``layout.page_orientation``).
     """
 
     title: str
@@ -307,6 +310,7 @@ class Report:
     deidentified: bool = False
     sections: list[Section] = field(default_factory=list)
     pseudonymizer: Any = field(default=None, repr=False)
+    orientation: str = "portrait"
 
     def add(self, *sections: Section | Iterable[Section]) -> Report:
         """Append sections (or iterables of sections); returns the report for chaining."""

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +23,44 @@ _log = logging.getLogger(__name__)
 
 #: Printable text width (inches) shared by A4 and Letter with the report margins.
 TEXT_WIDTH_IN = 6.7
+
+#: Room for a figure (inches, width and height) on a page of each orientation, on A4 and
+#: Letter alike with the report margins and footer (Letter is the narrower landscape
+#: page, 9.6 in; A4 the lower one, 6.9 in, less a caption).  Portrait figures stay as
+#: the chapters size them; the height cap only keeps a tall figure on its page.
+FIGURE_AREA_IN: dict[str, tuple[float, float]] = {
+    "portrait": (TEXT_WIDTH_IN, 9.0),
+    "landscape": (9.4, 6.2),
+}
+
+# The orientation of the report being laid out.  A context variable, not a parameter:
+# every chapter sizes its figures with ``draw_figure`` against ``TEXT_WIDTH_IN``, and a
+# landscape report widens them all in one place.
+_orientation: ContextVar[str] = ContextVar("report_orientation", default="portrait")
+
+
+@contextmanager
+def page_orientation(orientation: str) -> Iterator[None]:
+    """Lay out figures for ``orientation`` ("portrait" or "landscape") inside the block."""
+    if orientation not in FIGURE_AREA_IN:
+        raise ValueError(f"orientation is portrait or landscape, not {orientation!r}")
+    token = _orientation.set(orientation)
+    try:
+        yield
+    finally:
+        _orientation.reset(token)
+
+
+def text_width_in() -> float:
+    """Width (inches) a figure may take on the pages being laid out."""
+    return FIGURE_AREA_IN[_orientation.get()][0]
+
+
+def figure_size(width: float, height: float) -> tuple[float, float]:
+    """A figure size given for the portrait text width, fitted to the current pages:
+    as much wider as the text is, and no taller than the page leaves room for."""
+    area_w, area_h = FIGURE_AREA_IN[_orientation.get()]
+    return width * area_w / TEXT_WIDTH_IN, min(height, area_h)
 
 
 @dataclass
@@ -117,9 +157,13 @@ def problem_paragraph(topic: str, problem: str) -> Paragraph:
 
 def draw_figure(draw: Callable[[Any], Any], size: tuple[float, float], caption: str,
             alt: str) -> Figure:
-    """Draw on a fresh matplotlib Figure (never pyplot) and render it for print."""
+    """Draw on a fresh matplotlib Figure (never pyplot) and render it for print.
+
+    ``size`` is for a portrait page; on landscape pages (``page_orientation``) the
+    figure is drawn wider, see ``figure_size``.
+    """
     from matplotlib.figure import Figure as MplFigure
 
-    fig = MplFigure(figsize=size, layout="constrained")
+    fig = MplFigure(figsize=figure_size(*size), layout="constrained")
     draw(fig)
     return Figure.from_matplotlib(fig, caption=caption, alt=alt)

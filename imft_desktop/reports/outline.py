@@ -37,6 +37,26 @@ KINDS: tuple[str, ...] = (
 #: Orientations a composed report may be printed in.
 ORIENTATIONS = ("portrait", "landscape")
 
+#: What each kind is called where the user reads the outline (dock, tooltips).
+KIND_LABELS: dict[str, str] = {
+    "characteristics": "Cohort characteristics (Table 1)",
+    "frequencies": "Alteration frequencies",
+    "partners": "Fusion partners",
+    "oncoprint": "Oncoprint",
+    "copy_number": "Copy-number overview",
+    "concordance": "Assay concordance",
+    "cooccurrence": "Co-occurrence",
+    "survival": "Kaplan-Meier, log-rank and Cox",
+    "screen": "Alteration screen",
+    "response": "Response",
+    "readings": "How the sheet was read",
+    "methods": "Methods",
+}
+
+#: Options shown first in an item's description, in this order; the rest follow sorted.
+_PARAM_ORDER = ("endpoint", "grouping", "measure", "gene", "group", "unit", "ci_transform",
+                "reference")
+
 JsonScalar = str | int | float | bool | None
 
 
@@ -91,6 +111,24 @@ class ReportItem:
     def options(self) -> dict[str, Any]:
         """The parameters as a dict."""
         return dict(self.params)
+
+    def describe(self) -> str:
+        """One line for the outline: the kind, then the options that are set
+        ("Kaplan-Meier, log-rank and Cox · endpoint PFS · grouping monosomy 19")."""
+        order = {name: i for i, name in enumerate(_PARAM_ORDER)}
+        params = sorted(self.params, key=lambda kv: (order.get(kv[0], len(order)), kv[0]))
+        parts = [KIND_LABELS.get(self.kind, self.kind)]
+        for name, value in params:
+            if value is False or value == () or value == "":
+                continue  # an option left off says nothing
+            label = name.replace("_", " ")
+            if value is True:
+                parts.append(label)
+            elif isinstance(value, tuple):
+                parts.append(f"{label} {', '.join(str(v) for v in value)}")
+            else:
+                parts.append(f"{label} {value}")
+        return " · ".join(parts)
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON (tuples as lists)."""

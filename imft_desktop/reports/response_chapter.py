@@ -26,8 +26,8 @@ from imft_desktop.reports.document import (
 )
 from imft_desktop.reports.layout import (
     TEXT_WIDTH_IN,
+    Outcome,
     draw_figure,
-    explain,
     problem_paragraph,
     warnings_note,
 )
@@ -151,17 +151,35 @@ def response_chapter(a: CohortAnalyses) -> list[Section]:
     return out
 
 
+def item_study(a: CohortAnalyses, item: ReportItem) -> Outcome:
+    """The response study an outline item names (grouping, measure), run once for the
+    section and its sheet."""
+    options = ResponseOptions.from_params(item.options)
+    outcome = a.study("response", options, lambda: response_study(
+        a.cohort, options, matrix=a.matrix.result if a.matrix.ok else None))
+    if outcome.ok:
+        a.methods.extend("Response", outcome.result.methods)
+    return outcome
+
+
 def response_item_sections(a: CohortAnalyses, item: ReportItem) -> list[Section]:
     """A composed report's response section: the study the item names (grouping,
     measure), computed for the cohort being printed."""
-    options = ResponseOptions.from_params(item.options)
-    try:
-        study = response_study(a.cohort, options,
-                               matrix=a.matrix.result if a.matrix.ok else None)
-    except Exception as exc:
-        return [Heading(item.title, 1), problem_paragraph(item.title, explain(item.title, exc))]
-    a.methods.extend("Response", study.methods)
-    return study_sections(study)
+    outcome = item_study(a, item)
+    if not outcome.ok:
+        return [Heading(item.title, 1), problem_paragraph(item.title, outcome.problem or "")]
+    return study_sections(outcome.result)
+
+
+def response_item_sheets(a: CohortAnalyses, item: ReportItem) -> list[SheetSpec]:
+    """The workbook sheets of the item's response study: per patient, rates and tests."""
+    outcome = item_study(a, item)
+    if not outcome.ok:
+        return []
+    from imft_desktop.io.write.excel_export import SheetSpec
+
+    study: ResponseStudy = outcome.result
+    return [SheetSpec("Response", study.data.frame.copy()), study_sheet(study)]
 
 
 def response_sheets(a: CohortAnalyses) -> list[SheetSpec]:

@@ -31,9 +31,7 @@ from imft_desktop.reports.document import (
 from imft_desktop.reports.layout import (
     TEXT_WIDTH_IN,
     Outcome,
-    attempt,
     draw_figure,
-    explain,
     problem_paragraph,
 )
 
@@ -135,28 +133,56 @@ def survival_chapter(a: CohortAnalyses) -> list[Section]:
     return out
 
 
-def survival_item_sections(a: CohortAnalyses, item: ReportItem) -> list[Section]:
-    """A composed report's survival section: the study the item names (its grouping and
-    options, as the Survival tab ran it), computed for the cohort being printed."""
+def _matrix(a: CohortAnalyses) -> Any:
+    """The alteration matrix when the report has it already (else the study builds it)."""
+    return a.matrix.result if a.matrix.ok else None
+
+
+def item_study(a: CohortAnalyses, item: ReportItem) -> Outcome:
+    """The survival study an outline item names (its grouping and options, as the
+    Survival tab ran it), run once for the section and its sheet."""
     options = SurvivalOptions.from_params(item.options)
-    try:
-        study = survival_study(a.cohort, options,
-                               matrix=a.matrix.result if a.matrix.ok else None)
-    except Exception as exc:
-        return [Heading(item.title, 1), problem_paragraph(item.title, explain(item.title, exc))]
-    a.methods.extend("Survival", study.methods)
-    return study_sections(study, 1)
+    outcome = a.study("survival", options,
+                      lambda: survival_study(a.cohort, options, matrix=_matrix(a)))
+    if outcome.ok:
+        a.methods.extend("Survival", outcome.result.methods)
+    return outcome
+
+
+def item_screen(a: CohortAnalyses, item: ReportItem) -> Outcome:
+    """The alteration screen an outline item names (endpoint, unit), run once."""
+    options = SurvivalOptions.from_params(item.options)
+    outcome = a.study("screen", options,
+                      lambda: screen_study(a.cohort, options, matrix=_matrix(a)))
+    if outcome.ok:
+        a.methods.add("Alteration screen", outcome.result.method)
+    return outcome
+
+
+def survival_item_sections(a: CohortAnalyses, item: ReportItem) -> list[Section]:
+    """A composed report's survival section: the figure and the table of groups and
+    tests of the study the item names, computed for the cohort being printed."""
+    outcome = item_study(a, item)
+    if not outcome.ok:
+        return [Heading(item.title, 1), problem_paragraph(item.title, outcome.problem or "")]
+    return study_sections(outcome.result, 1)
+
+
+def survival_item_sheets(a: CohortAnalyses, item: ReportItem) -> list[SheetSpec]:
+    """The workbook sheet of the item's survival study (the same object as printed)."""
+    outcome = item_study(a, item)
+    return [study_sheet(outcome.result)] if outcome.ok else []
 
 
 def screen_item_sections(a: CohortAnalyses, item: ReportItem) -> list[Section]:
     """A composed report's alteration screen against the item's endpoint and unit."""
-    options = SurvivalOptions.from_params(item.options)
-    outcome = attempt(Outcome("Alteration screen"), lambda: screen_study(
-        a.cohort, options, matrix=a.matrix.result if a.matrix.ok else None))
-    if outcome.ok:
-        a.methods.add("Alteration screen", outcome.result.method)
-    sections = screen_sections_of(outcome)
-    return [s for s in sections if not isinstance(s, PageBreak)]
+    return [s for s in screen_sections_of(item_screen(a, item)) if not isinstance(s, PageBreak)]
+
+
+def screen_item_sheets(a: CohortAnalyses, item: ReportItem) -> list[SheetSpec]:
+    """The workbook sheet of the item's screen: every alteration screened."""
+    outcome = item_screen(a, item)
+    return [screen_sheet(outcome.result)] if outcome.ok and outcome.result.rows else []
 
 
 def screen_sections(a: CohortAnalyses) -> list[Section]:
@@ -211,7 +237,6 @@ def screen_sections_of(outcome: Outcome) -> list[Section]:
 
 def survival_sheets(a: CohortAnalyses) -> list[SheetSpec]:
     """Workbook sheets of the survival groupings and the alteration screen."""
-    from imft_desktop.io.write.excel_export import SheetSpec
 
     sheets: list[SheetSpec] = []
     studies = [a.overall_survival.result] if a.overall_survival.ok else []
@@ -219,16 +244,7 @@ def survival_sheets(a: CohortAnalyses) -> list[SheetSpec]:
     for study in studies:
         sheets.append(study_sheet(study))
     if a.screen.ok and a.screen.result.rows:
-        screen = a.screen.result
-        frame = screen.to_frame()
-        frame["ci"] = frame["ci"].map(lambda ci: None)  # split below: one number a cell
-        frame.insert(frame.columns.get_loc("ci"), "ci_low", [r.ci[0] for r in screen.rows])
-        frame.insert(frame.columns.get_loc("ci"), "ci_high", [r.ci[1] for r in screen.rows])
-        frame = frame.drop(columns=["ci"])
-        frame["warnings"] = frame["warnings"].map("; ".join)
-        sheets.append(SheetSpec(f"{screen.endpoint} screen", frame, (
-            f"Exploratory screen of every alteration against {screen.endpoint} "
-            f"({screen.unit}); p: log-rank; q: BH-FDR.", screen.method)))
+        sheets.append(screen_sheet(a.screen.result))
     return sheets
 
 
@@ -279,3 +295,18 @@ def study_sheet(study: SurvivalStudy) -> SheetSpec:
         notes.insert(0, "EXPLORATORY: chosen by the alteration screen (lowest log-rank p), "
                         "not by the user; read with the screen's BH q.")
     return SheetSpec(study.title, frame, tuple(notes))
+
+
+def screen_sheet(screen: ScreenResult) -> SheetSpec:
+    """The alteration screen as a sheet: every row, one number a cell."""
+    from imft_desktop.io.write.excel_export import SheetSpec
+
+    frame = screen.to_frame()
+    frame["ci"] = frame["ci"].map(lambda ci: None)  # split below: one number a cell
+    frame.insert(frame.columns.get_loc("ci"), "ci_low", [r.ci[0] for r in screen.rows])
+    frame.insert(frame.columns.get_loc("ci"), "ci_high", [r.ci[1] for r in screen.rows])
+    frame = frame.drop(columns=["ci"])
+    frame["warnings"] = frame["warnings"].map("; ".join)
+    return SheetSpec(f"{screen.endpoint} screen", frame, (
+        f"Exploratory screen of every alteration against {screen.endpoint} "
+        f"({screen.unit}); p: log-rank; q: BH-FDR.", screen.method))

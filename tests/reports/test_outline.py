@@ -39,3 +39,23 @@ def test_unknown_kinds_are_refused_or_dropped():
     assert [i.kind for i in outline.items] == ["methods"]
     assert outline.orientation == "portrait"
     assert ReportOutline.from_json(None).empty
+
+
+def test_an_item_describes_its_study_and_options():
+    item = ReportItem.make("survival", "PFS by monosomy 19",
+                           {"unit": "months", "grouping": "monosomy 19", "endpoint": "PFS",
+                            "firth": True, "permutation": False, "adjust": ["age", "sex"]})
+    assert item.describe() == ("Kaplan-Meier, log-rank and Cox · endpoint PFS · grouping "
+                               "monosomy 19 · unit months · adjust age, sex · firth")
+    assert ReportItem.make("frequencies", "x").describe() == "Alteration frequencies"
+
+
+def test_an_outline_written_by_the_first_layout_still_loads():
+    # as version 1 wrote it, with no orientation and a parameter list
+    data = {"version": 1, "title": "", "items": [
+        {"kind": "survival", "title": "PFS by monosomy 19",
+         "params": {"endpoint": "PFS", "grouping": "monosomy 19", "landmarks": [6, 12]}}]}
+    outline = ReportOutline.from_json(data)
+    assert outline.orientation == "portrait"
+    assert outline.items[0].param("landmarks") == (6, 12)
+    assert outline.to_json()["items"][0]["params"]["landmarks"] == [6, 12]
