@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from imft_desktop.reports.alteration_chapters import (
     alteration_sheets,
     concordance_chapter,
+    cooccurrence_chapter,
     copy_number_chapter,
     frequency_chapter,
     oncoprint_chapter,
@@ -63,6 +64,7 @@ def build_report_from_analyses(a: CohortAnalyses, title: str | None = None) -> R
         oncoprint_chapter(a),
         copy_number_chapter(a),
         concordance_chapter(a),
+        cooccurrence_chapter(a),
     ]
     chapters += [survival_chapter(a), response_chapter(a), a.methods.sections()]
     for chapter in chapters:

@@ -13,8 +13,7 @@ from imft_desktop.model.formatting import (
     MISSING,
     format_ci,
     format_estimate,
-    format_fixed,
-    format_percent,
+    format_percent_with_ci,
     p_text,
 )
 
@@ -30,8 +29,7 @@ def orr_text(p: Proportion) -> str:
     """"41.7% (22.1–63.4%)": the rate with its exact CI; "NA" with no evaluable patient."""
     if p.percent is None:
         return MISSING
-    return (f"{format_percent(p.percent)} "
-            f"({format_ci(p.ci95[0], p.ci95[1], lambda v: format_fixed(v, 1))}%)")
+    return format_percent_with_ci(p.percent, p.ci95[0], p.ci95[1])
 
 
 def orr_rows(study: ResponseStudy) -> list[tuple[str, ...]]:
