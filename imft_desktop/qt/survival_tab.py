@@ -627,7 +627,7 @@ class SurvivalTab(QWidget):
         parts = []
         for line in words.statistic_lines(study):
             if line.startswith("  "):  # a pairwise or adjusted row under its heading
-                parts.append("&nbsp;&nbsp;&nbsp;" + line.strip())
+                parts.append("· " + line.strip())
             elif ":" in line:
                 head, rest = line.split(":", 1)
                 parts.append(f"<b>{head}</b>:{rest}")

@@ -91,7 +91,10 @@ def test_line(test: TestResult) -> str:
 def hr_text(term: CoxTerm) -> str:
     """"4.12 (95% CI 1.31–13.0), Wald p = 0.015", or "not estimable (reason)"."""
     if term.not_estimable or term.hr is None:
-        return f"not estimable ({term.not_estimable or 'no estimate'})"
+        reason = term.not_estimable or "no estimate"
+        # the fit's reasons often start with the words already ("not estimable: ...")
+        return reason if reason.casefold().startswith("not estimable") else \
+            f"not estimable ({reason})"
     return (f"{format_hr(term.hr)} (95% CI {format_ci(term.ci[0], term.ci[1])}), "
             f"Wald {p_text(term.p)}")
 

@@ -128,3 +128,33 @@ def test_safe_html_keeps_tags_and_escapes_values():
 
     out = safe_html("<b>log-rank</b>: p = < 0.0001<br>a & b")
     assert out == "<b>log-rank</b>: p = &lt; 0.0001<br>a &amp; b"
+
+
+def test_survival_tab_adjusts_for_chosen_columns_and_names_its_view(qtbot, alt_cohort,
+                                                                    no_leaked_workers):
+    """Multivariable Cox and pairwise BH are in the window (issue 15): ticking a column in
+    "Adjust for" re-runs the study with it, and what the tab shows is what "Add to
+    Report" adds."""
+    from imft_desktop.analysis.survival_study import SurvivalOptions
+    from imft_desktop.qt.survival_tab import SurvivalTab
+
+    tab = SurvivalTab()
+    qtbot.addWidget(tab)
+    with qtbot.waitSignal(tab.result_ready, timeout=20_000):
+        tab.set_cohort(alt_cohort)
+    qtbot.waitUntil(tab.is_ready, timeout=20_000)
+    names = [a.text() for a in tab.adjust_menu.actions()]
+    assert names and "pfs_months" not in names and "sample_id" not in names
+    tab.set_grouping("monosomy 19")
+    with qtbot.waitSignal(tab.result_ready, timeout=20_000):
+        tab.analyse()
+    action = tab.adjust_menu.actions()[0]
+    with qtbot.waitSignal(tab.result_ready, timeout=20_000):
+        action.trigger()  # ticks it and re-runs
+    assert tab.study.adjusted is not None
+    assert tab.study.options.adjust == (action.text(),)
+    assert "Multivariable Cox" in tab.details.text()
+    assert action.text() in tab.adjust_button.text()
+    item = tab.report_item()
+    assert item.kind == "survival" and item.title == tab.study.title
+    assert SurvivalOptions.from_params(item.options).adjust == (action.text(),)
