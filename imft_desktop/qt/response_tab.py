@@ -8,9 +8,9 @@ draws.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from imft_desktop.qt.analysis_tab import AnalysisTab
 from imft_desktop.qt.survival_tab import grouping_choices, numeric_columns, safe_html
 from imft_desktop.qt.unit_combo import make_unit_combo, show_sheet_unit
-from imft_desktop.qt.workers import TaskHandle, start_task
 from imft_desktop.reports.outline import ReportItem
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ MESSAGES = {
 ORR_HEADERS = ["Group", "CR", "PR", "SD", "PD", "NE", "Missing", "Responders/n", "ORR (95% CI)"]
 
 
-class ResponseTab(QWidget):
+class ResponseTab(AnalysisTab):
     """Best overall response analyses and plots.
 
     Signals
@@ -66,16 +66,10 @@ class ResponseTab(QWidget):
     """
 
     title = "Response"
-    result_ready = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.cohort: Cohort | None = None
         self.study: ResponseStudy | None = None
-        self._task: TaskHandle | None = None
-        self._choices_task: TaskHandle | None = None
-        self._task_key: tuple[Any, ...] | None = None
-        #: (grouping, measure) of the analysis on screen; None before the first one.
         # the first view tries the CNA burden quietly; a measure the user picks is reported
         self._measure_optional = False
 
@@ -179,17 +173,7 @@ class ResponseTab(QWidget):
         layout.addWidget(split, 1)
         self.analyse_button.setEnabled(False)
 
-    def is_ready(self) -> bool:
-        """No analysis or list of choices is still being computed (screenshots wait)."""
-        return self._task is None and self._choices_task is None
-
     # ------------------------------------------------------------ cohort
-    def report_sections(self) -> list[Any]:
-        """What File > Print... prints for "this tab": the tab as it is shown."""
-        from imft_desktop.qt.tab_report import tab_sections
-
-        return tab_sections(self, self.title)
-
     def report_item(self) -> ReportItem | None:
         """The response comparison on screen as a section of the composed report: the
         study's grouping and measure (its analysis is run again when printed)."""
@@ -210,11 +194,7 @@ class ResponseTab(QWidget):
         """Show ``cohort`` (``None`` clears the tab) and analyse it without a grouping,
         with the CNA burden by response when the cohort has copy-number data."""
         self.cohort = cohort
-        for task in (self._task, self._choices_task):
-            if task is not None:
-                task.cancel()
-        self._task = self._choices_task = None
-        self._task_key = None
+        self.cancel_tasks()
         self.study = None
         self.orr_table.setRowCount(0)
         self.fisher_table.setRowCount(0)
@@ -242,15 +222,14 @@ class ResponseTab(QWidget):
             combo.blockSignals(False)
         self._measure_optional = True
         self.box_canvas.message(MESSAGES["running"])
-        self._choices_task = start_task(_choices, cohort, on_result=self._on_choices_ready,
-                                        on_error=self._on_choices_failed)
+        self.run_task("choices", _choices, cohort, on_result=self._on_choices_ready,
+                      on_error=self._on_choices_failed)
         self.analyse()
 
     def _on_choices_failed(self, _exc: BaseException) -> None:
-        self._choices_task = None  # typed groupings and measures still work
+        pass  # typed groupings and measures still work
 
     def _on_choices_ready(self, choices: tuple[list[str], list[str]]) -> None:
-        self._choices_task = None
         groups, measures = choices
         for combo, items in ((self.group_combo, groups), (self.measure_combo, measures)):
             text = combo.currentText()
@@ -307,31 +286,23 @@ class ResponseTab(QWidget):
             return
         grouping = _chosen(self.group_combo.currentText())
         measure = _chosen(self.measure_combo.currentText())
-        key = (id(self.cohort), grouping, measure, self._measure_optional)
-        if self._task is not None:
-            if key == self._task_key:
-                return  # already running (Enter and a pick of the same text)
-            self._task.cancel()
-        self.message.setText(MESSAGES["running"])
-        self._task_key = key
         from imft_desktop.analysis.response_study import CNA_BURDEN, ResponseOptions, response_study
 
         options = ResponseOptions(
             grouping=grouping or "",
             measure=CNA_BURDEN if measure == MESSAGES["cna"] else measure,
             optional_measure=self._measure_optional)
-        self._task = start_task(response_study, self.cohort, options,
-                                on_result=self._on_done, on_error=self._on_failed)
+        # the same analysis asked twice while it runs (Enter and a pick) runs once
+        if self.run_task("analysis", response_study, self.cohort, options,
+                         key=(id(self.cohort), options), on_result=self._on_done,
+                         on_error=self._on_failed):
+            self.message.setText(MESSAGES["running"])
 
     def _on_failed(self, exc: BaseException) -> None:
-        self._task = None
-        self._task_key = None
         self.message.setText(MESSAGES["failed"].format(error=str(exc) or type(exc).__name__))
         self.result_ready.emit()
 
     def _on_done(self, study: ResponseStudy) -> None:
-        self._task = None
-        self._task_key = None
         self.study = study
         if study.measure_note is not None:
             # the default CNA burden is not available: say so, and show (none)

@@ -50,8 +50,8 @@ from imft_desktop.model.formatting import (
     format_percent_with_ci,
 )
 from imft_desktop.model.text import plural
+from imft_desktop.qt.analysis_tab import AnalysisTab
 from imft_desktop.qt.table_models import DataFrameTableModel, make_proxy
-from imft_desktop.qt.workers import TaskHandle, start_task
 from imft_desktop.reports.outline import ReportItem
 
 if TYPE_CHECKING:
@@ -148,20 +148,15 @@ def loci_frame(summary: AlterationSummary) -> pd.DataFrame:
     )
 
 
-class SummaryTab(QWidget):
+class SummaryTab(AnalysisTab):
     """Alteration summaries of the current cohort (see the module docstring)."""
 
     title = "Summary"
     samples_selected = Signal(list)
-    #: Emitted when a summary has been computed and shown (or failed).
-    summary_ready = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.cohort: Cohort | None = None
         self.summary: AlterationSummary | None = None
-        self._task: TaskHandle | None = None
-        self._token = 0
         self._freq_frame: pd.DataFrame | None = None
         self._loci_frame: pd.DataFrame | None = None
         self._drawn: set[str] = set()
@@ -281,12 +276,6 @@ class SummaryTab(QWidget):
         return view
 
     # ------------------------------------------------------------ cohort
-    def report_sections(self) -> list[Any]:
-        """What File > Print... prints for "this tab": the tab as it is shown."""
-        from imft_desktop.qt.tab_report import tab_sections
-
-        return tab_sections(self, self.title)
-
     def report_item(self) -> ReportItem:
         """What the sub-tab shown displays, as an item of a report the user composes
         (``reports.outline``): its kind and the options that reproduce it (the grouping
@@ -312,10 +301,7 @@ class SummaryTab(QWidget):
         """Show ``cohort`` (None clears the tab); the summary is computed in a worker."""
         self.cohort = cohort
         self.summary = None
-        self._token += 1
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
+        self.cancel_tasks()
         self._drawn.clear()
         self.freq_model.set_frame(_empty(FREQ_HEADERS))
         self.loci_model.set_frame(_empty(LOCI_HEADERS))
@@ -338,30 +324,21 @@ class SummaryTab(QWidget):
         if self.cohort is None:
             return
         self.message.setText(MESSAGES["running"])
-        token = self._token
-        self._task = start_task(
-            compute_summary, self.cohort, group_by, base=self.summary,
-            on_result=lambda s: self._on_summary_ready(s, token),
-            on_error=lambda exc: self._on_summary_failed(exc, token),
-        )
+        # a newer cohort or grouping replaces (cancels) the summary being computed
+        self.run_task("analysis", compute_summary, self.cohort, group_by, base=self.summary,
+                      on_result=self._on_summary_ready, on_error=self._on_summary_failed)
 
-    def _on_summary_failed(self, exc: BaseException, token: int) -> None:
-        if token != self._token:
-            return
-        self._task = None
+    def _on_summary_failed(self, exc: BaseException) -> None:
         self.message.setText(MESSAGES["failed"].format(error=str(exc) or type(exc).__name__))
-        self.summary_ready.emit()
+        self.result_ready.emit()
 
-    def _on_summary_ready(self, summary: AlterationSummary, token: int) -> None:
-        if token != self._token:
-            return  # a newer cohort or grouping replaced this one
-        self._task = None
+    def _on_summary_ready(self, summary: AlterationSummary) -> None:
         first = self.summary is None
         self.summary = summary
         self._fill(summary, first)
         self.message.setText(MESSAGES["done"].format(
             n=plural(summary.n, "sample"), k=plural(len(summary.matrix.labels), "alteration")))
-        self.summary_ready.emit()
+        self.result_ready.emit()
 
     def _fill(self, summary: AlterationSummary, first: bool) -> None:
         self._freq_frame, display = frequency_frame(summary)
@@ -426,9 +403,6 @@ class SummaryTab(QWidget):
     def _on_group_combo_activated(self, index: int) -> None:
         text = self.group_combo.itemText(index)
         group_by = None if index == 0 or text == MESSAGES["none"] else text
-        self._token += 1
-        if self._task is not None:
-            self._task.cancel()
         self._start(group_by)
 
     def label_at(self, view_row: int) -> tuple[str, str | None] | None:

@@ -1,7 +1,7 @@
 """The Survival tab: Kaplan-Meier plot, log-rank and Cox statistics for a grouping, and
 the alteration screen with its forest plot.
 
-Analyses run in the shared thread pool (``workers.start_task``); the GUI thread only
+Analyses run in the shared thread pool (``AnalysisTab.run_task``); the GUI thread only
 draws.  matplotlib and lifelines are imported when the tab first analyses, not when the
 window starts.
 """
@@ -39,8 +39,8 @@ from imft_desktop.analysis.grouping_choices import grouping_choices as grouping_
 from imft_desktop.analysis.grouping_choices import grouping_sections as grouping_sections
 from imft_desktop.analysis.grouping_choices import numeric_columns as numeric_columns
 from imft_desktop.model.text import plural
+from imft_desktop.qt.analysis_tab import AnalysisTab
 from imft_desktop.qt.unit_combo import make_unit_combo, show_sheet_unit
-from imft_desktop.qt.workers import TaskHandle, start_task
 
 if TYPE_CHECKING:
     from imft_desktop.analysis.screen import ScreenResult
@@ -98,7 +98,7 @@ def safe_html(text: str) -> str:
 _CODE_WARNINGS = ("DeprecationWarning", "PendingDeprecationWarning", "FutureWarning")
 
 
-class SurvivalTab(QWidget):
+class SurvivalTab(AnalysisTab):
     """Kaplan-Meier, log-rank, Cox and the alteration screen.
 
     Signals
@@ -110,19 +110,13 @@ class SurvivalTab(QWidget):
     """
 
     title = "Survival"
-    result_ready = Signal()
     screen_ready = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.cohort: Cohort | None = None
         self.study: SurvivalStudy | None = None
         self.screen_result: ScreenResult | None = None
-        self._task: TaskHandle | None = None
-        self._choices_task: TaskHandle | None = None
-        self._screen_task: TaskHandle | None = None
         self._analysed_text = ""
-        self._task_key: tuple[Any, ...] | None = None
         # True until the user picks an endpoint: the first view uses PFS, else OS
         self._endpoint_auto = True
 
@@ -300,12 +294,8 @@ class SurvivalTab(QWidget):
         for w in (self.analyse_button, self.screen_button, self.group_combo):
             w.setEnabled(on)
 
-    def is_ready(self) -> bool:
-        """No analysis or list of choices is still being computed (screenshots wait)."""
-        return self._task is None and self._choices_task is None
-
     def _show_screen_hint(self, endpoint_label: str) -> None:
-        if self.screen_result is None and self._screen_task is None:
+        if self.screen_result is None and not self.task_running("screen"):
             self.forest_canvas.message(MESSAGES["screen_hint"].format(endpoint=endpoint_label))
 
     def endpoint_options(self) -> dict[str, Any]:
@@ -372,11 +362,6 @@ class SurvivalTab(QWidget):
             self.analyse()
 
     # ------------------------------------------------------------ cohort
-    def report_sections(self) -> list[Any]:
-        """What File > Print... prints for "this tab": the tab as it is shown."""
-        from imft_desktop.qt.tab_report import tab_sections
-
-        return tab_sections(self, self.title)
 
     def set_cohort(self, cohort: Cohort | None) -> None:
         """Show ``cohort`` (``None`` clears the tab); running work is cancelled.
@@ -390,11 +375,7 @@ class SurvivalTab(QWidget):
         self.unit_combo.setCurrentIndex(0)
         show_sheet_unit(self.unit_combo, None)
         self.unit_combo.blockSignals(False)
-        for task in (self._task, self._choices_task, self._screen_task):
-            if task is not None:
-                task.cancel()
-        self._task = self._choices_task = self._screen_task = None
-        self._task_key = None
+        self.cancel_tasks()
         self.study = None
         self.screen_result = None
         self._analysed_text = ""
@@ -433,17 +414,14 @@ class SurvivalTab(QWidget):
             combo.clear()
             combo.addItems(cols)
             combo.setCurrentText(default)
-        self._choices_task = start_task(grouping_sections, cohort,
-                                        on_result=self._on_choices_ready,
-                                        on_error=self._on_choices_failed)
+        self.run_task("choices", grouping_sections, cohort,
+                      on_result=self._on_choices_ready, on_error=self._on_choices_failed)
         self.analyse()
 
     def _on_choices_failed(self, _exc: BaseException) -> None:
-        # the combo still accepts typed groupings; the analysis reports any problem
-        self._choices_task = None
+        pass  # the combo still accepts typed groupings; the analysis reports any problem
 
     def _on_choices_ready(self, sections: tuple[list[str], list[str]]) -> None:
-        self._choices_task = None
         labels, cols = sections
         numeric = [c for c in numeric_columns(self.cohort)
                    if c not in cols and c not in NOT_GROUPINGS] if self.cohort is not None else []
@@ -534,17 +512,13 @@ class SurvivalTab(QWidget):
         options = self.options()
         if options.grouping != self._analysed_text:
             self.reference_combo.clear()
-        key = (id(self.cohort), options)
-        if self._task is not None:
-            if key == self._task_key:
-                return  # the same analysis is already running (Enter + pick)
-            self._task.cancel()
+        # the same analysis asked twice while it runs (Enter + pick) runs once
+        if not self.run_task("analysis", survival_study, self.cohort, options,
+                             key=(id(self.cohort), options), on_result=self._on_analysis_done,
+                             on_error=self._on_analysis_failed):
+            return
         self.message.setText(MESSAGES["running"])
         self._analysed_text = options.grouping
-        self._task_key = key
-        self._task = start_task(survival_study, self.cohort, options,
-                                on_result=self._on_analysis_done,
-                                on_error=self._on_analysis_failed)
 
     @Slot(int)
     def _on_reference_combo_activated(self, _index: int) -> None:
@@ -553,8 +527,6 @@ class SurvivalTab(QWidget):
     def _on_analysis_failed(self, exc: BaseException) -> None:
         from imft_desktop.analysis.survival_study import NoEndpointError
 
-        self._task = None
-        self._task_key = None
         text = str(exc) or type(exc).__name__
         if isinstance(exc, NoEndpointError):
             self.message.setText(text)  # already a full sentence naming missing columns
@@ -569,8 +541,6 @@ class SurvivalTab(QWidget):
     def _on_analysis_done(self, study: SurvivalStudy) -> None:
         from imft_desktop.analysis.survival_study import with_landmarks
 
-        self._task = None
-        self._task_key = None
         g = study.grouping
         self._follow_unit(study.unit)
         if (self.at_spin.value(),) != study.options.landmarks:
@@ -592,7 +562,7 @@ class SurvivalTab(QWidget):
             self.endpoint_combo.blockSignals(True)
             self.endpoint_combo.setCurrentIndex(1 if study.endpoint.label == "OS" else 0)
             self.endpoint_combo.blockSignals(False)
-        self.screen_button.setEnabled(self._screen_task is None)
+        self.screen_button.setEnabled(not self.task_running("screen"))
         self._show_screen_hint(study.endpoint.label)
         self.reference_combo.blockSignals(True)
         self.reference_combo.clear()
@@ -678,8 +648,6 @@ class SurvivalTab(QWidget):
         """Screen every alteration in the background, with progress and cancel."""
         if self.cohort is None:
             return
-        if self._screen_task is not None:
-            self._screen_task.cancel()
         self.progress_bar.setValue(0)
         self.progress_bar.setVisible(True)
         self.cancel_button.setEnabled(True)
@@ -689,8 +657,8 @@ class SurvivalTab(QWidget):
         from imft_desktop.analysis.survival_study import SurvivalOptions, screen_study
 
         options = SurvivalOptions(unit=self.unit_combo.currentData(), **self.endpoint_options())
-        self._screen_task = start_task(
-            screen_study, self.cohort, options,
+        self.run_task(
+            "screen", screen_study, self.cohort, options,
             on_result=self._on_screen_done,
             on_error=self._on_screen_failed, on_progress=self._on_screen_progress,
             on_cancelled=self._on_screen_cancelled,
@@ -698,11 +666,9 @@ class SurvivalTab(QWidget):
 
     @Slot()
     def cancel_screen(self) -> None:
-        if self._screen_task is not None:
-            self._screen_task.cancel()
+        self.cancel_task("screen")
 
     def _screen_finished(self) -> None:
-        self._screen_task = None
         self.progress_bar.setVisible(False)
         self.cancel_button.setEnabled(False)
         self.screen_button.setEnabled(self.cohort is not None)

@@ -19,7 +19,7 @@ from imft_desktop.qt.summary_tab import SummaryTab
 def tab(qtbot, cohort):
     widget = SummaryTab()
     qtbot.addWidget(widget)
-    with qtbot.waitSignal(widget.summary_ready, timeout=20_000):
+    with qtbot.waitSignal(widget.result_ready, timeout=20_000):
         widget.set_cohort(cohort)
     yield widget
     widget.set_cohort(None)
@@ -82,7 +82,7 @@ def test_plots_draw_on_their_canvases(qtbot, tab):
 def test_grouping_and_clearing(qtbot, tab):
     i = tab.group_combo.findText("best_response")
     assert i > 0
-    with qtbot.waitSignal(tab.summary_ready, timeout=20_000):
+    with qtbot.waitSignal(tab.result_ready, timeout=20_000):
         tab.group_combo.setCurrentIndex(i)
         tab.group_combo.activated.emit(i)
     assert tab.summary.frequencies.group_by == "best_response"
@@ -113,7 +113,7 @@ def test_report_item_describes_the_sub_tab_shown(qtbot, tab):
         assert item.title
     tab.subtabs.setCurrentIndex(0)
     i = tab.group_combo.findText("best_response")
-    with qtbot.waitSignal(tab.summary_ready, timeout=20_000):
+    with qtbot.waitSignal(tab.result_ready, timeout=20_000):
         tab.group_combo.setCurrentIndex(i)
         tab.group_combo.activated.emit(i)
     item = tab.report_item()

@@ -70,7 +70,7 @@ def summary_json(cohort_file):
 def tab(qtbot, views):
     widget = SummaryTab()
     qtbot.addWidget(widget)
-    with qtbot.waitSignal(widget.summary_ready, timeout=60_000):
+    with qtbot.waitSignal(widget.result_ready, timeout=60_000):
         widget.set_cohort(views["cohort"])
     assert widget.summary is not None
     yield widget
