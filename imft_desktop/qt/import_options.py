@@ -111,7 +111,7 @@ class ReadingOptionsPanel(QGroupBox):
         row.addWidget(self.decimal_comma_check)
         row.addSpacing(12)
 
-        self.fish_label = QLabel("&FISH threshold:")
+        self.fish_label = QLabel("FISH &threshold:")
         self.fish_spin = QDoubleSpinBox()
         self.fish_spin.setRange(0.0, 100.0)  # 0 stands for "not chosen"
         self.fish_spin.setDecimals(1)
@@ -126,7 +126,7 @@ class ReadingOptionsPanel(QGroupBox):
         row.addWidget(self.fish_spin)
         row.addSpacing(12)
 
-        self.event_label = QLabel("&Event coding:")
+        self.event_label = QLabel("E&vent coding:")
         self.event_combo = QComboBox()
         self.event_combo.setEditable(True)
         self.event_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)

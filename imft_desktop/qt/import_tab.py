@@ -327,6 +327,9 @@ class ImportTab(QWidget):
         self.mapping_view = QTableView()
         self.mapping_view.setModel(self.mapping_model)
         self.mapping_view.setToolTip(TOOLTIPS["mapping"])
+        # Tab leaves a table for the next control (arrow keys move between cells): a
+        # keyboard user is never stranded in one.
+        self.mapping_view.setTabKeyNavigation(False)
         self.mapping_view.setItemDelegateForColumn(
             MappingTableModel.TARGET_COLUMN, TargetComboDelegate(self.mapping_model, self)
         )
@@ -381,6 +384,7 @@ class ImportTab(QWidget):
         self.preview_view = QTableView()
         self.preview_view.setModel(self.preview_model)
         self.preview_view.setToolTip(TOOLTIPS["preview"])
+        self.preview_view.setTabKeyNavigation(False)
         self.preview_view.setWordWrap(False)
         self.preview_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.preview_view.verticalHeader().setDefaultSectionSize(
@@ -438,6 +442,7 @@ class ImportTab(QWidget):
         self.findings_view = QTableView()
         self.findings_view.setModel(self.findings_model)
         self.findings_view.setToolTip(TOOLTIPS["findings"])
+        self.findings_view.setTabKeyNavigation(False)
         self.findings_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.findings_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.findings_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -119,7 +119,7 @@ class ProjectController(QObject):
     def build_actions(self, file_menu: QMenu, before: QAction) -> None:
         """Project actions at the top of the File menu, undo/redo in an Edit menu."""
         w = self.window
-        self.new_action = QAction("New &Project…", w)
+        self.new_action = QAction("Ne&w Project…", w)  # &P is Print, &N New Template
         self.new_action.setStatusTip("Keep the cohort on screen in a project file")
         self.new_action.triggered.connect(lambda: self.new_project())
         self.open_action = QAction("Open Pro&ject…", w)
@@ -140,7 +140,7 @@ class ProjectController(QObject):
         self.close_action.setStatusTip("Close the project (asking to save corrections); "
                                        "its cohort stays on screen")
         self.close_action.triggered.connect(self.close_project)
-        self.add_action = QAction("Add Cases from &File…", w)
+        self.add_action = QAction("Add &Cases from File…", w)  # &F is Open Folder
         self.add_action.setStatusTip("Import the next batch into the project: new cases are "
                                      "added, changed values are shown for you to choose")
         self.add_action.triggered.connect(lambda: self.add_cases())

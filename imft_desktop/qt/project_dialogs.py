@@ -147,6 +147,7 @@ class BatchDialog(QDialog):
         self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # Tab goes on to the buttons
         self.table.setToolTip("Tick “Take” (Space) for each value of the file that should "
                               "replace the project's")
         for row, u in enumerate(comparison.updates):

@@ -323,6 +323,7 @@ class SamplesTab(QWidget):
 
         self.view = QTableView()
         self.view.setModel(self.proxy)
+        self.view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         # No sort until the user clicks a header: the table opens in sheet order.
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.view.setSortingEnabled(True)

@@ -224,7 +224,7 @@ class ValueDictionaryPanel(QWidget):
         column_label.setBuddy(self.column_combo)
         self.column_combo.currentIndexChanged.connect(self._refill)
         row.addWidget(self.column_combo, 1)
-        self.unknown_check = QCheckBox("Only values &not understood")
+        self.unknown_check = QCheckBox("Only values not understood")
         self.unknown_check.setToolTip(
             "Show only the values the program could not read: give each a meaning in "
             "“Read as”, or correct the sheet")
@@ -235,6 +235,7 @@ class ValueDictionaryPanel(QWidget):
         self.model.meaning_chosen.connect(self.meaning_chosen)
         self.view = QTableView()
         self.view.setModel(self.model)
+        self.view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.view.setToolTip("Each distinct value of the mapped columns, how many cells hold "
                              "it and what it is read as. Double-click (or F2) “Read as” to "
                              "choose another meaning.")
