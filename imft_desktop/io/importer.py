@@ -143,7 +143,10 @@ def import_file(
         if detect(path) is not None:
             with checking(guarded):
                 cohort = import_interop(path, guarded)
-            apply_chosen_settings(cohort, options)
+            # Their layout fixes how cells read: only the study settings apply (and only
+            # those are listed as used).
+            apply_chosen_settings(cohort, ImportOptions(
+                fish_threshold=options.fish_threshold, assembly=options.assembly))
             return cohort
         read_progress = guarded.sub(0.0, 0.4)
         build_progress = guarded.sub(0.4, 1.0)

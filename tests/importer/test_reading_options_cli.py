@@ -190,3 +190,18 @@ def test_a_profile_of_layout_2_still_works_on_the_command_line(tmp_path, capsys)
     options = _options(str(path), "--profile", str(fixture))
     assert (options.decimal_comma, options.encoding, options.fish_threshold) == (
         False, None, None)
+
+
+def test_another_tools_file_takes_the_assembly_and_lists_only_what_applies(tmp_path):
+    from imft_desktop.io.importer import ImportOptions
+
+    seg = tmp_path / "cohort.seg"
+    seg.write_text("ID\tchrom\tloc.start\tloc.end\tnum.mark\tseg.mean\n"
+                   "S1\t19\t1\t58000000\t500\t-0.9\nS2\t1\t1\t1000000\t20\t0.02\n",
+                   encoding="utf-8")
+    cohort = import_file(seg, ImportOptions(assembly="hg19", decimal_comma=True,
+                                            encoding="cp1252"))
+    assert cohort.assembly == "hg19"
+    (note,) = [f for f in cohort.findings if f.code == "READ_WITH_OPTIONS"]
+    assert "genome assembly hg19" in note.message
+    assert "decimal comma" not in note.message and "cp1252" not in note.message
