@@ -69,5 +69,5 @@ def misaligned(folder: Path) -> list[Path]:
 if __name__ == "__main__":
     bad = misaligned(Path(sys.argv[1]))
     for p in bad:
-        print(f"misaligned load segment: {p}")
+        sys.stderr.write(f"misaligned load segment: {p}\n")
     sys.exit(1 if bad else 0)
