@@ -226,6 +226,10 @@ class ImportTab(QWidget):
         #: A loaded profile waits for the file to be read again with its encoding and
         #: delimiter before it is applied.
         self._apply_profile_after_read = False
+        #: The encoding and delimiter the text file shown was read with when the user
+        #: (or a profile) chose them; ``None``: detected.  Asked for / in effect.
+        self._asked_read_with: tuple[str | None, str | None] = (None, None)
+        self._read_with: tuple[str | None, str | None] = (None, None)
         self._build_ui()
         self._show_banner(MESSAGES["no_file"], kind="info")
         self._update_buttons()
@@ -637,6 +641,7 @@ class ImportTab(QWidget):
             self.encoding_combo.setCurrentIndex(0)
             self.delimiter_combo.setCurrentIndex(0)
         self._set_busy(MESSAGES["reading"].format(name=name))
+        self._asked_read_with = (encoding, delimiter)
         problem = self.reading_panel.problem()
         self._start(
             read_or_import,
@@ -667,6 +672,7 @@ class ImportTab(QWidget):
             return
         self._set_idle()
         self.result = result
+        self._read_with = self._asked_read_with
         self.profiles = {}
         if result.profile is not None and result.first_sheet:
             self.profiles[result.first_sheet] = result.profile
@@ -982,12 +988,13 @@ class ImportTab(QWidget):
             combo.setCurrentIndex(i)
 
     def text_options_chosen(self) -> tuple[str | None, str | None]:
-        """(encoding, delimiter) chosen in the text-file row; ``None``: as detected."""
-        if not self.text_options.isVisibleTo(self):
+        """(encoding, delimiter) the text file shown was read with by choice; ``None``:
+        detected.  What was used, not what the row shows before Read again: an import
+        and a saved profile must say how the cells really were read."""
+        workbook = self.workbook
+        if workbook is None or (workbook.encoding is None and workbook.delimiter is None):
             return None, None
-        encoding = self.encoding_combo.currentData()
-        delimiter = self.delimiter_combo.currentData()
-        return (str(encoding) if encoding else None, str(delimiter) if delimiter else None)
+        return self._read_with
 
     @Slot()
     def _on_reading_panel_changed(self) -> None:

@@ -73,8 +73,10 @@ class MplCanvas(QWidget):
 
     def _on_canvas_context_menu(self, pos: Any) -> None:
         menu = QMenu(self)
-        menu.addAction("Copy image", self.copy_image)
-        menu.addAction("Save figure as…", self.save_figure_dialog)
+        copy = menu.addAction("&Copy image", self.copy_image)
+        copy.setStatusTip("Copy the figure as an image, to paste into a slide or a document")
+        save = menu.addAction("&Save figure as…", self.save_figure_dialog)
+        save.setStatusTip("Save the figure as PNG (300 dpi), SVG or PDF")
         menu.exec(self.canvas.mapToGlobal(pos))
 
     @property

@@ -112,6 +112,11 @@ def test_saving_and_loading_a_profile_restores_every_option(window, qtbot, tmp_p
     panel.assembly_combo.setCurrentIndex(panel.assembly_combo.findData("hg19"))
     tab.encoding_combo.setCurrentIndex(tab.encoding_combo.findData("latin-1"))
     tab.delimiter_combo.setCurrentIndex(tab.delimiter_combo.findData(";"))
+    assert tab.text_options_chosen() == (None, None)  # chosen, not yet read with them
+    with qtbot.waitSignal(tab.file_read, timeout=30000):
+        qtbot.mouseClick(tab.reread_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not tab.busy)
+    assert tab.text_options_chosen() == ("latin-1", ";")
     assert tab.set_column_target("B", "ignore")  # and a mapping choice
     saved = tmp_path / "lab-mapping.json"
     assert tab.save_profile(str(saved))
@@ -149,6 +154,7 @@ def test_saving_and_loading_a_profile_restores_every_option(window, qtbot, tmp_p
     assert tab.save_profile(str(again))
     first, second = MappingProfile.load(saved), MappingProfile.load(again)
     assert (first.reading, first.event_coding) == (second.reading, second.event_coding)
+    qtbot.waitUntil(lambda: window.samples_tab.is_ready)
 
 
 def test_every_option_has_a_tooltip_naming_its_default(qtbot):
