@@ -37,12 +37,12 @@ rm -rf "$tmp/build"
 bundle="$tmp/dist/imft-desktop"
 size_mb=$(du -sm "$bundle" | cut -f1)
 echo "build $((t1 - t0)) s, bundle $size_mb MB"
-# The target is under 300 MB; the merged work of the second wave (project store, user
-# guide, hardening) brought it to 302 MB, so CI fails only past 310 MB and says when the
-# target is missed (see PACKAGING.md).
-max_mb="${IMFT_BUNDLE_MAX_MB:-310}"
+# Under 300 MB (277 MB after stripping every shared library outside the wheels' .libs
+# folders, linking the twice-vendored gfortran runtime and leaving OpenSSL out; see
+# PACKAGING.md).  Past 290 MB it says so: the margin is going.
+max_mb="${IMFT_BUNDLE_MAX_MB:-300}"
 [ "$size_mb" -lt "$max_mb" ] || fail "bundle is $size_mb MB (limit $max_mb MB)"
-[ "$size_mb" -lt 300 ] || echo "test-bundle: NOTE: bundle is $size_mb MB, over the 300 MB target"
+[ "$size_mb" -lt 290 ] || echo "test-bundle: NOTE: bundle is $size_mb MB, close to the $max_mb MB limit"
 
 echo "== metadata and licences in the bundle"
 VENV="${IMFT_VENV:-$root/.venv}"
@@ -65,6 +65,9 @@ assert not list(internal.rglob("translations/*.qm")), "Qt translations were bund
 assert not list(internal.rglob("QtNetwork*")), "QtNetwork was bundled"
 print(f"{len(need)} distributions with metadata and notices")
 PY
+
+echo "== every stripped library still loads (strip must not misalign a load segment)"
+python3 "$here/elf_check.py" "$bundle/_internal" || fail "damaged libraries in the bundle"
 
 echo "== start and render every tab (offscreen)"
 t0=$(date +%s%N)

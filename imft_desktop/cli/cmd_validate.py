@@ -11,6 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,12 @@ ISSUE_KEYS = ("level", "code", "sheet", "row", "column", "header", "value", "mes
 
 
 def add_import_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options shared by the commands that import a file."""
+    """Options shared by the commands that import a file.
+
+    The reading options (decimal comma, encoding, delimiter, FISH threshold, event
+    coding, genome assembly) are also saved in a mapping profile; with ``--profile``
+    the profile's apply, and an option given here wins over the profile's.
+    """
     parser.add_argument("file", help="Excel workbook (.xlsx, .xls, .ods), CSV/TSV file, or an "
                                      "IMFT project (.imftproj)")
     parser.add_argument("--json", action="store_true", help="print a JSON report")
@@ -39,18 +45,36 @@ def add_import_arguments(parser: argparse.ArgumentParser) -> None:
                         help="sheet to read (one-row-per-case files)")
     parser.add_argument("--mapping", "--profile", dest="mapping", metavar="PROFILE.json",
                         help="saved column mapping profile, with the meanings chosen in the "
-                             "value dictionary (one-row-per-case files)")
-    parser.add_argument("--fish-threshold", type=float, metavar="PERCENT",
-                        help="FISH positivity threshold in %% (default: Study sheet, or 15)")
+                             "value dictionary and the reading options below (one-row-per-"
+                             "case files); an option given on the command line wins over "
+                             "the profile's")
     parser.add_argument("--exclude-hidden-rows", action="store_true",
                         help="leave rows hidden in Excel out of the analysis")
-    parser.add_argument("--decimal-comma", action="store_true",
-                        help='read "7,5" as 7.5')
-    parser.add_argument("--event-map", metavar="TEXT=0|1,...",
-                        help='coding of event columns, e.g. "yes=1,no=0" or "1=0,2=1"')
     parser.add_argument("--time-unit", metavar="UNIT",
                         help="unit (days, weeks, months, years) of time columns whose "
                         "header states none (one-row-per-case files)")
+    reading = parser.add_argument_group(
+        "reading options", "how values are read; each one used is listed in the findings "
+        "(READ_WITH_OPTIONS)")
+    reading.add_argument("--decimal-comma", action=argparse.BooleanOptionalAction,
+                         default=None,
+                         help='read "7,5" as 7.5 (default: no, such cells are errors; '
+                              "--no-decimal-comma overrides a profile)")
+    reading.add_argument("--encoding", metavar="NAME",
+                         help="text encoding of a CSV/TSV file, e.g. utf-8, cp1252, latin-1 "
+                              "(default: detected)")
+    reading.add_argument("--delimiter", metavar="CHAR",
+                         help="field separator of a CSV/TSV file: a character, or comma, "
+                              "semicolon, tab, pipe (default: detected)")
+    reading.add_argument("--fish-threshold", type=float, metavar="PERCENT",
+                         help="FISH positivity threshold in %% (default: Study sheet, or 15)")
+    reading.add_argument("--event-map", metavar="TEXT=0|1,...",
+                         help="coding of event columns, e.g. \"yes=1,no=0\" or R's \"1=0,2=1\" "
+                              "(default: 0/1 and the usual words; 1/2 read as R's coding "
+                              "with a warning)")
+    reading.add_argument("--assembly", metavar="NAME",
+                         help="genome assembly of copy-number segments: hg19 (GRCh37) or "
+                              "hg38 (GRCh38) (default: Study sheet, or hg38)")
     limits = parser.add_argument_group(
         "reader limits", "refuse input beyond these (also set by the environment variables "
         "IMFT_MAX_FILE_MB, IMFT_MAX_UNPACKED_MB, IMFT_MAX_CELLS, IMFT_TIME_LIMIT)")
@@ -112,9 +136,19 @@ def _event_map(text: str | None) -> dict[str, int] | None:
     return out
 
 
+#: ``--delimiter`` words for characters a shell makes awkward to type.
+DELIMITER_WORDS = {"comma": ",", "semicolon": ";", "tab": "\t", "pipe": "|"}
+
+
 def import_options(args: argparse.Namespace) -> Any:
-    """``ImportOptions`` from the shared command-line options."""
+    """``ImportOptions`` from the shared command-line options.
+
+    With ``--profile``, the profile's reading options and event coding apply; each
+    option given on the command line wins over the profile's (``--no-decimal-comma``
+    turns off a profile's decimal comma).
+    """
     from imft_desktop.io.importer import ImportOptions
+    from imft_desktop.io.mapping.profile import ReadingOptions
     from imft_desktop.io.read.raw import UnreadableFile
 
     profile = None
@@ -131,16 +165,76 @@ def import_options(args: argparse.Namespace) -> Any:
             raise UsageError(
                 f"cannot use mapping profile {Path(args.mapping).name}: {exc}"
             ) from None
+    saved = profile.reading if profile is not None else ReadingOptions()
+    event_mapping = _event_map(getattr(args, "event_map", None))
+    if event_mapping is not None and profile is not None:
+        # The command line's coding wins over the profile's (which the mapping would
+        # otherwise apply first); a column's own coding (an inverted "Censored") stays.
+        profile.event_coding = {}
     return ImportOptions(
         sheet=getattr(args, "sheet", None),
         mapping=profile,
         include_hidden_rows=not getattr(args, "exclude_hidden_rows", False),
-        fish_threshold=getattr(args, "fish_threshold", None),
-        event_mapping=_event_map(getattr(args, "event_map", None)),
-        decimal_comma=getattr(args, "decimal_comma", False),
+        fish_threshold=_first(_fish_threshold(getattr(args, "fish_threshold", None)),
+                              saved.fish_threshold),
+        event_mapping=event_mapping,
+        decimal_comma=bool(_first(getattr(args, "decimal_comma", None), saved.decimal_comma)),
+        encoding=_first(_encoding(getattr(args, "encoding", None)), saved.encoding),
+        delimiter=_first(_delimiter(getattr(args, "delimiter", None)), saved.delimiter),
         budget=read_budget(args),
         time_unit=_time_unit(getattr(args, "time_unit", None)),
+        assembly=_first(_assembly(getattr(args, "assembly", None)), saved.assembly),
     )
+
+
+def _first(given: Any, saved: Any) -> Any:
+    """The command line's value when one was given, else the profile's."""
+    return given if given is not None else saved
+
+
+def _fish_threshold(value: float | None) -> float | None:
+    if value is not None and not 0 < value <= 100:
+        raise UsageError(f"--fish-threshold: {value:g} should be a percentage above 0 and "
+                         "at most 100")
+    return value
+
+
+def _encoding(text: str | None) -> str | None:
+    """The codec name of ``--encoding`` (checked), or a UsageError."""
+    import codecs
+
+    if not text:
+        return None
+    try:
+        return codecs.lookup(text.strip()).name
+    except LookupError:
+        raise UsageError(f"--encoding: {text!r} is not a text encoding Python knows "
+                         "(try utf-8, cp1252, latin-1 or utf-16)") from None
+
+
+def _delimiter(text: str | None) -> str | None:
+    """One character, from ``--delimiter`` (a character or its name)."""
+    if text is None or text == "":
+        return None
+    value = DELIMITER_WORDS.get(text.strip().casefold(), text)
+    if value == "\\t":
+        value = "\t"  # typed as backslash-t
+    if len(value) != 1:
+        raise UsageError(f"--delimiter: {text!r} should be one character, or comma, "
+                         "semicolon, tab or pipe")
+    return value
+
+
+def _assembly(text: str | None) -> str | None:
+    """``hg19`` or ``hg38`` from ``--assembly`` (GRCh37/GRCh38 accepted)."""
+    from imft_desktop.io.mapping.profile import normalise_assembly
+
+    if not text:
+        return None
+    value = normalise_assembly(text)
+    if value is None:
+        raise UsageError(f"--assembly: {text!r} should be hg19 (GRCh37) or hg38 (GRCh38)")
+    return value
 
 
 def _time_unit(text: str | None) -> str | None:
@@ -181,7 +275,8 @@ def _progress_for(path: str) -> Progress | None:
 _IMPORT_FLAGS = (("--sheet", "sheet"), ("--mapping", "mapping"),
                  ("--fish-threshold", "fish_threshold"),
                  ("--exclude-hidden-rows", "exclude_hidden_rows"),
-                 ("--decimal-comma", "decimal_comma"), ("--event-map", "event_map"))
+                 ("--decimal-comma", "decimal_comma"), ("--event-map", "event_map"),
+                 ("--encoding", "encoding"), ("--delimiter", "delimiter"))
 
 
 def load_cohort(args: argparse.Namespace) -> Any:
@@ -204,48 +299,78 @@ def load_cohort(args: argparse.Namespace) -> Any:
     return import_file(args.file, options, _progress_for(args.file))
 
 
+@dataclass(frozen=True)
+class OpenFailure:
+    """Why a file could not be opened: a code (the reader's, or ``USAGE_ERROR``,
+    ``PROJECT_UNREADABLE``, ``FILE_UNREADABLE``, ``OUT_OF_MEMORY``, ``NO_CASES``), the
+    message printed on stderr and the exit code."""
+
+    code: str
+    message: str
+    exit_code: int = 2
+
+
+def try_open_cohort(args: argparse.Namespace, command: str) -> tuple[Any, OpenFailure | None]:
+    """Import ``args.file`` for sub-command ``command``.
+
+    Returns ``(cohort, None)``, or ``(None, failure)`` after printing a clear message on
+    stderr (a wrong option or a file that cannot be read: exit code 2) -- never a
+    traceback.
+    """
+    from imft_desktop.io.read.raw import UnreadableFile
+    from imft_desktop.io.store import StoreError
+
+    def fail(code: str, message: str) -> tuple[Any, OpenFailure]:
+        print(message, file=sys.stderr)
+        return None, OpenFailure(code, message)
+
+    try:
+        cohort = load_cohort(args)
+    except StoreError as exc:
+        return fail("PROJECT_UNREADABLE", f"imft {command}: {exc}")
+    except UsageError as exc:
+        return fail("USAGE_ERROR", f"imft {command}: {exc}")
+    except UnreadableFile as exc:
+        return fail(exc.code, unreadable_message(args.file, exc.message))
+    except OSError as exc:
+        from imft_desktop.io.read.faults import describe_os_error
+
+        return fail("FILE_UNREADABLE",
+                    f"imft {command}: {describe_os_error(exc, args.file, 'read')}")
+    except MemoryError:
+        return fail("OUT_OF_MEMORY", unreadable_message(
+            args.file, "ran out of memory; lower the reader limits (--max-cells) or close "
+            "other programs."))
+    if command not in ("validate", "info") and cohort.n_samples == 0:
+        # Nothing to analyse: an empty table or a PDF of empty chapters would look like a
+        # result.  validate lists why no row was a case.
+        return fail("NO_CASES",
+                    f"imft {command}: {Path(args.file).name} holds no cases, so there is "
+                    f"nothing to analyse; 'imft validate {Path(args.file).name}' says why.")
+    return cohort, None
+
+
 def open_cohort(args: argparse.Namespace, command: str) -> tuple[Any, int | None]:
     """Import ``args.file`` for sub-command ``command``.
 
     Returns ``(cohort, None)``, or ``(None, exit_code)`` after printing a clear message
     (a wrong option: 2; a file that cannot be read: 2) -- never a traceback.
     """
-    from imft_desktop.io.read.raw import UnreadableFile
-    from imft_desktop.io.store import StoreError
-
-    try:
-        cohort = load_cohort(args)
-    except StoreError as exc:
-        print(f"imft {command}: {exc}", file=sys.stderr)
-        return None, 2
-    except UsageError as exc:
-        print(f"imft {command}: {exc}", file=sys.stderr)
-        return None, 2
-    except UnreadableFile as exc:
-        return None, report_unreadable(args.file, exc.message)
-    except OSError as exc:
-        from imft_desktop.io.read.faults import describe_os_error
-
-        print(f"imft {command}: {describe_os_error(exc, args.file, 'read')}", file=sys.stderr)
-        return None, 2
-    except MemoryError:
-        return None, report_unreadable(
-            args.file, "ran out of memory; lower the reader limits (--max-cells) or close "
-            "other programs.")
-    if command not in ("validate", "info") and cohort.n_samples == 0:
-        # Nothing to analyse: an empty table or a PDF of empty chapters would look like a
-        # result.  validate lists why no row was a case.
-        print(f"imft {command}: {Path(args.file).name} holds no cases, so there is nothing "
-              f"to analyse; 'imft validate {Path(args.file).name}' says why.", file=sys.stderr)
-        return None, 2
-    return cohort, None
+    cohort, failure = try_open_cohort(args, command)
+    return cohort, (failure.exit_code if failure is not None else None)
 
 
-def report_unreadable(path: str, message: str) -> int:
+def unreadable_message(path: str, message: str) -> str:
+    """``imft: cannot read x.csv: <why>`` (the file named once)."""
     name = Path(path).name
     if message.startswith(f"{name}: "):  # "cannot read x.csv: x.csv: ..." says it twice
         message = message[len(name) + 2:]
-    print(f"imft: cannot read {name}: {message}", file=sys.stderr)
+    return f"imft: cannot read {name}: {message}"
+
+
+def report_unreadable(path: str, message: str) -> int:
+    """Print why ``path`` cannot be read; returns exit code 2."""
+    print(unreadable_message(path, message), file=sys.stderr)
     return 2
 
 
@@ -270,6 +395,28 @@ def json_report(cohort: Any, path: str) -> dict[str, Any]:
         "counts": findings.counts(),
         "issues": [issue_dict(f) for f in findings.sorted()],
         "value_dictionary": cohort.value_dictionary.to_list(),
+    }
+
+
+def failure_report(path: str, failure: OpenFailure) -> dict[str, Any]:
+    """The ``--json`` object when the file could not be read: the keys of
+    ``json_report`` (``ok`` false, one error issue, no value dictionary) plus ``error``
+    (``code`` and ``message``), so a script reads one shape whatever happened."""
+    name = Path(path).name
+    message = failure.message
+    for prefix in (f"imft: cannot read {name}: ", "imft validate: "):
+        message = message.removeprefix(prefix)
+    issue: dict[str, Any] = {k: None for k in ISSUE_KEYS}
+    issue.update(level="error", code=failure.code, message=message, file=name,
+                 normalised=None, rows=[])
+    return {
+        "ok": False,
+        "file": name,
+        "sha256": None,
+        "counts": {"error": 1, "warning": 0, "info": 0},
+        "issues": [issue],
+        "value_dictionary": [],
+        "error": {"code": failure.code, "message": message},
     }
 
 
@@ -369,10 +516,12 @@ def values_report(cohort: Any) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-
-    cohort, failed = open_cohort(args, "validate")
-    if failed is not None:
-        return failed
+    cohort, failure = try_open_cohort(args, "validate")
+    if failure is not None:
+        if args.json:  # a script reading stdout gets JSON whatever happened
+            print(json.dumps(failure_report(args.file, failure), ensure_ascii=False,
+                             indent=1))
+        return failure.exit_code
     if args.json:
         print(json.dumps(json_report(cohort, args.file), ensure_ascii=False, indent=1))
     else:

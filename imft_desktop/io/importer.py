@@ -83,6 +83,13 @@ class ImportOptions:
     time_unit:
         One-row-per-case files: the unit (days, weeks, months, years) of every time
         column whose header states none, as the user says (``--time-unit``).
+    assembly:
+        Genome assembly (``"hg19"`` or ``"hg38"``) of the copy-number segments;
+        overrides the Study sheet (default hg38).
+
+    Every option set away from its default is listed in a ``READ_WITH_OPTIONS`` note of
+    the cohort, and one that overrides what the file says (Study sheet) in a
+    ``STUDY_SETTING_OVERRIDDEN`` warning: how the values were read is never silent.
     """
 
     sheet: str | None = None
@@ -98,6 +105,7 @@ class ImportOptions:
     #: shows ``choose_case_sheet``'s pick): reported as SHEET_CHOSEN, as without a sheet.
     passed_over: tuple[str, ...] = ()
     time_unit: str | None = None
+    assembly: str | None = None
 
 
 #: Pause the cyclic garbage collector during a bulk build: an import allocates millions
@@ -134,7 +142,12 @@ def import_file(
         # own; everything else is a workbook or delimited text read cell by cell.
         if detect(path) is not None:
             with checking(guarded):
-                return import_interop(path, guarded)
+                cohort = import_interop(path, guarded)
+            # Their layout fixes how cells read: only the study settings apply (and only
+            # those are listed as used).
+            apply_chosen_settings(cohort, ImportOptions(
+                fish_threshold=options.fish_threshold, assembly=options.assembly))
+            return cohort
         read_progress = guarded.sub(0.0, 0.4)
         build_progress = guarded.sub(0.4, 1.0)
         with gc_paused():
@@ -711,6 +724,10 @@ def _build_cohort(
     profile_name: str | None = None
     mapped: _Mapped | None = None
     if _is_canonical(workbook):
+        if options.sheet is not None:
+            # A template is read whole, but a sheet asked for that is not there is a
+            # mistake to report (exit 2 naming the sheets), not an option to ignore.
+            _choose_sheet(workbook, options.sheet)
         tables, fs, reported = canonical_tables(
             workbook, include_hidden_rows=options.include_hidden_rows)
         fs += _study_time_unit(tables)
@@ -746,12 +763,78 @@ def _build_cohort(
     if not len(cohort.sample_ids) and not cohort.findings.has_errors:
         # A header-only sheet must not read as "OK": there is nothing in it.
         cohort.findings.add(codes.make("COHORT_NO_DATA_ROWS", file=workbook.source.name))
-    if options.fish_threshold is not None:
-        cohort.study["fish_threshold"] = f"{options.fish_threshold:g}"
+    apply_chosen_settings(cohort, options)
     cohort.study.update(_time_units(tables))
     if any(f.code == "SHEET_MARKED_SYNTHETIC" for f in cohort.findings):
         cohort.study.setdefault("synthetic", "yes")
     return cohort
+
+
+#: Study settings an import option overrides: (option, Study key, words for the user).
+_STUDY_OPTIONS = (("fish_threshold", "fish_threshold", "FISH threshold"),
+                  ("assembly", "assembly", "genome assembly"))
+
+
+def chosen_options(options: ImportOptions) -> list[str]:
+    """The options set away from the program's defaults, in words ("decimal comma",
+    "FISH threshold 20%", "event coding 1 = 0, 2 = 1"); empty when none is."""
+    out: list[str] = []
+    if options.decimal_comma:
+        out.append('decimal comma ("7,5" = 7.5)')
+    if options.encoding:
+        out.append(f"text encoding {options.encoding}")
+    if options.delimiter:
+        out.append(f"delimiter {_DELIMITER_WORDS.get(options.delimiter, repr(options.delimiter))}")
+    if options.fish_threshold is not None:
+        out.append(f"FISH threshold {options.fish_threshold:g}%")
+    coding = dict(options.event_mapping or {})
+    if options.mapping is not None and options.mapping.event_coding:
+        coding = dict(options.mapping.event_coding)  # the profile's, as tables apply it
+    if coding:
+        out.append("event coding " + ", ".join(f"{k} = {v}" for k, v in coding.items()))
+    if options.assembly:
+        out.append(f"genome assembly {options.assembly}")
+    if options.time_unit:
+        out.append(f"time unit {options.time_unit} where the header states none")
+    if not options.include_hidden_rows:
+        out.append("rows hidden in Excel left out")
+    return out
+
+
+_DELIMITER_WORDS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+
+
+def apply_chosen_settings(cohort: Cohort, options: ImportOptions) -> None:
+    """Put the user's FISH threshold and assembly into ``cohort.study`` and say so.
+
+    A ``READ_WITH_OPTIONS`` note lists every option set away from its default; a
+    ``STUDY_SETTING_OVERRIDDEN`` warning names a Study-sheet value the user's choice
+    replaced (the file says hg19, the import used hg38), so the two never disagree in
+    silence.
+    """
+    file = cohort.sources[0].name if cohort.sources else None
+    for option, key, words in _STUDY_OPTIONS:
+        chosen = getattr(options, option)
+        if chosen is None:
+            continue
+        text = f"{chosen:g}" if isinstance(chosen, float) else str(chosen)
+        stated = cohort.study.get(key)
+        if stated is not None and not _same_setting(stated, text):
+            cohort.findings.add(codes.make(
+                "STUDY_SETTING_OVERRIDDEN", file=file, value=stated, normalised=text,
+                detail=words))
+        cohort.study[key] = text
+    chosen = chosen_options(options)
+    if chosen:
+        cohort.findings.add(codes.make("READ_WITH_OPTIONS", file=file,
+                                       detail="; ".join(chosen)))
+
+
+def _same_setting(a: str, b: str) -> bool:
+    try:
+        return float(a) == float(b)
+    except ValueError:
+        return a.strip().casefold() == b.strip().casefold()
 
 
 def _time_units(tables: list[RawTable]) -> dict[str, str]:

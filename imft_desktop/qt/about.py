@@ -106,10 +106,13 @@ class AboutDialog(QDialog):
         top.addWidget(text, 1)
         layout.addLayout(top)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        copy = QPushButton("Copy versions")
+        copy = QPushButton("&Copy versions")
+        copy.setToolTip("Copy the program's and libraries' versions, e.g. for a support "
+                        "request or a methods section")
         copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(about_text()))
         buttons.addButton(copy, QDialogButtonBox.ButtonRole.ActionRole)
-        licences = QPushButton("Licences…")  # Qt/PySide6 LGPL and every other library
+        licences = QPushButton("&Licences…")  # Qt/PySide6 LGPL and every other library
+        licences.setToolTip("The licence of every library the program runs on")
         licences.clicked.connect(self.show_licences)
         buttons.addButton(licences, QDialogButtonBox.ButtonRole.HelpRole)
         buttons.rejected.connect(self.reject)

@@ -50,14 +50,18 @@ def read_or_import(
     progress: Any = None,
     encoding: str | None = None,
     delimiter: str | None = None,
+    options: dict[str, Any] | None = None,
 ) -> ReadResult | ImportOutcome:
     """A workbook or text table is read for the mapping step (``read_for_import``);
     another tool's file (MAF, SEG, a cBioPortal study folder) has a fixed layout and is
-    imported at once, exactly as the command line imports it (worker thread)."""
-    from imft_desktop.io.interop import detect, import_interop
+    imported at once, exactly as the command line imports it, with ``ImportOptions(
+    **options)`` (the reading options: genome assembly, FISH threshold; worker thread)."""
+    from imft_desktop.io.interop import detect
 
     if detect(path) is not None:
-        cohort = import_interop(path, progress)
+        from imft_desktop.io.importer import ImportOptions, import_file
+
+        cohort = import_file(path, ImportOptions(**(options or {})), progress)
         return ImportOutcome(cohort, cohort.summary_line(), sort_findings(cohort.findings))
     return read_for_import(path, progress, encoding, delimiter)
 

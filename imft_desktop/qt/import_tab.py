@@ -65,6 +65,7 @@ from imft_desktop.qt.import_models import (
     read_chosen_sheet,
     read_or_import,
 )
+from imft_desktop.qt.import_options import ReadingOptionsPanel
 from imft_desktop.qt.settings import AppSettings
 from imft_desktop.qt.table_models import RawSheetModel
 from imft_desktop.qt.value_dictionary_view import ValueDictionaryPanel
@@ -88,10 +89,10 @@ MESSAGES = {
     "are in the error window. The cohort already loaded is unchanged.",
     "cancelled_read": "Reading was cancelled. The cohort already loaded is unchanged.",
     "cancelled_import": "The import was cancelled. The cohort already loaded is unchanged.",
-    "imported": "Imported: {summary}.",
-    "imported_with_errors": "Imported: {summary}. {n} cells have errors and their records "
-    "are left out of the analysis; they are listed below (values not understood can be "
-    "given a meaning on the Values page).",
+    "imported": "Imported: {summary}.{read_with}",
+    "imported_with_errors": "Imported: {summary}.{read_with} {n} cells have errors and "
+    "their records are left out of the analysis; they are listed below (values not "
+    "understood can be given a meaning on the Values page).",
     "canonical": "This workbook follows the IMFT template: its sheets are read as they "
     "are (no column mapping needed).",
     "not_canonical": "One row per case: check what each column holds, correct it in the "
@@ -116,6 +117,36 @@ MESSAGES = {
     "<b>Import</b> to apply; <b>Save profile…</b> keeps the choice for the next sheet.",
     "sheet_unread": "{name} — not read yet (choose it to read it){hidden}",
     "reading_sheet": "Reading sheet {name}…",
+    "read_with": " Read with: {options}.",
+    "options_changed": "Reading options changed ({options}). Press <b>Import</b> to read "
+    "the values again with them.",
+    "options_default": "every option at its default",
+    "options_bad": "<b>Fix the reading options before importing:</b> {message}",
+    "profile_reading": " Reading options from the profile: {options}.",
+    "profile_rereading": " The file is read again with the profile's text encoding and "
+    "delimiter.",
+}
+
+#: Tooltips of the tab's controls, in the user's words (what it does, its default).
+TOOLTIPS = {
+    "sheet": "The sheet that holds the cases, one row per case (template workbooks: the "
+    "Samples sheet). Each sheet shows its rows and columns; hidden sheets are grey.",
+    "encoding": "The character encoding of this text file. Default: detected (UTF-8, "
+    "else Windows-1252). Choose another if accented letters look wrong, then Read again.",
+    "delimiter": "What separates the columns of this text file. Default: detected from "
+    "the first lines.",
+    "reread": "Read the file again with this encoding and delimiter (saved in the "
+    "mapping profile)",
+    "import": "Build the cohort from this file with the mapping and reading options "
+    "shown (Enter). The cohort on screen stays until the new one is ready.",
+    "level": "Show or hide the {level} in the list below",
+    "filter": "Show only the findings whose code, text, cell or value contains this",
+    "cancel": "Stop reading or importing; the cohort on screen stays as it was",
+    "findings": "Every cell that was interpreted, should be checked, or was left out. "
+    "Select one to see its cell in Source rows.",
+    "mapping": "What each column of the sheet holds. Double-click (or F2) “Maps to” to "
+    "change it.",
+    "preview": "The sheet's cells as they are in the file",
 }
 
 #: Choices offered for text files; ``None`` means "as detected".
@@ -192,6 +223,13 @@ class ImportTab(QWidget):
         self._start_timer.timeout.connect(self._run_pending_start)
         #: The file last asked for (also when it could not be read: "Read again").
         self.last_path: str | None = None
+        #: A loaded profile waits for the file to be read again with its encoding and
+        #: delimiter before it is applied.
+        self._apply_profile_after_read = False
+        #: The encoding and delimiter the text file shown was read with when the user
+        #: (or a profile) chose them; ``None``: detected.  Asked for / in effect.
+        self._asked_read_with: tuple[str | None, str | None] = (None, None)
+        self._read_with: tuple[str | None, str | None] = (None, None)
         self._build_ui()
         self._show_banner(MESSAGES["no_file"], kind="info")
         self._update_buttons()
@@ -212,15 +250,18 @@ class ImportTab(QWidget):
         self.file_label.setMinimumWidth(100)
         top.addWidget(QLabel("<b>File:</b>"))
         top.addWidget(self.file_label, 1)
-        top.addWidget(QLabel("<b>Sheet:</b>"))
+        sheet_label = QLabel("&Sheet:")
+        top.addWidget(sheet_label)
         self.sheet_combo = QComboBox()
+        self.sheet_combo.setToolTip(TOOLTIPS["sheet"])
+        sheet_label.setBuddy(self.sheet_combo)
         self.sheet_combo.setMinimumContentsLength(28)
         self.sheet_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.sheet_combo.currentIndexChanged.connect(self._on_sheet_combo_changed)
         top.addWidget(self.sheet_combo)
-        self.hidden_rows_check = QCheckBox("Include hidden rows")
+        self.hidden_rows_check = QCheckBox("Include hidden &rows")
         self.hidden_rows_check.setChecked(True)
         self.hidden_rows_check.setToolTip(
             "Rows hidden or filtered out in Excel are imported unless you untick this."
@@ -232,24 +273,36 @@ class ImportTab(QWidget):
         self.text_options = QWidget()
         trow = QHBoxLayout(self.text_options)
         trow.setContentsMargins(0, 0, 0, 0)
-        trow.addWidget(QLabel("<b>Text file:</b> encoding"))
+        trow.addWidget(QLabel("<b>Text file:</b>"))
+        encoding_label = QLabel("E&ncoding")
+        trow.addWidget(encoding_label)
         self.encoding_combo = QComboBox()
         for label, value in TEXT_ENCODINGS:
             self.encoding_combo.addItem(label, value)
+        self.encoding_combo.setToolTip(TOOLTIPS["encoding"])
+        encoding_label.setBuddy(self.encoding_combo)
         trow.addWidget(self.encoding_combo)
-        trow.addWidget(QLabel("delimiter"))
+        delimiter_label = QLabel("De&limiter")
+        trow.addWidget(delimiter_label)
         self.delimiter_combo = QComboBox()
         for label, value in TEXT_DELIMITERS:
             self.delimiter_combo.addItem(label, value)
+        self.delimiter_combo.setToolTip(TOOLTIPS["delimiter"])
+        delimiter_label.setBuddy(self.delimiter_combo)
         trow.addWidget(self.delimiter_combo)
-        self.reread_button = QPushButton("Read again")
-        self.reread_button.setToolTip("Read the file again with this encoding and delimiter")
+        self.reread_button = QPushButton("Read a&gain")
+        self.reread_button.setToolTip(TOOLTIPS["reread"])
         self.reread_button.clicked.connect(self._on_reread_clicked)
         trow.addWidget(self.reread_button)
         self.detected_label = QLabel()
         trow.addWidget(self.detected_label, 1)
         self.text_options.setVisible(False)
         layout.addWidget(self.text_options)
+
+        # How cells are read: the command line's options, kept in the mapping profile.
+        self.reading_panel = ReadingOptionsPanel()
+        self.reading_panel.changed.connect(self._on_reading_panel_changed)
+        layout.addWidget(self.reading_panel)
 
         vsplit = QSplitter(Qt.Orientation.Vertical)
         hsplit = QSplitter(Qt.Orientation.Horizontal)
@@ -261,8 +314,9 @@ class ImportTab(QWidget):
         self.mapping_note = QLabel()
         self.mapping_note.setWordWrap(True)
         note_row.addWidget(self.mapping_note, 1)
-        self.header_row_label = QLabel("Header row:")
+        self.header_row_label = QLabel("Header ro&w:")
         self.header_row_spin = QSpinBox()
+        self.header_row_label.setBuddy(self.header_row_spin)
         self.header_row_spin.setRange(1, 1_048_576)
         self.header_row_spin.setToolTip(
             "The row holding the column headers (rows above it, such as a title, are "
@@ -276,6 +330,10 @@ class ImportTab(QWidget):
         self.mapping_model.mapping_edited.connect(self._on_mapping_edited)
         self.mapping_view = QTableView()
         self.mapping_view.setModel(self.mapping_model)
+        self.mapping_view.setToolTip(TOOLTIPS["mapping"])
+        # Tab leaves a table for the next control (arrow keys move between cells): a
+        # keyboard user is never stranded in one.
+        self.mapping_view.setTabKeyNavigation(False)
         self.mapping_view.setItemDelegateForColumn(
             MappingTableModel.TARGET_COLUMN, TargetComboDelegate(self.mapping_model, self)
         )
@@ -296,19 +354,24 @@ class ImportTab(QWidget):
         self.unmapped_label.setWordWrap(True)
         mlay.addWidget(self.unmapped_label)
         buttons = QHBoxLayout()
-        self.load_profile_button = QPushButton("Load profile…")
-        self.load_profile_button.setToolTip("Apply a mapping saved earlier (JSON)")
+        self.load_profile_button = QPushButton("L&oad profile…")
+        self.load_profile_button.setToolTip(
+            "Apply a mapping profile saved earlier (JSON): the columns, the meanings chosen "
+            "on the Values page and the reading options")
         self.load_profile_button.clicked.connect(self._on_load_profile_clicked)
-        self.save_profile_button = QPushButton("Save profile…")
-        self.save_profile_button.setToolTip("Save this mapping to reuse it on the next export")
+        self.save_profile_button = QPushButton("Save &profile…")
+        self.save_profile_button.setToolTip(
+            "Save this mapping, the meanings chosen on the Values page and the reading "
+            "options, to reuse them on the next export of the sheet")
         self.save_profile_button.clicked.connect(self._on_save_profile_clicked)
-        self.reapply_button = QPushButton("Re-apply")
+        self.reapply_button = QPushButton("Re-appl&y")
         self.reapply_button.setToolTip(
             "Apply the loaded profile again to this sheet, or, without one, go back to "
             "the automatic mapping"
         )
         self.reapply_button.clicked.connect(self._on_reapply_clicked)
-        self.import_button = QPushButton("Import")
+        self.import_button = QPushButton("&Import")
+        self.import_button.setToolTip(TOOLTIPS["import"])
         self.import_button.setDefault(True)
         self.import_button.clicked.connect(self.start_import)
         for b in (self.load_profile_button, self.save_profile_button, self.reapply_button):
@@ -324,6 +387,8 @@ class ImportTab(QWidget):
         self.preview_model = RawSheetModel(parent=self)
         self.preview_view = QTableView()
         self.preview_view.setModel(self.preview_model)
+        self.preview_view.setToolTip(TOOLTIPS["preview"])
+        self.preview_view.setTabKeyNavigation(False)
         self.preview_view.setWordWrap(False)
         self.preview_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.preview_view.verticalHeader().setDefaultSectionSize(
@@ -338,6 +403,7 @@ class ImportTab(QWidget):
         self.values_panel = ValueDictionaryPanel()
         self.values_panel.meaning_chosen.connect(self._on_meaning_chosen)
         self.right_tabs.addTab(self.values_panel, "Values")
+        self.right_tabs.setTabToolTip(0, TOOLTIPS["preview"])
         self.right_tabs.setTabToolTip(
             1, "Each value of each mapped column, its count and what it is read as")
         hsplit.addWidget(self.right_tabs)
@@ -356,16 +422,20 @@ class ImportTab(QWidget):
             toggle.setChecked(True)
             toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             toggle.toggled.connect(self._on_level_button_toggled)
+            toggle.setToolTip(TOOLTIPS["level"].format(
+                level={Level.ERROR: "errors", Level.WARNING: "warnings",
+                       Level.INFO: "notes (information)"}[level]))
             toggle.setStyleSheet(f"QToolButton:checked {{ color: {LEVEL_COLOURS[level]}; }}")
             self.level_buttons[level] = toggle
             frow.addWidget(toggle)
         self.findings_filter = QLineEdit()
         self.findings_filter.setPlaceholderText("Filter findings (code, text, cell)…")
         self.findings_filter.setClearButtonEnabled(True)
+        self.findings_filter.setToolTip(TOOLTIPS["filter"])
         self.findings_filter.textChanged.connect(self._on_findings_filter_changed)
         frow.addWidget(self.findings_filter, 1)
         self.explain_button = QToolButton()
-        self.explain_button.setText("What does this mean?")
+        self.explain_button.setText("What does this &mean?")
         self.explain_button.setToolTip("Open the user guide at the explanation of the "
                                        "selected finding's code")
         self.explain_button.setEnabled(False)
@@ -375,6 +445,8 @@ class ImportTab(QWidget):
         self.findings_model = FindingsModel(self)
         self.findings_view = QTableView()
         self.findings_view.setModel(self.findings_model)
+        self.findings_view.setToolTip(TOOLTIPS["findings"])
+        self.findings_view.setTabKeyNavigation(False)
         self.findings_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.findings_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.findings_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -405,7 +477,8 @@ class ImportTab(QWidget):
         # (that repaints the Python-model tables while the worker holds the GIL).
         self.progress_label.setFixedWidth(360)
         self.progress_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton("&Cancel")
+        self.cancel_button.setToolTip(TOOLTIPS["cancel"])
         self.cancel_button.clicked.connect(self.cancel)
         prow.addWidget(self.progress_label)
         prow.addWidget(self.progress_bar, 1)
@@ -568,11 +641,15 @@ class ImportTab(QWidget):
             self.encoding_combo.setCurrentIndex(0)
             self.delimiter_combo.setCurrentIndex(0)
         self._set_busy(MESSAGES["reading"].format(name=name))
+        self._asked_read_with = (encoding, delimiter)
+        problem = self.reading_panel.problem()
         self._start(
             read_or_import,
             path,
             encoding=encoding,
             delimiter=delimiter,
+            # another tool's file is imported at once: with the assembly and threshold
+            options=self.reading_panel.import_options() if problem is None else None,
             on_result=self._on_read_finished,
             on_error=lambda exc, p=path: self._on_read_failed(p, exc),
             on_cancelled=self._on_read_cancelled,
@@ -595,6 +672,7 @@ class ImportTab(QWidget):
             return
         self._set_idle()
         self.result = result
+        self._read_with = self._asked_read_with
         self.profiles = {}
         if result.profile is not None and result.first_sheet:
             self.profiles[result.first_sheet] = result.profile
@@ -632,6 +710,9 @@ class ImportTab(QWidget):
             self._show_banner(MESSAGES["not_canonical"], "info")
         self._update_buttons()
         self.file_read.emit(result.path)
+        if self._apply_profile_after_read:
+            self._apply_profile_after_read = False
+            self.apply_loaded_profile(reread=True)
         if self._auto_import and result.first_sheet is not None:
             self.start_import()
 
@@ -664,6 +745,7 @@ class ImportTab(QWidget):
         from imft_desktop.io.read.raw import UnreadableFile
 
         self._set_idle()
+        self._apply_profile_after_read = False
         name = Path(path).name
         if isinstance(exc, UnreadableFile):
             error_dialog.log.info("read refused: %s", exc.code)
@@ -843,12 +925,23 @@ class ImportTab(QWidget):
         self.loaded_profile = profile
         return self.apply_loaded_profile()
 
-    def apply_loaded_profile(self) -> bool:
+    def apply_loaded_profile(self, reread: bool = False) -> bool:
+        """Apply the loaded profile to the current sheet: its columns and meanings, and
+        its reading options (a text file is first read again with the profile's
+        encoding and delimiter when they differ from the ones used)."""
         result, name = self.result, self.current_sheet_name()
         if self.loaded_profile is None or result is None or name is None or result.canonical:
             return False
         from imft_desktop.io.mapping import apply_profile
 
+        reading = self.loaded_profile.reading
+        self.reading_panel.set_from_profile(self.loaded_profile)
+        if not reread and self._text_file_needs(reading.encoding, reading.delimiter):
+            self._apply_profile_after_read = True
+            self.open_file(result.path, auto_import=False, encoding=reading.encoding,
+                           delimiter=reading.delimiter)
+            self._select_text_options(reading.encoding, reading.delimiter)
+            return True
         application = apply_profile(self.loaded_profile, result.workbook.sheet(name))
         self.profiles[name] = application.profile
         self.mapping_model.set_profile(application.profile)
@@ -863,9 +956,53 @@ class ImportTab(QWidget):
         if application.unmatched:
             cols = ", ".join(c.header for c in application.unmatched)
             text += MESSAGES["profile_missing"].format(cols=_html(cols))
+        chosen = self.reading_panel.chosen() + _text_choices(reading.encoding,
+                                                             reading.delimiter)
+        if chosen:  # options that change how cells read are never applied silently
+            text += MESSAGES["profile_reading"].format(options=_html(", ".join(chosen)))
+        if reread:
+            text += MESSAGES["profile_rereading"]
         self._show_banner(text, "info" if application.is_exact else "warning")
         self._update_buttons()
         return True
+
+    def _text_file_needs(self, encoding: str | None, delimiter: str | None) -> bool:
+        """True when the file shown is a text file read with another encoding or
+        delimiter than ``encoding`` / ``delimiter`` (``None``: any)."""
+        workbook = self.workbook
+        if workbook is None or (workbook.encoding is None and workbook.delimiter is None):
+            return False
+        return bool((encoding and not _same_codec(encoding, workbook.encoding))
+                    or (delimiter and delimiter != workbook.delimiter))
+
+    def _select_text_options(self, encoding: str | None, delimiter: str | None) -> None:
+        """Show ``encoding`` and ``delimiter`` in the text-file row (added to the lists
+        when they are not offered, e.g. a profile written for another code page)."""
+        for combo, value in ((self.encoding_combo, encoding), (self.delimiter_combo, delimiter)):
+            if value is None:
+                continue
+            i = combo.findData(value)
+            if i < 0:
+                combo.addItem(DELIMITER_NAMES.get(value, value), value)
+                i = combo.count() - 1
+            combo.setCurrentIndex(i)
+
+    def text_options_chosen(self) -> tuple[str | None, str | None]:
+        """(encoding, delimiter) the text file shown was read with by choice; ``None``:
+        detected.  What was used, not what the row shows before Read again: an import
+        and a saved profile must say how the cells really were read."""
+        workbook = self.workbook
+        if workbook is None or (workbook.encoding is None and workbook.delimiter is None):
+            return None, None
+        return self._read_with
+
+    @Slot()
+    def _on_reading_panel_changed(self) -> None:
+        if self.result is None or self.busy:
+            return
+        chosen = self.reading_panel.chosen() or [MESSAGES["options_default"]]
+        self._show_banner(MESSAGES["options_changed"].format(options=_html(", ".join(chosen))),
+                          "info")
 
     @Slot()
     def _on_save_profile_clicked(self) -> None:
@@ -882,9 +1019,15 @@ class ImportTab(QWidget):
             self.save_profile(path)
 
     def save_profile(self, path: str) -> bool:
+        """Save the mapping shown, with the value meanings and the reading options."""
         profile = self.mapping_model.profile
         if profile is None:
             return False
+        problem = self.reading_panel.problem()
+        if problem is not None:
+            self._show_banner(MESSAGES["options_bad"].format(message=_html(problem)), "error")
+            return False
+        self.reading_panel.store_in(profile, *self.text_options_chosen())
         try:
             profile.save(path)
         except OSError as exc:
@@ -916,7 +1059,15 @@ class ImportTab(QWidget):
         if result is None or self.busy:
             return
         sheet = self.current_sheet_name()
-        options: dict[str, Any] = {"include_hidden_rows": self.hidden_rows_check.isChecked()}
+        problem = self.reading_panel.problem()
+        if problem is not None:
+            self._show_banner(MESSAGES["options_bad"].format(message=_html(problem)), "error")
+            self.import_failed.emit("READING_OPTIONS")
+            return
+        encoding, delimiter = self.text_options_chosen()
+        options: dict[str, Any] = {"include_hidden_rows": self.hidden_rows_check.isChecked(),
+                                   "encoding": encoding, "delimiter": delimiter,
+                                   **self.reading_panel.import_options()}
         if not result.canonical:
             profile = self.mapping_model.profile
             problems = profile.check() if profile is not None else []
@@ -926,7 +1077,11 @@ class ImportTab(QWidget):
                 self.import_failed.emit("MAPPING_UNUSABLE")
                 return
             options["sheet"] = sheet
-            options["mapping"] = _copy_profile(profile) if profile is not None else None
+            if profile is not None:
+                # The cohort keeps the profile it was read with, options included.
+                profile = _copy_profile(profile)
+                self.reading_panel.store_in(profile, encoding, delimiter)
+            options["mapping"] = profile
             if sheet == result.first_sheet:  # the program's pick: say what it passed over
                 options["passed_over"] = result.passed_over
         name = Path(result.path).name
@@ -967,14 +1122,20 @@ class ImportTab(QWidget):
         self.summary_line = outcome.summary_line
         self._show_values(cohort)
         summary = _html(outcome.summary_line)
+        chosen = next((f for f in outcome.findings if f.code == "READ_WITH_OPTIONS"), None)
+        read_with = "" if chosen is None else MESSAGES["read_with"].format(
+            # how the values were read is said here, not only listed among the findings
+            options=_html(str(chosen.message).split(": ", 1)[-1].rstrip(".")))
         # One finding may cover many cells ("maybe" on 12 rows): count the cells.
         cells = sum(len(f.rows) or 1 for f in outcome.findings if f.level is Level.ERROR)
         if errors:
             self._show_banner(
-                MESSAGES["imported_with_errors"].format(summary=summary, n=cells), "warning"
+                MESSAGES["imported_with_errors"].format(summary=summary, n=cells,
+                                                       read_with=read_with), "warning"
             )
         else:
-            self._show_banner(MESSAGES["imported"].format(summary=summary), "ok")
+            self._show_banner(
+                MESSAGES["imported"].format(summary=summary, read_with=read_with), "ok")
         self.cohort_imported.emit(cohort)
 
     def _on_import_failed(self, exc: BaseException) -> None:
@@ -1086,6 +1247,27 @@ def _interop_kind(path: str) -> str:
 
     kinds = {"maf": "a MAF file", "seg": "a SEG file", "cbioportal": "a cBioPortal study folder"}
     return kinds.get(detect(path) or "", "another tool's file")
+
+
+def _same_codec(a: str, b: str | None) -> bool:
+    import codecs
+
+    if b is None:
+        return False
+    try:
+        return codecs.lookup(a).name == codecs.lookup(b).name
+    except LookupError:
+        return a.casefold() == b.casefold()
+
+
+def _text_choices(encoding: str | None, delimiter: str | None) -> list[str]:
+    """A profile's text-file options in words."""
+    out = []
+    if encoding:
+        out.append(f"text encoding {encoding}")
+    if delimiter:
+        out.append(f"delimiter {DELIMITER_NAMES.get(delimiter, delimiter)}")
+    return out
 
 
 def _copy_profile(profile: MappingProfile) -> MappingProfile:

@@ -121,20 +121,30 @@ class ProjectController(QObject):
     def build_actions(self, file_menu: QMenu, before: QAction) -> None:
         """Project actions at the top of the File menu, undo/redo in an Edit menu."""
         w = self.window
-        self.new_action = QAction("New &Project…", w)
+        self.new_action = QAction("Ne&w Project…", w)  # &P is Print, &N New Template
         self.new_action.setStatusTip("Keep the cohort on screen in a project file")
         self.new_action.triggered.connect(lambda: self.new_project())
         self.open_action = QAction("Open Pro&ject…", w)
+        self.open_action.setStatusTip("Open an IMFT project file (.imftproj) with its "
+                                      "imports, corrections and audit log")
         self.open_action.triggered.connect(lambda: self.open_project(background=True))
         self.save_action = QAction("&Save", w)
+        self.save_action.setStatusTip("Write the corrections made since the last save into "
+                                      "the project file (one step in its audit log)")
         self.save_action.setShortcut(QKeySequence.StandardKey.Save)
         self.save_action.triggered.connect(self.save)
         self.save_as_action = QAction("Save Project &As…", w)
+        self.save_as_action.setStatusTip("Save the project, with the unsaved corrections, "
+                                         "as a new file and go on working in that one")
         self.save_as_action.setShortcut(QKeySequence.StandardKey.SaveAs)
         self.save_as_action.triggered.connect(lambda: self.save_as())
         self.close_action = QAction("C&lose Project", w)
+        self.close_action.setStatusTip("Close the project (asking to save corrections); "
+                                       "its cohort stays on screen")
         self.close_action.triggered.connect(self.close_project)
-        self.add_action = QAction("Add Cases from &File…", w)
+        self.add_action = QAction("Add &Cases from File…", w)  # &F is Open Folder
+        self.add_action.setStatusTip("Import the next batch into the project: new cases are "
+                                     "added, changed values are shown for you to choose")
         self.add_action.triggered.connect(lambda: self.add_cases())
         for action in (self.new_action, self.open_action, self.save_action,
                        self.save_as_action, self.close_action, self.add_action):
@@ -144,12 +154,16 @@ class ProjectController(QObject):
         w.menuBar().insertMenu(w.menuBar().actions()[1], edit)
         undo = self.undo_stack.createUndoAction(w, "&Undo")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
+        undo.setStatusTip("Take back the last correction not yet saved")
         redo = self.undo_stack.createRedoAction(w, "&Redo")
+        redo.setStatusTip("Make the correction taken back again")
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
         edit.addAction(undo)
         edit.addAction(redo)
         edit.addSeparator()
         self.correct_action = QAction("&Correct Value…", w)
+        self.correct_action.setStatusTip("Correct a value of the selected sample, with a "
+                                         "reason kept in the audit log (a project only)")
         self.correct_action.setShortcut(QKeySequence("F2"))
         self.correct_action.triggered.connect(self.correct_current_cell)
         edit.addAction(self.correct_action)

@@ -86,10 +86,14 @@ class CorrectionDialog(QDialog):
         self.value_edit.addItems(list(choices))
         self.value_edit.setEditText(current)
         self.value_edit.setMinimumWidth(260)
-        form.addRow("New value", self.value_edit)
+        self.value_edit.setToolTip("The value as it should read, typed or chosen from the "
+                                   "list; it is checked as an import would read it")
+        form.addRow("&New value", self.value_edit)
         self.reason_edit = QLineEdit()
         self.reason_edit.setPlaceholderText(MESSAGES["reason_hint"])
-        form.addRow("Reason (required)", self.reason_edit)
+        self.reason_edit.setToolTip("Why the value is corrected; kept in the project's "
+                                    "audit log with your name and the time (required)")
+        form.addRow("&Reason (required)", self.reason_edit)
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color:#b91c1c")
@@ -143,6 +147,9 @@ class BatchDialog(QDialog):
         self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # Tab goes on to the buttons
+        self.table.setToolTip("Tick “Take” (Space) for each value of the file that should "
+                              "replace the project's")
         for row, u in enumerate(comparison.updates):
             take = QTableWidgetItem()
             take.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
@@ -167,11 +174,16 @@ class BatchDialog(QDialog):
             layout.addWidget(label)
             check = QCheckBox(MESSAGES["batch_same"].format(batch=clash.batch_id,
                                                              project=clash.project_id))
+            check.setToolTip("Tick if both identifiers name the same case: the file's "
+                             "values are then compared with the project's for it")
             layout.addWidget(check)
             self.same_case_checks.append((clash, check))
         row = QHBoxLayout()
-        self.accept_all = QPushButton("Accept all")
-        self.reject_all = QPushButton("Reject all")
+        self.accept_all = QPushButton("&Accept all")
+        self.accept_all.setToolTip("Tick every changed value: the file's value replaces the "
+                                   "project's")
+        self.reject_all = QPushButton("&Reject all")
+        self.reject_all.setToolTip("Untick every changed value: the project keeps its own")
         self.accept_all.clicked.connect(lambda: self.set_all(True))
         self.reject_all.clicked.connect(lambda: self.set_all(False))
         row.addWidget(self.accept_all)
@@ -179,7 +191,10 @@ class BatchDialog(QDialog):
         row.addStretch(1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Add to project")
+        add = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        add.setText("Add to project")
+        add.setToolTip("Add the new cases and take the ticked values, in one step written "
+                       "to the audit log")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         row.addWidget(buttons)
@@ -218,8 +233,14 @@ def recovery_box(project: str, saved_at: str, edits: list[dict[str, Any]],
             n=len(edits), first=f"{first['sample']} {first['address']} -> {first['text']} "
                                 f"({first['reason']})"))
     box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
-    box.button(QMessageBox.StandardButton.Yes).setText("Recover")
-    box.button(QMessageBox.StandardButton.No).setText("Discard")
+    recover = box.button(QMessageBox.StandardButton.Yes)
+    recover.setText("&Recover")
+    recover.setToolTip("Show the project with these corrections, still unsaved: check "
+                       "them, then save")
+    discard = box.button(QMessageBox.StandardButton.No)
+    discard.setText("&Discard")
+    discard.setToolTip("Open the project as it was last saved and delete the unsaved "
+                       "corrections")
     box.setDefaultButton(QMessageBox.StandardButton.Yes)
     return box
 

@@ -311,6 +311,9 @@ class SamplesTab(QWidget):
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText(MESSAGES["filter"])
         self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setToolTip(
+            "Show only the samples with this text in any column (Ctrl+F). The count beside "
+            "it says how many are shown.")
         self.filter_edit.textChanged.connect(self._on_filter_edit_text_changed)
         top.addWidget(self.filter_edit, 1)
         self.count_label = QLabel(MESSAGES["empty"])
@@ -321,6 +324,7 @@ class SamplesTab(QWidget):
 
         self.view = QTableView()
         self.view.setModel(self.proxy)
+        self.view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         # No sort until the user clicks a header: the table opens in sheet order.
         self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.view.setSortingEnabled(True)
@@ -337,12 +341,16 @@ class SamplesTab(QWidget):
         self.view.horizontalScrollBar().setSingleStep(20)
         layout.addWidget(self.view, 1)
         copy = QAction("Copy rows", self.view)
+        copy.setStatusTip("Copy the selected rows with the column names, as tab-separated "
+                          "text for Excel (Ctrl+C)")
+        copy.setToolTip(copy.statusTip())
         copy.setShortcut(QKeySequence.StandardKey.Copy)
         copy.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         copy.triggered.connect(self.copy_selection)
         self.view.addAction(copy)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         find = QAction("Filter", self)
+        find.setStatusTip("Type in the filter above the table (Ctrl+F)")
         find.setShortcut(QKeySequence.StandardKey.Find)
         find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         find.triggered.connect(lambda: self.filter_edit.setFocus())

@@ -217,12 +217,17 @@ class ValueDictionaryPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         row = QHBoxLayout()
-        row.addWidget(QLabel("Column:"))
+        column_label = QLabel("Col&umn:")
+        row.addWidget(column_label)
         self.column_combo = QComboBox()
         self.column_combo.setToolTip("Show the values of one column, or of all")
+        column_label.setBuddy(self.column_combo)
         self.column_combo.currentIndexChanged.connect(self._refill)
         row.addWidget(self.column_combo, 1)
         self.unknown_check = QCheckBox("Only values not understood")
+        self.unknown_check.setToolTip(
+            "Show only the values the program could not read: give each a meaning in "
+            "“Read as”, or correct the sheet")
         self.unknown_check.toggled.connect(self._refill)
         row.addWidget(self.unknown_check)
         layout.addLayout(row)
@@ -230,6 +235,10 @@ class ValueDictionaryPanel(QWidget):
         self.model.meaning_chosen.connect(self.meaning_chosen)
         self.view = QTableView()
         self.view.setModel(self.model)
+        self.view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
+        self.view.setToolTip("Each distinct value of the mapped columns, how many cells hold "
+                             "it and what it is read as. Double-click (or F2) “Read as” to "
+                             "choose another meaning.")
         self.view.setItemDelegateForColumn(
             ValueDictionaryModel.MEANING_COLUMN, MeaningComboDelegate(self.model, self))
         self.view.setEditTriggers(

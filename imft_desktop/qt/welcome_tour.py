@@ -67,18 +67,23 @@ class WelcomeTour(QDialog):
             play.addWidget(body, 1)
             self.stack.addWidget(page)
         layout.addWidget(self.stack, 1)
-        self.dont_show = QCheckBox("Don't show this again")
+        self.dont_show = QCheckBox("&Don't show this again")
+        self.dont_show.setToolTip("Do not open this tour when IMFT Desktop starts; Help > "
+                                  "Welcome Tour shows it again")
         row = QHBoxLayout()
         row.addWidget(self.dont_show)
         row.addStretch(1)
         self.position = QLabel()
         row.addWidget(self.position)
-        self.back_button = QPushButton("Back")
+        self.back_button = QPushButton("&Back")
+        self.back_button.setToolTip("The previous page")
         self.back_button.clicked.connect(lambda: self.go(self.stack.currentIndex() - 1))
-        self.next_button = QPushButton("Next")
+        self.next_button = QPushButton("&Next")
+        self.next_button.setToolTip("The next page (Enter); on the last page, close the tour")
         self.next_button.setDefault(True)
         self.next_button.clicked.connect(self._on_next_clicked)
-        self.close_button = QPushButton("Close")
+        self.close_button = QPushButton("&Close")
+        self.close_button.setToolTip("Close the tour (Esc)")
         self.close_button.clicked.connect(self.close)
         for b in (self.back_button, self.next_button, self.close_button):
             row.addWidget(b)
@@ -91,7 +96,7 @@ class WelcomeTour(QDialog):
         self.stack.setCurrentIndex(index)
         last = index == self.stack.count() - 1
         self.back_button.setEnabled(index > 0)
-        self.next_button.setText("Done" if last else "Next")
+        self.next_button.setText("&Done" if last else "&Next")
         self.position.setText(f"{index + 1} of {self.stack.count()}")
         tab = PAGES[index][2]
         if tab is not None:

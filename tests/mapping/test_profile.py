@@ -14,6 +14,7 @@ from imft_desktop.io.mapping import (
     recognise,
 )
 from imft_desktop.io.mapping import profile as mapping_profile
+from imft_desktop.io.mapping.profile import ReadingOptions
 from imft_desktop.io.read.raw import RawSheet
 
 
@@ -33,7 +34,7 @@ def test_json_round_trip_keeps_everything(messy_sheet):
     profile.event_coding = {"progressed": 1, "censored": 0}
     text = profile.to_json()
     data = json.loads(text)
-    assert data["schema_version"] == SCHEMA_VERSION == 2
+    assert data["schema_version"] == SCHEMA_VERSION == 3
     again = MappingProfile.from_json(text)
     assert again == profile
     assert again.to_json() == text
@@ -202,3 +203,57 @@ def test_saved_layout_1_fixture_keeps_loading(messy_sheet):
     assert profile.check() == []
     app = apply_profile(profile, messy_sheet)
     assert app.unmatched == [] and app.new_columns == []
+
+
+FIXTURES = __import__("pathlib").Path(__file__).parent / "fixtures"
+
+
+@pytest.mark.parametrize("layout", [1, 2])
+def test_layouts_before_3_load_with_the_default_reading_options(layout, messy_sheet):
+    # Written by layouts 1 and 2; never regenerate them: layout 3 must migrate them.
+    path = FIXTURES / f"profile_v{layout}.json"
+    assert json.loads(path.read_text(encoding="utf-8"))["schema_version"] == layout
+    profile = MappingProfile.load(path)
+    assert profile.reading == ReadingOptions() and profile.reading.is_default
+    assert profile.event_coding == {"progressed": 1, "censored": 0}  # kept as it was
+    assert profile.check() == []
+    # Saved again, it is a layout-3 file with every reading option spelled out.
+    data = json.loads(profile.to_json())
+    assert data["schema_version"] == 3
+    assert data["reading"] == {"decimal_comma": False, "encoding": None, "delimiter": None,
+                               "fish_threshold": None, "assembly": None}
+    assert apply_profile(profile, messy_sheet).unmatched == []
+
+
+def test_saved_layout_3_fixture_keeps_its_reading_options(messy_sheet):
+    # Written by layout 3; never regenerate it: later layouts must migrate it.
+    profile = MappingProfile.load(FIXTURES / "profile_v3.json")
+    assert profile.reading == ReadingOptions(
+        decimal_comma=True, encoding="cp1252", delimiter=";", fish_threshold=20.0,
+        assembly="hg19")
+    assert profile.event_coding == {"progressed": 1, "censored": 0}
+    assert profile.column("C").target == "ihc.call[ALK/D5F3]"
+    # Re-applied to a sheet whose columns moved, the reading options go along.
+    app = apply_profile(profile, messy_sheet)
+    assert app.profile.reading == profile.reading
+    assert MappingProfile.from_json(profile.to_json()) == profile
+
+
+def test_reading_options_round_trip_and_refuse_nonsense():
+    reading = ReadingOptions(decimal_comma=True, encoding="latin-1", delimiter="\t",
+                             fish_threshold=12.5, assembly="GRCh37")
+    assert reading.assembly == "hg19"  # any usual spelling, stored one way
+    profile = MappingProfile(name="p", header_row=1, sheet="s", reading=reading,
+                             event_coding={"1": 0, "2": 1})
+    again = MappingProfile.from_json(profile.to_json())
+    assert again.reading == reading and again.event_coding == {"1": 0, "2": 1}
+    for bad in ({"fish_threshold": 0}, {"fish_threshold": 140}, {"assembly": "mm10"},
+                {"delimiter": ";;"}):
+        data = json.loads(profile.to_json())
+        data["reading"].update(bad)
+        with pytest.raises(ValueError):
+            MappingProfile.from_json(json.dumps(data))
+    data = json.loads(profile.to_json())
+    data["reading"] = "decimal comma"
+    with pytest.raises(ValueError, match="incomplete"):
+        MappingProfile.from_json(json.dumps(data))

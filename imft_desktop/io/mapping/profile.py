@@ -23,7 +23,9 @@ from imft_desktop.io.write.atomic import atomic_write_text
 
 #: Version of the profile JSON layout written by this code.
 #: 2: columns carry ``value_meanings`` (the value dictionary's chosen meanings).
-SCHEMA_VERSION = 2
+#: 3: ``reading`` holds how values are read (decimal comma, text encoding and
+#:    delimiter, FISH threshold, genome assembly); see ``ReadingOptions``.
+SCHEMA_VERSION = 3
 #: Largest mapping profile read (a real one is a few KB).
 PROFILE_MAX_BYTES = 16 * 1024 * 1024
 
@@ -36,7 +38,103 @@ def _add_value_meanings(data: dict[str, Any]) -> dict[str, Any]:
     return dict(data, columns=columns)
 
 
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _add_value_meanings}
+def _add_reading_options(data: dict[str, Any]) -> dict[str, Any]:
+    """Layout 2 -> 3: the program's defaults for reading (nothing was chosen then; the
+    event coding already had its own key, ``event_coding``)."""
+    return dict(data, reading=ReadingOptions().to_dict())
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    1: _add_value_meanings,
+    2: _add_reading_options,
+}
+
+#: Genome assemblies a profile can name (the Study sheet's ``assembly`` choices).
+ASSEMBLIES = ("hg19", "hg38")
+#: Other names of the same assemblies, as users write them.
+ASSEMBLY_SYNONYMS = {"grch37": "hg19", "b37": "hg19", "grch38": "hg38"}
+
+
+def normalise_assembly(text: str) -> str | None:
+    """``"hg19"`` or ``"hg38"`` for any usual spelling (GRCh37, GRCh38, b37), else None."""
+    key = text.strip().casefold()
+    return key if key in ASSEMBLIES else ASSEMBLY_SYNONYMS.get(key)
+
+
+@dataclass
+class ReadingOptions:
+    """How the cells of a sheet are read: the choices a user makes beside the mapping.
+
+    Every default means "as the program decides" (detection, the Study sheet, the
+    built-in rules), so a profile saved without touching them changes nothing.  The
+    coding of event columns is ``MappingProfile.event_coding`` (it predates layout 3).
+
+    Attributes
+    ----------
+    decimal_comma:
+        Read "7,5" as 7.5.  Off by default: a comma can be a thousands separator, so
+        such cells are errors unless the user says the sheet uses decimal commas.
+    encoding:
+        Text files: the character encoding (``"cp1252"``); ``None`` detects it.
+    delimiter:
+        Text files: the field separator (``";"``); ``None`` detects it.
+    fish_threshold:
+        FISH positivity threshold in % of nuclei; ``None`` takes the Study sheet's, else
+        15 %.
+    assembly:
+        Genome assembly of copy-number segments (``"hg19"`` or ``"hg38"``); ``None``
+        takes the Study sheet's, else hg38.
+    """
+
+    decimal_comma: bool = False
+    encoding: str | None = None
+    delimiter: str | None = None
+    fish_threshold: float | None = None
+    assembly: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.fish_threshold is not None and not 0 < self.fish_threshold <= 100:
+            raise ValueError(f"FISH threshold {self.fish_threshold:g}% is not in 0-100%")
+        if self.assembly is not None:
+            canonical = normalise_assembly(self.assembly)
+            if canonical is None:
+                raise ValueError(f"genome assembly {self.assembly!r} is not hg19 or hg38")
+            self.assembly = canonical
+        if self.delimiter is not None and len(self.delimiter) != 1:
+            raise ValueError(f"delimiter {self.delimiter!r} is not one character")
+
+    @property
+    def is_default(self) -> bool:
+        """True when nothing differs from the program's own choices."""
+        return self == ReadingOptions()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict (every key, defaults included)."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Any) -> ReadingOptions:
+        """From ``to_dict``'s dict; unknown keys are ignored (a later layout may add
+        some), a wrong value raises ``ValueError``."""
+        if data is None:
+            return cls()
+        if not isinstance(data, dict):
+            raise TypeError("reading must be an object")
+        threshold = data.get("fish_threshold")
+        return cls(
+            decimal_comma=bool(data.get("decimal_comma", False)),
+            encoding=_text_or_none(data.get("encoding")),
+            delimiter=_text_or_none(data.get("delimiter"), strip=False),
+            fish_threshold=None if threshold is None else float(threshold),
+            assembly=_text_or_none(data.get("assembly")),
+        )
+
+
+def _text_or_none(value: Any, strip: bool = True) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip() if strip else str(value)
+    return text or None
 
 
 @dataclass
@@ -126,9 +224,12 @@ class MappingProfile:
         One ``ColumnMapping`` per non-empty column, in sheet order.
     event_coding:
         Optional raw text (case-folded) -> 1/0 for every event column without its own
-        coding (e.g. ``{"progressed": 1, "censored": 0}``); empty = importer defaults.
+        coding (e.g. ``{"progressed": 1, "censored": 0}``, R's ``{"1": 0, "2": 1}``);
+        empty = importer defaults.
     created_with:
         App version that made the profile.
+    reading:
+        How the cells are read (decimal comma, encoding, FISH threshold, assembly).
     """
 
     name: str
@@ -137,6 +238,7 @@ class MappingProfile:
     columns: list[ColumnMapping] = field(default_factory=list)
     event_coding: dict[str, int] = field(default_factory=dict)
     created_with: str = __version__
+    reading: ReadingOptions = field(default_factory=ReadingOptions)
 
     # ------------------------------------------------------------------ queries
     def column(self, letter: str) -> ColumnMapping | None:
@@ -268,6 +370,7 @@ class MappingProfile:
                 columns=columns,
                 event_coding=_coding(data.get("event_coding")) or {},
                 created_with=str(data.get("created_with", "")),
+                reading=ReadingOptions.from_dict(data.get("reading")),
             )
         except (KeyError, TypeError) as exc:
             raise ValueError(f"mapping profile is incomplete: {exc}") from exc

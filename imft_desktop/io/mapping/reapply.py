@@ -6,6 +6,8 @@ what is new are listed in the ``ProfileApplication`` for the user to confirm.
 
 from __future__ import annotations
 
+import dataclasses
+
 from imft_desktop.io.mapping.header_recognition import recognise_column, sheet_headers
 from imft_desktop.io.mapping.profile import ColumnMapping, MappingProfile, ProfileApplication
 from imft_desktop.io.mapping.targets import EXTRA, IGNORE, parse_target
@@ -91,6 +93,7 @@ def apply_profile(profile: MappingProfile, sheet: RawSheet) -> ProfileApplicatio
         columns=[placed[i] for i in sorted(placed)],
         event_coding=dict(profile.event_coding),
         created_with=profile.created_with,
+        reading=dataclasses.replace(profile.reading),  # how cells are read goes along
     )
     return result
 

@@ -370,6 +370,14 @@ _RULES: tuple[Rule, ...] = (
          "Best response {value} but {detail}.", "Check the response and the survival data."),
     # ------------------------------------------------------------------ study sheet
     Rule("STUDY_VALUE_INVALID", E, 'Study setting "{detail}" has an invalid value "{value}".'),
+    Rule("STUDY_SETTING_OVERRIDDEN", W,
+         'The file says {detail} "{value}"; the {normalised} chosen for this import was '
+         "used instead.",
+         "Choose the file's value (or none) in the Import tab's reading options, or with "
+         "the command-line option, if the file is right."),
+    Rule("READ_WITH_OPTIONS", I, "Read with options chosen for this import: {detail}.",
+         "They come from the Import tab's reading options, the mapping profile or the "
+         "command line; numbers, calls and events depend on them."),
 )
 
 RULES: dict[str, Rule] = {r.code: r for r in _RULES}
