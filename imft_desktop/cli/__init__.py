@@ -47,12 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
             if exc.name == f"imft_desktop.cli.cmd_{name}":
                 continue
             raise
-        # "resolve": a sub-command that declared one of the shared import options itself
-        # before it was shared (imft summary's --assembly, same destination) keeps
-        # working; its own declaration replaces the shared one instead of stopping the
-        # whole command line.
-        p = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP,
-                           conflict_handler="resolve")
+        p = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
         module.add_arguments(p)
         p.set_defaults(_run=module.run)
     return parser

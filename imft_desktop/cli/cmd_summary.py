@@ -67,8 +67,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_import_arguments(parser)
     parser.add_argument("--by", metavar="COLUMN",
                         help="group frequencies by a clinical column or an alteration label")
-    parser.add_argument("--assembly", choices=("hg19", "hg38"),
-                        help="genome assembly of the segments (default: Study sheet, or hg38)")
     parser.add_argument("--min-focal-samples", type=int, default=2, metavar="K",
                         help="samples sharing a focal locus for it to count (default 2)")
     parser.add_argument("--top", type=int, default=None, metavar="N",
@@ -220,10 +218,9 @@ def run(args: argparse.Namespace) -> int:
     if failed is not None:
         return failed
     from imft_desktop.analysis.alteration_summary import SummaryOptions, summarise
-    from imft_desktop.analysis.copy_number import CnaParams
 
-    cna = CnaParams(assembly=args.assembly) if args.assembly else None
-    options = SummaryOptions(group_by=args.by, cna=cna,
+    # --assembly is a shared reading option: open_cohort set cohort.assembly from it
+    options = SummaryOptions(group_by=args.by,
                              min_focal_samples=max(1, args.min_focal_samples),
                              with_oncoprint=False)
     try:

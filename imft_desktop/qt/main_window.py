@@ -278,6 +278,22 @@ class MainWindow(QMainWindow):
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.quit_action.triggered.connect(self.close)
         menu.addAction(self.quit_action)
+        # a status tip on every action: the status bar says what it does as it is hovered
+        for action, tip in (
+            (self.open_action, "Open a workbook, a text table, a MAF or SEG file or a "
+                               "project (Ctrl+O)"),
+            (self.open_folder_action, "Open a cBioPortal study folder"),
+            (self.demo_action, "Open the synthetic demo cohort (not patient data)"),
+            (self.print_preview_action, "See the pages before printing: the report "
+                                        "outline, the current tab or the whole cohort"),
+            (self.print_action, "Print the report outline, the current tab, the whole "
+                                "cohort report or case sheets (Ctrl+P)"),
+            (self.export_pdf_action, "Save the report as a PDF file"),
+            (self.export_workbook_action, "Save every result table, its methods and "
+                                          "provenance as an Excel workbook (Ctrl+E)"),
+            (self.quit_action, "Close IMFT Desktop (Ctrl+Q)"),
+        ):
+            action.setStatusTip(tip)
         menu.setToolTipsVisible(True)
 
         help_menu = self.help_menu = self.menuBar().addMenu("&Help")
@@ -296,6 +312,10 @@ class MainWindow(QMainWindow):
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self._on_about_action)
         help_menu.addAction(self.about_action)
+        self.guide_action.setStatusTip("Open the user guide: the workflow, the rules, each "
+                                       "statistic and how to read it (F1)")
+        self.tour_action.setStatusTip("Show the five-page welcome tour again")
+        self.about_action.setStatusTip("Version, libraries and their licences")
 
     def _disable_print_actions(self, functions: set[str] | None = None) -> None:
         for action, function in self._print_functions.items():
@@ -348,12 +368,14 @@ class MainWindow(QMainWindow):
         toggle.setText("Report &Outline")
         toggle.setToolTip("Show the sections chosen for the report, to reorder, remove and "
                           "print them")
+        toggle.setStatusTip(toggle.toolTip())
         view_menu = QMenu("&View", self)
         view_menu.addAction(toggle)
         report_menu = self.report_menu = QMenu("&Report", self)
         self.add_to_report_action = QAction("&Add Current View to Report", self)
         self.add_to_report_action.setShortcut(QKeySequence("Ctrl+Shift+A"))
         self.add_to_report_action.setToolTip(MESSAGES["add_tip"])
+        self.add_to_report_action.setStatusTip(MESSAGES["add_tip"])
         self.add_to_report_action.triggered.connect(self.add_current_view_to_report)
         report_menu.addAction(self.add_to_report_action)
         report_menu.addAction(toggle)

@@ -106,6 +106,8 @@ class ResponseTab(AnalysisTab):
         self.unit_combo.currentIndexChanged.connect(self._on_unit_changed)
         row.addWidget(self.unit_combo)
         self.analyse_button = QPushButton("Analyse")
+        self.analyse_button.setToolTip("Run the analysis again with the grouping and "
+                                       "measure typed above")
         self.analyse_button.clicked.connect(self.analyse)
         row.addWidget(self.analyse_button)
         layout.addLayout(row)
@@ -123,6 +125,7 @@ class ResponseTab(AnalysisTab):
         llay = QVBoxLayout(numbers)
         llay.setContentsMargins(0, 0, 0, 0)
         self.orr_table = QTableWidget(0, len(ORR_HEADERS))
+        self.orr_table.setTabKeyNavigation(False)  # Tab moves on, not cell to cell
         self.orr_table.setHorizontalHeaderLabels(ORR_HEADERS)
         self.orr_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.orr_table.horizontalHeader().setSectionResizeMode(
@@ -136,6 +139,7 @@ class ResponseTab(AnalysisTab):
         self.fisher_hint.setStyleSheet("color: palette(placeholder-text); padding: 4px;")
         llay.addWidget(self.fisher_hint)
         self.fisher_table = QTableWidget(0, 3)
+        self.fisher_table.setTabKeyNavigation(False)  # Tab moves on, not cell to cell
         self.fisher_table.setHorizontalHeaderLabels(["", "Responders (CR/PR)",
                                                      "Non-responders (SD/PD)"])
         self.fisher_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

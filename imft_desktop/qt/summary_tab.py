@@ -169,12 +169,17 @@ class SummaryTab(AnalysisTab):
         self.group_combo.addItem(MESSAGES["none"])
         self.group_combo.setMinimumContentsLength(18)
         self.group_combo.activated.connect(self._on_group_combo_activated)
+        self.group_combo.setToolTip("Split the frequency table by a sheet column or an "
+                                    "alteration; each group keeps its own denominators")
         self.filter_edit = QLineEdit()
+        self.filter_edit.setToolTip("Show only the alterations whose name contains this text")
         self.filter_edit.setPlaceholderText(MESSAGES["filter"])
         self.filter_edit.setClearButtonEnabled(True)
         self.select_button = QPushButton(MESSAGES["select"])
         self.select_button.clicked.connect(self._on_select_button_clicked)
         self.select_button.setEnabled(False)
+        self.select_button.setToolTip("Select, in the Samples tab, the samples altered for "
+                                      "the alteration chosen in the table")
         top = QHBoxLayout()
         top.addWidget(QLabel("Group by"))
         top.addWidget(self.group_combo)
@@ -211,6 +216,8 @@ class SummaryTab(AnalysisTab):
         self.onco_rows.setRange(1, 200)
         self.onco_rows.setValue(25)
         self.onco_rows.valueChanged.connect(lambda _v: self._redraw("oncoprint"))
+        self.onco_rows.setToolTip("How many alterations the oncoprint shows (most frequent "
+                                  "first)")
         self.onco_page = QWidget()
         ol = self._onco_box = QVBoxLayout(self.onco_page)
         orow = QHBoxLayout()
@@ -225,9 +232,13 @@ class SummaryTab(AnalysisTab):
         # Concordance
         self.conc_gene = QComboBox()
         self.conc_gene.activated.connect(lambda _i: self._show_concordance())
+        self.conc_gene.setToolTip("The gene whose assays (IHC, FISH, sequencing) are "
+                                  "compared on the samples tested by both")
         self.conc_text = QTextBrowser()
         self.conc_button = QPushButton(MESSAGES["select_discordant"])
         self.conc_button.clicked.connect(self._on_conc_button_clicked)
+        self.conc_button.setToolTip("Select, in the Samples tab, the samples whose assays "
+                                    "disagree for this gene")
         self.conc_page = conc_page = QWidget()
         cl = QVBoxLayout(conc_page)
         crow = QHBoxLayout()
@@ -265,6 +276,7 @@ class SummaryTab(AnalysisTab):
     @staticmethod
     def _make_view(model: Any) -> QTableView:
         view = QTableView()
+        view.setTabKeyNavigation(False)  # Tab moves on, not cell to cell
         view.setModel(model)
         view.setSortingEnabled(True)
         view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -126,6 +126,9 @@ class SurvivalTab(AnalysisTab):
         self.endpoint_combo = QComboBox()
         self.endpoint_combo.addItems(["PFS", "OS", MESSAGES["other_endpoint"]])
         self.endpoint_combo.currentIndexChanged.connect(self._on_endpoint_combo_changed)
+        self.endpoint_combo.setToolTip("Progression-free (PFS) or overall survival (OS), or "
+                                       "any pair of time and event columns; PFS when the "
+                                       "sheet has it, else OS")
         row.addWidget(self.endpoint_combo)
         self.time_combo = QComboBox()
         self.time_combo.setToolTip("Time column")
@@ -158,6 +161,8 @@ class SurvivalTab(AnalysisTab):
         self.ci_combo = QComboBox()
         self.ci_combo.addItem("log (R default)", "log")
         self.ci_combo.addItem("log-log (lifelines default)", "log-log")
+        self.ci_combo.setToolTip("How the 95% confidence intervals of the Kaplan-Meier curve "
+                                 "and its median are computed (R uses log by default)")
         row.addWidget(self.ci_combo)
         self.bands_check = QCheckBox("CI bands")
         self.bands_check.setToolTip("95% confidence bands around each curve")
@@ -219,6 +224,7 @@ class SurvivalTab(AnalysisTab):
         rlay = QVBoxLayout(right)
         rlay.setContentsMargins(0, 0, 0, 0)
         self.stats_table = QTableWidget(0, len(STAT_HEADERS))
+        self.stats_table.setTabKeyNavigation(False)  # Tab moves on, not cell to cell
         self.stats_table.setHorizontalHeaderLabels(STAT_HEADERS)
         self.stats_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.stats_table.horizontalHeader().setSectionResizeMode(
@@ -247,10 +253,14 @@ class SurvivalTab(AnalysisTab):
         srow = QHBoxLayout()
         self.screen_button = QPushButton("Screen all alterations")
         self.screen_button.clicked.connect(self.start_screen)
+        self.screen_button.setToolTip("Test every alteration with enough tested and altered "
+                                      "patients against the endpoint: log-rank, Cox HR and "
+                                      "Benjamini-Hochberg q (exploratory)")
         srow.addWidget(self.screen_button)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel_screen)
+        self.cancel_button.setToolTip("Stop the screen (nothing of it is kept)")
         srow.addWidget(self.cancel_button)
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 100)
@@ -264,6 +274,7 @@ class SurvivalTab(AnalysisTab):
         self.forest_canvas = self._make_canvas()
         ssplit.addWidget(self.forest_canvas)
         self.screen_table = QTableWidget(0, len(SCREEN_HEADERS))
+        self.screen_table.setTabKeyNavigation(False)  # Tab moves on, not cell to cell
         self.screen_table.setHorizontalHeaderLabels(SCREEN_HEADERS)
         self.screen_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.screen_table.setSortingEnabled(False)

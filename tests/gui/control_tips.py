@@ -104,6 +104,8 @@ def controls_without_tooltip(root: QWidget) -> list[str]:
                 continue
             if isinstance(widget, QAbstractButton) and _standard_button(widget):
                 continue
+            if widget.objectName().startswith("qt_"):
+                continue  # Qt's own part (a toolbar's extension arrow)
             if not widget.toolTip().strip():
                 missing.append(describe(widget))
         if widget.contextMenuPolicy() == Qt.ContextMenuPolicy.ActionsContextMenu:
