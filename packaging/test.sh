@@ -13,7 +13,7 @@ export MPLBACKEND=Agg
 
 echo "== ruff"
 "$VENV/bin/ruff" check .
-echo "== mypy (model, io, analysis, reports)"
+echo "== mypy (every package: model, io, analysis, reports, plotting, cli, qt)"
 "$VENV/bin/mypy"
 echo "== import-linter (layers)"
 "$VENV/bin/lint-imports"

@@ -20,6 +20,7 @@ import sys
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, qVersion
 from PySide6.QtGui import QFont, QFontDatabase
@@ -95,7 +96,7 @@ def runtime_distributions(root: str = ROOT_DIST) -> list[metadata.Distribution]:
 
 def license_name(dist: metadata.Distribution) -> str:
     """The licence as the metadata names it (SPDX expression, short field or classifier)."""
-    meta = dist.metadata
+    meta: Any = dist.metadata  # an email.Message: .get() is there, the stub omits it
     expression = meta.get("License-Expression")
     if expression:
         return str(expression)
@@ -128,7 +129,8 @@ def license_texts(dist: metadata.Distribution) -> list[tuple[str, str]]:
         except OSError:
             continue
         out.append(("/".join(parts[1:]), text))
-    long_field = (dist.metadata.get("License") or "").strip()
+    meta: Any = dist.metadata
+    long_field = (meta.get("License") or "").strip()
     if not out and "\n" in long_field:
         out.append(("License (from the package metadata)", long_field))
     return out

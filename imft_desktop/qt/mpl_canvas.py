@@ -95,7 +95,7 @@ class MplCanvas(QWidget):
         buffer = io.BytesIO()
         base_dpi = self.figure.dpi / self.device_pixel_ratio  # dpi already holds the ratio
         self.figure.savefig(buffer, format="png", dpi=base_dpi * 2)
-        image = QImage.fromData(buffer.getvalue(), "PNG")
+        image = QImage.fromData(buffer.getvalue())  # the format is read from the data
         QGuiApplication.clipboard().setImage(image)
 
     def save_figure(self, path: str) -> None:

@@ -157,7 +157,8 @@ class ProjectController(QObject):
         undo.setStatusTip("Take back the last correction not yet saved")
         redo = self.undo_stack.createRedoAction(w, "&Redo")
         redo.setStatusTip("Make the correction taken back again")
-        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"),
+                           QKeySequence(QKeySequence.StandardKey.Redo)])
         edit.addAction(undo)
         edit.addAction(redo)
         edit.addSeparator()
@@ -608,9 +609,10 @@ class ProjectController(QObject):
         from imft_desktop.qt.project_settings import pending as still_pending
         from imft_desktop.qt.project_settings import restore
 
-        if self.project is not project:
+        current = self.project
+        if current is None or current is not project:
             return  # closed or replaced meanwhile
-        settings = project.repo.settings().get(title)
+        settings = current.repo.settings().get(title)
         if not settings:
             return
         restore(widget, settings)

@@ -178,7 +178,7 @@ class BatchDialog(QDialog):
                              "values are then compared with the project's for it")
             layout.addWidget(check)
             self.same_case_checks.append((clash, check))
-        row = QHBoxLayout()
+        button_row = QHBoxLayout()
         self.accept_all = QPushButton("&Accept all")
         self.accept_all.setToolTip("Tick every changed value: the file's value replaces the "
                                    "project's")
@@ -186,9 +186,9 @@ class BatchDialog(QDialog):
         self.reject_all.setToolTip("Untick every changed value: the project keeps its own")
         self.accept_all.clicked.connect(lambda: self.set_all(True))
         self.reject_all.clicked.connect(lambda: self.set_all(False))
-        row.addWidget(self.accept_all)
-        row.addWidget(self.reject_all)
-        row.addStretch(1)
+        button_row.addWidget(self.accept_all)
+        button_row.addWidget(self.reject_all)
+        button_row.addStretch(1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         add = buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -197,8 +197,8 @@ class BatchDialog(QDialog):
                        "to the audit log")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        row.addWidget(buttons)
-        layout.addLayout(row)
+        button_row.addWidget(buttons)
+        layout.addLayout(button_row)
 
     def same_case(self) -> dict[str, str]:
         """Clashes the user ticked as the same case: batch id -> project id."""
@@ -206,18 +206,22 @@ class BatchDialog(QDialog):
                 if check.isChecked()}
 
     def set_all(self, take: bool) -> None:
-        state = Qt.CheckState.Checked if take else Qt.CheckState.Unchecked
         for r in range(self.table.rowCount()):
-            self.table.item(r, 0).setCheckState(state)
+            self.set_taken(r, take)
 
     def set_taken(self, row: int, take: bool) -> None:
-        self.table.item(row, 0).setCheckState(
-            Qt.CheckState.Checked if take else Qt.CheckState.Unchecked)
+        item = self.table.item(row, 0)
+        if item is not None:
+            item.setCheckState(Qt.CheckState.Checked if take else Qt.CheckState.Unchecked)
 
     def accepted_numbers(self) -> list[int]:
         """``FieldUpdate.number`` of the ticked rows."""
-        return [u.number for r, u in enumerate(self.comparison.updates)
-                if self.table.item(r, 0).checkState() == Qt.CheckState.Checked]
+        ticked = []
+        for r, update in enumerate(self.comparison.updates):
+            item = self.table.item(r, 0)
+            if item is not None and item.checkState() == Qt.CheckState.Checked:
+                ticked.append(update.number)
+        return ticked
 
 
 def recovery_box(project: str, saved_at: str, edits: list[dict[str, Any]],
