@@ -126,7 +126,7 @@ class ReadingOptionsPanel(QGroupBox):
         row.addWidget(self.fish_spin)
         row.addSpacing(12)
 
-        self.event_label = QLabel("E&vent coding:")
+        self.event_label = QLabel("Event codin&g:")
         self.event_combo = QComboBox()
         self.event_combo.setEditable(True)
         self.event_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -141,7 +141,7 @@ class ReadingOptionsPanel(QGroupBox):
         row.addWidget(self.event_combo)
         row.addSpacing(12)
 
-        self.assembly_label = QLabel("Genome &assembly:")
+        self.assembly_label = QLabel("Genome assem&bly:")
         self.assembly_combo = QComboBox()
         for label, value in ASSEMBLIES:
             self.assembly_combo.addItem(label, value)

@@ -261,10 +261,11 @@ class ImportTab(QWidget):
         )
         self.sheet_combo.currentIndexChanged.connect(self._on_sheet_combo_changed)
         top.addWidget(self.sheet_combo)
-        self.hidden_rows_check = QCheckBox("Include hidden &rows")
+        self.hidden_rows_check = QCheckBox("&Keep hidden rows")
         self.hidden_rows_check.setChecked(True)
         self.hidden_rows_check.setToolTip(
-            "Rows hidden or filtered out in Excel are imported unless you untick this."
+            "Rows hidden or filtered out in Excel are imported (kept) unless you untick "
+            "this."
         )
         top.addWidget(self.hidden_rows_check)
         layout.addLayout(top)
@@ -290,7 +291,7 @@ class ImportTab(QWidget):
         self.delimiter_combo.setToolTip(TOOLTIPS["delimiter"])
         delimiter_label.setBuddy(self.delimiter_combo)
         trow.addWidget(self.delimiter_combo)
-        self.reread_button = QPushButton("Read a&gain")
+        self.reread_button = QPushButton("Re&ad again")
         self.reread_button.setToolTip(TOOLTIPS["reread"])
         self.reread_button.clicked.connect(self._on_reread_clicked)
         trow.addWidget(self.reread_button)
