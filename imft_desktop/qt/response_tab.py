@@ -290,12 +290,11 @@ class ResponseTab(AnalysisTab):
             return
         grouping = _chosen(self.group_combo.currentText())
         measure = _chosen(self.measure_combo.currentText())
-        from imft_desktop.analysis.response_study import CNA_BURDEN, ResponseOptions, response_study
+        from imft_desktop.analysis.response_study import ResponseOptions, response_study
 
-        options = ResponseOptions(
-            grouping=grouping or "",
-            measure=CNA_BURDEN if measure == MESSAGES["cna"] else measure,
-            optional_measure=self._measure_optional)
+        # the measure as the box says it ("CNA burden" too): the report outline shows it
+        options = ResponseOptions(grouping=grouping or "", measure=measure,
+                                  optional_measure=self._measure_optional)
         # the same analysis asked twice while it runs (Enter and a pick) runs once
         if self.run_task("analysis", response_study, self.cohort, options,
                          key=(id(self.cohort), options), on_result=self._on_done,
