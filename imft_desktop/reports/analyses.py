@@ -6,7 +6,7 @@ lay them out and never recompute them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -168,6 +168,21 @@ class CohortAnalyses:
         return Outcome("Copy-number burden", s.burden)
 
 
+def extra_columns_named(cohort: Cohort, groupings: Iterable[str]) -> set[str]:
+    """Unmapped sheet columns the groupings name (also inside "A and B"): they must
+    survive de-identification, or the grouping would name nothing."""
+    if cohort.extra.empty:
+        return set()
+    keep: set[str] = set()
+    for text in groupings:
+        parts = text.replace("&", " and ").replace("|", " or ").split()
+        for candidate in (*parts, text):
+            col = grp.find_column(cohort, candidate)
+            if col is not None and col in cohort.extra.columns:
+                keep.add(col)
+    return keep
+
+
 def run_analyses(
     cohort: Cohort,
     survival_groupings: Sequence[str] = (),
@@ -185,17 +200,7 @@ def run_analyses(
     groupings = tuple(g for g in survival_groupings if g and g.strip())
     pseudonymizer = None
     if deidentify:
-        keep = set(options.keep_columns)
-        if not cohort.extra.empty:
-            # A survival grouping on an unmapped column must survive de-identification.
-            for text in groupings:
-                for part in text.replace("&", " and ").replace("|", " or ").split():
-                    col = grp.find_column(cohort, part)
-                    if col is not None and col in cohort.extra.columns:
-                        keep.add(col)
-                col = grp.find_column(cohort, text)
-                if col is not None and col in cohort.extra.columns:
-                    keep.add(col)
+        keep = set(options.keep_columns) | extra_columns_named(cohort, groupings)
         cohort, pseudonymizer = deidentify_report_cohort(
             cohort, secret=options.secret, secret_file=options.secret_file,
             keep_columns=sorted(keep),

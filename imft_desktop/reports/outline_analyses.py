@@ -16,8 +16,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from imft_desktop.analysis import groupings as grp
-from imft_desktop.reports.analyses import CohortAnalyses, ReportOptions, run_alteration_summary
+from imft_desktop.reports.analyses import (
+    CohortAnalyses,
+    ReportOptions,
+    extra_columns_named,
+    run_alteration_summary,
+)
 from imft_desktop.reports.deidentify import deidentify_report_cohort
 from imft_desktop.reports.methods import import_method_texts
 from imft_desktop.reports.outline import ReportItem
@@ -66,7 +70,7 @@ class OutlineAnalyses:
         groupings = item_groupings(items)
         pseudonymizer = None
         if deidentify:
-            keep = set(options.keep_columns) | _extra_columns_named(cohort, groupings)
+            keep = set(options.keep_columns) | extra_columns_named(cohort, groupings)
             cohort, pseudonymizer = deidentify_report_cohort(
                 cohort, secret=options.secret, secret_file=options.secret_file,
                 keep_columns=sorted(keep))
@@ -101,20 +105,6 @@ class OutlineAnalyses:
             self._summary_done = True
             run_alteration_summary(self.base)
         return self.base
-
-
-def _extra_columns_named(cohort: Cohort, groupings: Iterable[str]) -> set[str]:
-    """Unmapped sheet columns a grouping names: they must survive de-identification."""
-    if cohort.extra.empty:
-        return set()
-    keep: set[str] = set()
-    for text in groupings:
-        parts = text.replace("&", " and ").replace("|", " or ").split()
-        for candidate in (*parts, text):
-            col = grp.find_column(cohort, candidate)
-            if col is not None and col in cohort.extra.columns:
-                keep.add(col)
-    return keep
 
 
 #: Kinds that print (part of) the alteration summary.
