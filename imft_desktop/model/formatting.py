@@ -23,6 +23,12 @@ The rules (what a statistician signs):
 * **Confidence intervals** (``format_ci``): both bounds as the estimate, joined by an
   en dash (``0.62–5.51``), or by ``" to "`` when a bound is negative (``-0.12 to 0.40``).
 * **Percentages** (``format_percent``): one decimal with ``%``.
+* **Counts with their percentage** (``format_count_percent``, cohort characteristics):
+  ``9 (47.4%)``, the percentage of the cell's own denominator; a count whose
+  denominator is 0 is the bare ``0``.
+* **Descriptive numbers** (``format_compact``: ages, medians, quartiles, ranges): at
+  most one decimal, trailing zeros dropped (``55``, ``39.5``); a median with its IQR
+  ``55 (39.5–66)`` (``format_median_iqr``).
 * Missing or not-a-number: ``NA`` (as R prints it); infinite: ``∞`` / ``-∞``.
 """
 
@@ -140,3 +146,32 @@ def format_fixed(x: Any, decimals: int = 1) -> str:
     if math.isinf(v):
         return "∞" if v > 0 else "-∞"
     return f"{v:.{decimals}f}"
+
+
+def format_compact(x: Any, decimals: int = 1) -> str:
+    """A descriptive number with at most ``decimals`` decimals and no trailing zeros:
+    ``55``, ``39.5``, ``-2``; ``NA`` when missing."""
+    v = _as_float(x)
+    if v is None:
+        return MISSING
+    if math.isinf(v):
+        return "∞" if v > 0 else "-∞"
+    text = f"{v:.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def format_count_percent(count: int, denominator: int, decimals: int = 1) -> str:
+    """``9 (47.4%)``: a count and its percentage of ``denominator``; ``0`` alone when
+    the denominator is 0 (no known value: there is no percentage)."""
+    if not denominator:
+        return str(count)
+    return f"{count} ({format_percent(100.0 * count / denominator, decimals)})"
+
+
+def format_median_iqr(median: Any, q1: Any, q3: Any) -> str:
+    """``55 (39.5–66)``: a median with its interquartile range; ``NA`` without values."""
+    if _as_float(median) is None:
+        return MISSING
+    return f"{format_compact(median)} ({format_ci(q1, q3, format_compact)})"
