@@ -63,7 +63,6 @@ from imft_desktop.model.formatting import (
     format_ci,
     format_compact,
     format_count_percent,
-    format_median_iqr,
     format_p,
 )
 from imft_desktop.model.text import plural
@@ -323,14 +322,20 @@ class CharacteristicsTable:
         for v in self.variables:
             if v.section != section:
                 section = v.section
-                out.append(DisplayLine("section", "", section, blank))
+                title = f"{section}, n (%)" if section == SECTION_ASSAYS else section
+                out.append(DisplayLine("section", "", title, blank))
             p, test = _test_text(v.test) if self.grouped else ("", "")
             label = v.label + (f", {v.unit}" if v.unit else "")
             if v.display == SHOW_SUMMARY:
                 out.append(DisplayLine("variable", v.key, label, blank, p, test))
                 cells = [v.rows[0].cells[i] for i in shown]
-                out.append(DisplayLine("level", v.key, "Median (IQR)", tuple(
-                    format_median_iqr(c.summary.median, c.summary.q1, c.summary.q3)
+                # median and IQR on lines of their own: "52 (43.8–59.2)" in one cell is
+                # too wide for six columns on an A4 page
+                out.append(DisplayLine("level", v.key, "Median", tuple(
+                    format_compact(c.summary.median if c.summary else None)
+                    for c in cells)))
+                out.append(DisplayLine("level", v.key, "IQR", tuple(
+                    format_ci(c.summary.q1, c.summary.q3, format_compact)
                     if c.summary else "NA" for c in cells)))
                 out.append(DisplayLine("level", v.key, "Range", tuple(
                     format_ci(c.summary.minimum, c.summary.maximum, format_compact)
@@ -339,7 +344,9 @@ class CharacteristicsTable:
                                        tuple(str(c.count) for c in cells)))
             elif v.display == SHOW_FIRST:
                 first = v.rows[0]
-                out.append(DisplayLine("variable", v.key, f"{label}, n (%)", tuple(
+                # assays: the section line says "n (%)" once
+                name = label if v.section == SECTION_ASSAYS else f"{label}, n (%)"
+                out.append(DisplayLine("variable", v.key, name, tuple(
                     format_count_percent(first.cells[i].count, first.cells[i].denominator)
                     for i in shown), p, test))
             else:

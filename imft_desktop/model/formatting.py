@@ -27,8 +27,8 @@ The rules (what a statistician signs):
   ``9 (47.4%)``, the percentage of the cell's own denominator; a count whose
   denominator is 0 is the bare ``0``.
 * **Descriptive numbers** (``format_compact``: ages, medians, quartiles, ranges): at
-  most one decimal, trailing zeros dropped (``55``, ``39.5``); a median with its IQR
-  ``55 (39.5–66)`` (``format_median_iqr``).
+  most one decimal, trailing zeros dropped (``55``, ``39.5``); an IQR or a range as an
+  interval of them (``format_ci(q1, q3, format_compact)``: ``39.5–66``).
 * Missing or not-a-number: ``NA`` (as R prints it); infinite: ``∞`` / ``-∞``.
 """
 
@@ -169,9 +169,3 @@ def format_count_percent(count: int, denominator: int, decimals: int = 1) -> str
         return str(count)
     return f"{count} ({format_percent(100.0 * count / denominator, decimals)})"
 
-
-def format_median_iqr(median: Any, q1: Any, q3: Any) -> str:
-    """``55 (39.5–66)``: a median with its interquartile range; ``NA`` without values."""
-    if _as_float(median) is None:
-        return MISSING
-    return f"{format_compact(median)} ({format_ci(q1, q3, format_compact)})"

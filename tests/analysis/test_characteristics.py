@@ -184,10 +184,12 @@ def test_lines_are_the_formatted_object():
     lines = {(line.variable, line.label): line for line in t.lines()}
     assert lines[("sex", "female")].cells == ("1 (50.0%)", "2 (66.7%)", "0", "3 (60.0%)")
     assert lines[("sex", "Unknown")].cells == ("0", "0", "1", "1")
-    assert lines[("age", "Median (IQR)")].cells == (
-        "35 (32.5–37.5)", "55 (52.5–57.5)", "70 (70–70)", "50 (40–60)")
+    assert lines[("age", "Median")].cells == ("35", "55", "70", "50")
+    assert lines[("age", "IQR")].cells == ("32.5–37.5", "52.5–57.5", "70–70", "40–60")
+    assert lines[("age", "Range")].cells == ("30–40", "50–60", "70–70", "30–70")
     assert lines[("age", "Age, years")].p == "0.33"
-    assert lines[("assay:WGS", "WGS, n (%)")].cells[:2] == ("1 (50.0%)", "1 (33.3%)")
+    assert lines[("assay:WGS", "WGS")].cells[:2] == ("1 (50.0%)", "1 (33.3%)")
+    assert lines[("", "Assays done, n (%)")].kind == "section"
     marks = dict(t.test_marks())
     assert marks["a"] == "Mann-Whitney U test (exact)"
 

@@ -72,11 +72,7 @@ def test_no_exponent_notation():
 
 
 def test_descriptive_numbers_and_counts():
-    from imft_desktop.model.formatting import (
-        format_compact,
-        format_count_percent,
-        format_median_iqr,
-    )
+    from imft_desktop.model.formatting import format_compact, format_count_percent
 
     assert format_compact(55.0) == "55"
     assert format_compact(39.5) == "39.5"
@@ -85,5 +81,4 @@ def test_descriptive_numbers_and_counts():
     assert format_count_percent(9, 19) == "9 (47.4%)"
     assert format_count_percent(0, 5) == "0 (0.0%)"
     assert format_count_percent(0, 0) == "0"  # no known value: no percentage
-    assert format_median_iqr(55, 39.5, 66) == "55 (39.5–66)"
-    assert format_median_iqr(None, None, None) == "NA"
+    assert format_ci(39.5, 66, format_compact) == "39.5–66"
