@@ -11,11 +11,12 @@ The tables are counted exactly by a network algorithm in the spirit of Mehta & P
 side of the table is made the columns, so each step distributes a small count over
 few rows); a node is the multiset of row totals still to fill, so partial tables that
 leave the same totals (in any row order) share one node.  Each node keeps the distinct
-"past" weights (the exact integer product of the factorials already placed) of the
-partial tables that reach it.  For a past weight, bounds on the weight of every
-completion decide at once when all completions count (their summed probability has a
-closed form) or none does; only the undecided ones are expanded.  Counting, not
-sampling: the p is exact.
+"past" weights (the log of the product of the factorials already placed; equal ones
+reached in another order meet) of the partial tables that reach it.  For a past
+weight, bounds on the weight of every completion decide at once when all completions
+count (their summed probability has a closed form) or none does; only the undecided
+ones are expanded.  Counting, not sampling: the p is exact (to float rounding, about
+1e-13 relative).
 
 Only when the count would take more than about a second (hundreds of patients in a
 table with many cells, beyond what this program is for) is the p estimated by Monte
@@ -46,6 +47,9 @@ FILLING_WORK = 10
 #: Random tables drawn when the exact count is over the budget.
 MONTE_CARLO_TABLES = 20_000
 MONTE_CARLO_SEED = 20_240_613
+#: Past weights (logs) meet in one entry when they agree to 1/PAST_SCALE: equal products
+#: of factorials reached in another order differ only by float rounding (~1e-14).
+PAST_SCALE = 10**10
 
 
 class ExactBudgetExceeded(RuntimeError):
@@ -193,42 +197,41 @@ def ffh_exact_p(table: np.ndarray, *, budget: int = EXACT_WORK_BUDGET) -> float:
     # large columns first: the early steps then decide more of the table
     cols = sorted((int(v) for v in t.sum(axis=0)), reverse=True)
     n = sum(rows)
-    log_const = (sum(_log_factorial(r) for r in rows) + sum(_log_factorial(c) for c in cols)
-                 - _log_factorial(n))
-    observed = math.prod(math.factorial(int(v)) for v in t.ravel())
-    log_observed = math.log(observed)
+    # log(k!) looked up, never recomputed: big cohorts would make factorials big integers
+    lf = [math.lgamma(k + 1) for k in range(n + 1)]
+    log_const = sum(lf[r] for r in rows) + sum(lf[c] for c in cols) - lf[n]
+    log_observed = sum(lf[int(v)] for v in t.ravel())  # log prod x_ij!
     log_tol = math.log1p(RELATIVE_TOLERANCE)
     # log of the summed completion weights of the columns from k on, per node: closed form
     suffix_cols = [sum(cols[k:]) for k in range(len(cols) + 1)]
-    log_fact_cols = [sum(_log_factorial(c) for c in cols[k:]) for k in range(len(cols) + 1)]
+    log_fact_cols = [sum(lf[c] for c in cols[k:]) for k in range(len(cols) + 1)]
 
-    # node (sorted remaining row totals) -> {past product of factorials: number of paths}
-    nodes: dict[tuple[int, ...], dict[int, float]] = {tuple(sorted(rows)): {1: 1.0}}
+    # node (sorted remaining row totals) -> {key: [log of the past product of factorials,
+    # paths]}; the key is that log in units of 1/PAST_SCALE, so equal products summed in
+    # another order (6! and 3! 5!) meet in one entry
+    nodes: dict[tuple[int, ...], dict[int, list[float]]] = {
+        tuple(sorted(rows)): {0: [0.0, 1.0]}}
     p = 0.0
     work = 0
     for k, total in enumerate(cols):
         later = cols[k + 1:]
-        grown: dict[tuple[int, ...], dict[int, float]] = defaultdict(lambda: defaultdict(float))
+        grown: dict[tuple[int, ...], dict[int, list[float]]] = defaultdict(dict)
         for node, pasts in nodes.items():
-            remaining = suffix_cols[k]
-            log_all = (_log_factorial(remaining) - sum(_log_factorial(r) for r in node)
-                       - log_fact_cols[k])
+            log_all = lf[suffix_cols[k]] - sum(lf[r] for r in node) - log_fact_cols[k]
             # Bounds on one completion's weight 1/prod(f!): each column on its own, with
             # the node's totals as caps (a relaxation, so the bounds hold).
-            log_max = -sum(_log_factorial(f) for c in (total, *later)
-                           for f in _even_fill(c, node))
-            log_min = -sum(_log_factorial(f) for c in (total, *later)
-                           for f in _concentrated_fill(c, node))
-            undecided: list[tuple[int, float]] = []
+            log_max = -sum(lf[f] for c in (total, *later) for f in _even_fill(c, node))
+            log_min = -sum(lf[f] for c in (total, *later) for f in _concentrated_fill(c, node))
+            undecided: list[tuple[float, float]] = []
             work += len(pasts)
             if work > budget:
                 raise ExactBudgetExceeded(f"more than {budget:,} work units")
-            for past, paths in pasts.items():
+            for past, paths in pasts.values():
                 # a completion of weight w makes a table of probability const * w / past;
                 # it counts when w / past <= (1 + tol) / observed
-                limit = log_tol + math.log(past) - log_observed
+                limit = log_tol + past - log_observed
                 if log_max <= limit:
-                    p += paths * math.exp(log_const - math.log(past) + log_all)
+                    p += paths * math.exp(log_const - past + log_all)
                 elif log_min <= limit:
                     undecided.append((past, paths))
             if not undecided:
@@ -237,11 +240,17 @@ def ffh_exact_p(table: np.ndarray, *, budget: int = EXACT_WORK_BUDGET) -> float:
                 work += FILLING_WORK + len(undecided)
                 if work > budget:
                     raise ExactBudgetExceeded(f"more than {budget:,} work units")
-                placed = math.prod(math.factorial(f) for f in fill)
+                placed = sum(map(lf.__getitem__, fill))
                 child = tuple(sorted(r - f for r, f in zip(node, fill)))
                 bucket = grown[child]
                 for past, paths in undecided:
-                    bucket[past * placed] += paths
+                    value = past + placed
+                    key = round(value * PAST_SCALE)
+                    entry = bucket.get(key)
+                    if entry is None:
+                        bucket[key] = [value, paths]
+                    else:
+                        entry[1] += paths
         nodes = grown  # type: ignore[assignment]
     # after the last column every node is the empty table: decided above
     return min(max(p, 0.0), 1.0)

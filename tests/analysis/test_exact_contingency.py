@@ -67,14 +67,14 @@ def test_matches_exact_enumeration_on_random_small_tables():
         table = drop_empty(rng.integers(0, 4, shape))
         if min(table.shape) < 2:
             continue
-        assert ffh_exact_p(table) == pytest.approx(enumerated_p(table), rel=1e-12, abs=1e-15)
+        assert ffh_exact_p(table) == pytest.approx(enumerated_p(table), rel=1e-11, abs=1e-15)
         checked += 1
 
 
 def test_symmetric_tables_count_every_tie():
     # every permutation of this table is equally probable: R's p is 1
     table = np.array([[2, 1, 1], [1, 2, 1], [1, 1, 2]])
-    assert ffh_exact_p(table) == pytest.approx(enumerated_p(table), rel=1e-12)
+    assert ffh_exact_p(table) == pytest.approx(enumerated_p(table), rel=1e-11)
     assert fisher_test([[3, 0], [0, 3]]).p == pytest.approx(0.1, rel=1e-12)
 
 
