@@ -764,9 +764,17 @@ def cohort_characteristics(cohort: Cohort, by: str | None = None, *,
     frame = clinical_frame(cohort)
     variables: list[Variable] = []
 
-    def check() -> None:
+    assays = _assay_rows(cohort)
+    steps = 6 + len(assays)  # age, sex and site, treatment and response, 2 events, assays
+    done_steps = [0]
+
+    def check(what: str, count: int = 1) -> None:
+        """Stop here if the tab was closed or asked again; say how far the tests are
+        (a Table 1 of a big cohort by many groups takes seconds of exact counting)."""
         if progress is not None:
             progress.check()
+            done_steps[0] += count
+            progress.report(min(done_steps[0] / steps, 1.0), f"testing {what}")
 
     # ------------------------------------------------------------ patients
     ages = _patient_values(p, _age_values(frame, warnings), "age", warnings)
@@ -774,7 +782,7 @@ def cohort_characteristics(cohort: Cohort, by: str | None = None, *,
         variables.append(_continuous("age", "Age", "years", ages, masks, columns))
     else:
         not_available.append("age")
-    check()
+    check("age")
     for key, label, what in (("sex", "Sex", "sex"), ("site", "Primary site", "primary site")):
         values = _patient_values(p, _text_values(frame, key), what, warnings)
         if any(v is not None for v in values):
@@ -784,7 +792,7 @@ def cohort_characteristics(cohort: Cohort, by: str | None = None, *,
                                           columns, levels))
         else:
             not_available.append(what)
-    check()
+        check(what)
     # ------------------------------------------------------------ outcomes
     treatment = _patient_values(p, _text_values(frame, "treatment"), "treatment", warnings)
     if any(v is not None for v in treatment):
@@ -807,7 +815,7 @@ def cohort_characteristics(cohort: Cohort, by: str | None = None, *,
             note="; ".join(f"{r}: {RECIST_LABELS[r].lower()}" for r in RECIST_ORDER)))
     else:
         not_available.append("best response")
-    check()
+    check("treatment and best response")
     for endpoint in (PFS, OS):
         events = _event_values(cohort, endpoint, p, warnings)
         if events is None or not any(e is not None for e in events):
@@ -819,17 +827,17 @@ def cohort_characteristics(cohort: Cohort, by: str | None = None, *,
             note=f"patients with a valid {endpoint.label} time and event; unknown: "
                  "missing or invalid time or event",
             untested="time to event (compare survival with the log-rank test)"))
-    check()
+    check("events", 2)
     # ------------------------------------------------------------ assays
     sample_patient = {s: pid for pid, ss in p.samples.items() for s in ss}
-    for key, label, ids in _assay_rows(cohort):
+    for key, label, ids in assays:
         done_patients = {sample_patient[s] for s in ids if s in sample_patient}
         values = [DONE if pid in done_patients else NOT_DONE for pid in p.ids]
         variables.append(_categorical(key, label, SECTION_ASSAYS, values, masks, columns,
                                       [DONE, NOT_DONE], SHOW_FIRST, kind=ASSAY))
-    if not any(v.section == SECTION_ASSAYS for v in variables):
+        check(label)
+    if not assays:
         not_available.append("assays (no IHC, FISH or sequencing records)")
-    check()
 
     # ------------------------------------------------------------ words
     n_samples = sum(len(s) for s in p.samples.values())

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 MESSAGES = {
     "no_cohort": "Open a cohort to see its characteristics.",
     "running": "Computing the characteristics and their exact tests…",
+    "progress": "Computing the characteristics and their exact tests… {what} ({percent:.0f}%)",
     "failed": "Could not compute the characteristics: {error}",
     "none": "(none)",
     "shown": "{caption}. Percentages are of the patients with a known value; assays done "
@@ -361,7 +362,11 @@ class CharacteristicsTab(QWidget):
         self.message.setText(MESSAGES["running"])
         self._task_key = key
         self._task = start_task(compute_characteristics, self.cohort, grouping,
-                                on_result=self._on_task_done, on_error=self._on_task_failed)
+                                on_result=self._on_task_done, on_error=self._on_task_failed,
+                                on_progress=self._on_task_progress)
+
+    def _on_task_progress(self, fraction: float, what: str) -> None:
+        self.message.setText(MESSAGES["progress"].format(what=what, percent=100 * fraction))
 
     def _on_task_failed(self, exc: BaseException) -> None:
         self._task = None

@@ -330,3 +330,17 @@ def test_mann_whitney_agrees_with_coin_exact():
         if test.name.endswith("(normal approximation)"):
             continue
         assert test.p == pytest.approx(float(row.p_exact), rel=1e-9), row.case
+
+
+def test_progress_is_reported_and_a_cancel_stops_the_study():
+    from imft_desktop.model.progress import Cancelled, Progress
+
+    seen: list[tuple[float, str]] = []
+    cohort_characteristics(small_cohort(), "Arm",
+                           progress=Progress(lambda f, m: seen.append((f, m)), 0.0))
+    assert seen[-1][0] == pytest.approx(1.0)
+    assert any("testing sex" in m for _, m in seen)
+    stop = Progress()
+    stop.cancel()
+    with pytest.raises(Cancelled):
+        cohort_characteristics(small_cohort(), "Arm", progress=stop)
