@@ -96,6 +96,8 @@ def characteristics_frame(table: CharacteristicsTable) -> pd.DataFrame:
         rec["Statistic name"] = (t.statistic_name or None) if tested else None
         rec["df"] = t.df if tested else None
         rec["p"] = t.p if tested else None
+        rec["Sided"] = t.sided if tested else None
+        rec["n tested"] = t.n if tested else None  # the groups' patients with a value
         records.append(rec)
 
     for v in table.variables:
@@ -121,7 +123,8 @@ def characteristics_frame(table: CharacteristicsTable) -> pd.DataFrame:
             record(v, False, "unknown", "n", [v.missing[i] for i in shown])
     frame = pd.DataFrame.from_records(records)
     if not table.grouped:
-        frame = frame.drop(columns=["Test", "Test statistic", "Statistic name", "df", "p"])
+        frame = frame.drop(columns=["Test", "Test statistic", "Statistic name", "df", "p",
+                                    "Sided", "n tested"])
     return frame
 
 

@@ -187,6 +187,8 @@ def test_json_printed_table_and_sheet_hold_the_same_numbers(demo, capsys, tmp_pa
             assert printed_p == format_p(test["p"])
             assert first_sheet[col["p"]] == pytest.approx(test["p"], rel=1e-12)
             assert first_sheet[col["Test"]] == test["name"]
+            assert first_sheet[col["n tested"]] == test["n"]
+            assert first_sheet[col["Sided"]] == test["sided"] == "two-sided"
     assert compared > 100
 
 
