@@ -495,13 +495,18 @@ def _members(p: _Patients) -> list[np.ndarray]:
     return masks
 
 
+#: Cell texts that mean "no value", as a clinical grouping reads them (so a patient is
+#: unknown here exactly when the grouping leaves them out); "none" is a value (a
+#: treatment of none), not a missing one.
+_MISSING_TEXTS = frozenset({"", "nan", "None", "NA", "n/a", "<NA>", "NaT"})
+
+
 def _is_missing(v: Any) -> bool:
-    if v is None:
+    if v is None or v is pd.NA or v is pd.NaT:
         return True
     if isinstance(v, float) and math.isnan(v):
         return True
-    text = str(v).strip()
-    return text == "" or text.casefold() in ("nan", "none", "na", "n/a", "<na>", "nat")
+    return str(v).strip() in _MISSING_TEXTS
 
 
 def _patient_values(p: _Patients, per_sample: pd.Series, what: str,

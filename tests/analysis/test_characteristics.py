@@ -344,3 +344,12 @@ def test_progress_is_reported_and_a_cancel_stops_the_study():
     stop.cancel()
     with pytest.raises(Cancelled):
         cohort_characteristics(small_cohort(), "Arm", progress=stop)
+
+
+def test_a_treatment_of_none_is_a_value_not_unknown():
+    samples = pd.DataFrame({"sample_id": ["S1", "S2", "S3"], "patient_id": ["P1", "P2", "P3"]})
+    outcomes = pd.DataFrame({"patient_id": ["P1", "P2", "P3"],
+                             "treatment": ["none", "crizotinib", "NA"]})
+    t = cohort_characteristics(Cohort.from_tables({"samples": samples, "outcomes": outcomes}))
+    assert [r.level for r in t.variable("treatment").rows] == ["crizotinib", "none"]
+    assert missing(t, "treatment") == {"overall": 1}

@@ -212,8 +212,9 @@ def four_groups_with_ungrouped(demo: Cohort) -> Cohort:
 
 
 @pytest.mark.gui
-def test_four_groups_fit_an_a4_portrait_page(demo, qapp):
+def test_four_groups_fit_an_a4_portrait_page(demo, request):
     printing = pytest.importorskip("imft_desktop.qt.printing")
+    request.getfixturevalue("qapp")  # Qt lays the page out (a run without Qt skips)
     from PySide6.QtCore import QBuffer, QIODevice
     from PySide6.QtGui import QPdfWriter, QTextTable
 
