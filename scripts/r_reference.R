@@ -19,6 +19,10 @@
 #   km_zero_data.csv, km_zero.csv
 #                       summary(survfit(...), times, extend = TRUE) where the curve has
 #                       reached 0, for conf.type "log" and "log-log"
+#   fisher_rxc.csv      fisher.test two-sided p of random r x c tables with small counts
+#                       (2x2 to 5x5, zero cells and zero rows included) and of the
+#                       synthetic demo's Table 1 by monosomy 19 (cohort characteristics)
+#   kruskal.csv         kruskal.test statistic, df and p of random groups with ties
 
 suppressPackageStartupMessages({
   library(survival)
@@ -146,6 +150,73 @@ for (ct in c("log", "log-log")) {
                            lower = fmt(s$lower), upper = fmt(s$upper))
 }
 write.csv(do.call(rbind, rows), file.path(out, "km_zero.csv"), row.names = FALSE)
-cat(sprintf("wrote %d Mann-Whitney cases, Cox and KM references to %s\n", nrow(mw), out))
+# ---------------------------------------------------------------- Fisher r x c (Table 1)
+set.seed(20240613)
+fisher_case <- function(case, m) {
+  data.frame(case = case, nrow = nrow(m), ncol = ncol(m),
+             counts = paste(as.vector(t(m)), collapse = " "),  # row by row
+             p = fmt(fisher.test(m, workspace = 2e7)$p.value))  # FEXACT needs room
+}
+fcases <- list()
+shapes <- list(c(2, 2), c(2, 3), c(3, 2), c(3, 3), c(2, 4), c(4, 2), c(3, 4), c(4, 3),
+               c(4, 4), c(2, 5), c(5, 2), c(5, 3), c(2, 6), c(6, 2), c(5, 5), c(10, 2))
+for (shape in shapes) {
+  for (i in 1:14) {
+    # small counts, as a Table 1 of a rare-tumour cohort has (10-60 patients)
+    top <- if (prod(shape) >= 16) sample(1:3, 1) else sample(2:6, 1)
+    repeat {
+      m <- matrix(sample(0:top, prod(shape), TRUE), shape[1], shape[2])
+      # at least two rows and columns with counts (what the app tests); a zero row
+      # or column inside is fine (fisher.test and the app both ignore it)
+      if (sum(rowSums(m) > 0) >= 2 && sum(colSums(m) > 0) >= 2) break
+    }
+    fcases[[length(fcases) + 1]] <- fisher_case(
+      sprintf("%dx%d_%02d", shape[1], shape[2], i), m)
+  }
+}
+# symmetric tables: many tables tie with the observed probability exactly
+fcases[[length(fcases) + 1]] <- fisher_case("tie_3x3", matrix(c(2, 1, 1, 1, 2, 1, 1, 1, 2), 3))
+fcases[[length(fcases) + 1]] <- fisher_case("tie_2x4", matrix(c(1, 2, 2, 1, 2, 1, 1, 2), 2))
+# imft characteristics demo_cohort_synthetic.xlsx --by "monosomy 19": rows are levels,
+# columns no monosomy 19 / monosomy 19
+demo_tables <- list(
+  demo_sex = rbind(c(7, 4), c(12, 1)),
+  demo_site = rbind(c(3, 3), c(5, 0), c(3, 0), c(2, 0), c(1, 1), c(1, 1), c(1, 0),
+                    c(1, 0), c(1, 0), c(1, 0)),
+  demo_best_response = rbind(c(2, 0), c(7, 1), c(6, 1), c(4, 3), c(0, 0)),
+  demo_rna_fusion_panel = rbind(c(17, 3), c(2, 2)),
+  demo_ihc_ros1 = rbind(c(12, 2), c(7, 3)))
+for (name in names(demo_tables)) {
+  fcases[[length(fcases) + 1]] <- fisher_case(name, demo_tables[[name]])
+}
+write.csv(do.call(rbind, fcases), file.path(out, "fisher_rxc.csv"), row.names = FALSE)
+
+# ---------------------------------------------------------------- Kruskal-Wallis
+set.seed(20240614)
+kw_case <- function(case, groups) {
+  kt <- kruskal.test(groups)
+  data.frame(case = case,
+             groups = paste(vapply(groups, paste_values, ""), collapse = " | "),
+             statistic = fmt(unname(kt$statistic)), df = unname(kt$parameter),
+             p = fmt(kt$p.value))
+}
+kcases <- list()
+for (i in 1:120) {
+  k <- sample(3:5, 1)
+  top <- sample(3:30, 1)
+  repeat {
+    groups <- lapply(seq_len(k), function(j) sample(0:top, sample(1:10, 1), TRUE))
+    if (length(unique(unlist(groups))) > 1) break
+  }
+  kcases[[length(kcases) + 1]] <- kw_case(sprintf("%02d", i), groups)
+}
+# ages of the synthetic demo by best response (CR, PR, SD, PD)
+kcases[[length(kcases) + 1]] <- kw_case("demo_age_by_response", list(
+  c(68, 57), c(31, 20, 48, 57, 55, 71, 66, 49), c(69, 41, 70, 19, 61, 72, 61),
+  c(52, 18, 29, 43, 64, 68, 39)))
+write.csv(do.call(rbind, kcases), file.path(out, "kruskal.csv"), row.names = FALSE)
+
+cat(sprintf("wrote %d Mann-Whitney, %d Fisher r x c and %d Kruskal-Wallis cases, Cox and KM references to %s\n",
+            nrow(mw), length(fcases), length(kcases), out))
 cat(R.version.string, "; survival", as.character(packageVersion("survival")),
     "; coin", as.character(packageVersion("coin")), "\n")

@@ -52,9 +52,9 @@ def grouping_sections(cohort: Cohort, progress: Progress | None = None
     return labels, cols
 
 
-def grouping_choices(cohort: Cohort) -> list[str]:
+def grouping_choices(cohort: Cohort, progress: Progress | None = None) -> list[str]:
     """Alteration labels (most frequent first), then sheet columns with 2-12 values."""
-    labels, cols = grouping_sections(cohort)
+    labels, cols = grouping_sections(cohort, progress)
     return labels + cols
 
 

@@ -27,6 +27,7 @@ COMMANDS = (
     "summary",
     "survival",
     "response",
+    "characteristics",
     "report",
     "export",
     "project",

@@ -461,13 +461,18 @@ class Cohort:
         the sheet names one: ``"fusion testing, assay not stated": 27``,
         ``"RNA fusion panel (fusion)": 20``.
         """
-        counts: dict[str, int] = {
-            "IHC": len(self.ihc_tested()),
-            "FISH": len(self.fish_tested()),
+        return {k: len(v) for k, v in self.tested_samples().items()}
+
+    def tested_samples(self) -> dict[str, set[str]]:
+        """The samples behind ``tested_counts()``, by the same labels and in its order
+        (a cohort-characteristics table counts them per group)."""
+        out: dict[str, set[str]] = {
+            "IHC": self.ihc_tested(),
+            "FISH": self.fish_tested(),
         }
         seq = self._sequencing_scope()
         if seq.empty:
-            return counts
+            return out
         known = set(map(str, self._columns("samples", "sample_id")))
         # Scoped rows of an assay that has its own rows (a "WGS done" column) are
         # counted under that assay's rows, not listed again per column.
@@ -485,8 +490,8 @@ class Cohort:
         for a, c, t in set(zip(seq["assay"], seq["capability"], seq["target"])):
             if c:
                 per_label[scope_label(a, c, t)] -= self._unreadable(Capability(c), t or None)
-        counts.update({k: len(v) for k, v in per_label.items()})
-        return counts
+        out.update(per_label)
+        return out
 
     def summary_line(self) -> str:
         """One-line description for the status bar, e.g.

@@ -25,6 +25,14 @@ The rules (what a statistician signs):
 * **Percentages** (``format_percent``): one decimal with ``%``; a percentage's interval
   (``format_percent_ci``) as ``7.1–42.2%``; counts behind it (``format_count``) as
   ``5/24``.
+* **Counts with their percentage** (``format_count_percent``, cohort characteristics):
+  ``9 (47.4%)``, the percentage of the cell's own denominator; a count whose
+  denominator is 0 is the bare ``0``.
+* **Descriptive numbers** (``format_compact``: ages, medians, quartiles, ranges): at
+  most one decimal, trailing zeros dropped (``55``, ``39.5``); an IQR or a range as an
+  interval of them (``format_ci(q1, q3, format_compact)``: ``39.5–66``).
+* **Times** (``format_time``: medians of survival and their limits) as descriptive
+  numbers: ``14.2``, ``270``.
 * Missing or not-a-number: ``NA`` (as R prints it); infinite: ``∞`` / ``-∞``.
 """
 
@@ -150,16 +158,24 @@ def format_fixed(x: Any, decimals: int = 1) -> str:
     return f"{v:.{decimals}f}"
 
 
-def format_time(t: Any) -> str:
-    """A time (a median, a limit, a follow-up) to one decimal, whole numbers without one:
-    ``14.2``, ``270``, ``1340``; ``NA`` when missing."""
-    v = _as_float(t)
+def format_compact(x: Any, decimals: int = 1) -> str:
+    """A descriptive number with at most ``decimals`` decimals and no trailing zeros:
+    ``55``, ``39.5``, ``-2``; ``NA`` when missing."""
+    v = _as_float(x)
     if v is None:
         return MISSING
     if math.isinf(v):
         return "∞" if v > 0 else "-∞"
-    text = f"{round(v, 1):.1f}"
-    return text[:-2] if text.endswith(".0") else text
+    text = f"{v:.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def format_time(t: Any) -> str:
+    """A time (a median, a limit, a follow-up) to one decimal, whole numbers without one:
+    ``14.2``, ``270``, ``1340``; ``NA`` when missing."""
+    return format_compact(t, 1)
 
 
 def format_percent_ci(low: Any, high: Any, decimals: int = 1) -> str:
@@ -180,3 +196,11 @@ def format_percent_with_ci(x: Any, low: Any, high: Any, decimals: int = 1) -> st
 def format_count(k: Any, n: Any) -> str:
     """Samples with a finding among the samples it was looked for in: ``5/24``."""
     return f"{int(k)}/{int(n)}"
+
+
+def format_count_percent(count: int, denominator: int, decimals: int = 1) -> str:
+    """``9 (47.4%)``: a count and its percentage of ``denominator``; ``0`` alone when
+    the denominator is 0 (no known value: there is no percentage)."""
+    if not denominator:
+        return str(count)
+    return f"{count} ({format_percent(100.0 * count / denominator, decimals)})"

@@ -47,6 +47,7 @@ ANALYSIS_TABS = (
     ("imft_desktop.qt.summary_tab", "SummaryTab", "Summary"),
     ("imft_desktop.qt.survival_tab", "SurvivalTab", "Survival"),
     ("imft_desktop.qt.response_tab", "ResponseTab", "Response"),
+    ("imft_desktop.qt.characteristics_tab", "CharacteristicsTab", "Cohort"),
 )
 PRINTING_MODULE = "imft_desktop.qt.printing"
 TEMPLATE_MODULE = "imft_desktop.io.write.template"

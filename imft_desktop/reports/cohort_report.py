@@ -33,6 +33,10 @@ from imft_desktop.reports.analyses import (
     SurvivalAnalysis,
     run_analyses,
 )
+from imft_desktop.reports.characteristics_chapter import (
+    characteristics_chapter,
+    characteristics_sheets,
+)
 from imft_desktop.reports.document import PageBreak, Report, Section
 from imft_desktop.reports.front_matter import findings_sheet, readings_table, title_page
 from imft_desktop.reports.layout import TEXT_WIDTH_IN, Outcome
@@ -59,6 +63,7 @@ def build_report_from_analyses(a: CohortAnalyses, title: str | None = None) -> R
     report.pseudonymizer = a.pseudonymizer
     report.add(title_page(a, title))
     chapters: list[list[Section]] = [
+        characteristics_chapter(a),
         frequency_chapter(a),
         partners_chapter(a),
         oncoprint_chapter(a),
@@ -105,6 +110,7 @@ def cohort_workbook_sheets(a: CohortAnalyses) -> list[SheetSpec]:
     if a.provenance.deidentified:
         clinical = clinical.drop(columns=[c for c in ("comment",) if c in clinical.columns])
     sheets.append(SheetSpec("Samples", clinical))
+    sheets += characteristics_sheets(a)
     sheets += alteration_sheets(a)
     sheets += survival_sheets(a)
     sheets += response_sheets(a)

@@ -23,8 +23,12 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from imft_desktop.model.text import plural
-from imft_desktop.reports import alteration_chapters, response_chapter, survival_chapters
+from imft_desktop.reports import (
+    alteration_chapters,
+    characteristics_chapter,
+    response_chapter,
+    survival_chapters,
+)
 from imft_desktop.reports.analyses import CohortAnalyses, ReportOptions
 from imft_desktop.reports.document import (
     Heading,
@@ -33,14 +37,12 @@ from imft_desktop.reports.document import (
     Paragraph,
     Report,
     Section,
-    Table,
 )
 from imft_desktop.reports.front_matter import readings_table, title_page
 from imft_desktop.reports.layout import (
     count_of,
     explain,
     page_orientation,
-    pct,
     problem_paragraph,
 )
 from imft_desktop.reports.methods import MethodsLog
@@ -78,57 +80,6 @@ COOCCURRENCE_ROWS = 25
 
 
 # ====================================================================== renderers
-def _fallback_characteristics(a: CohortAnalyses, item: ReportItem) -> list[Section]:
-    """The cohort's patients and samples: age, sex, diagnosis, site, specimen, treatment,
-    best response, and the samples tested per assay."""
-    cohort = a.cohort
-    clinical = cohort.clinical()
-    patients = clinical.drop_duplicates("patient_id")
-    rows: list[tuple[str, str]] = [("Patients", str(cohort.n_patients)),
-                                   ("Samples", str(cohort.n_samples))]
-    age = pd.to_numeric(patients["age"], errors="coerce").dropna() if "age" in patients \
-        else pd.Series(dtype=float)
-    if len(age):
-        rows.append(("Age, median (range)",
-                     f"{age.median():g} ({age.min():g}–{age.max():g}); "
-                     f"n = {len(age)}"))
-    for column, label, frame in (("sex", "Sex", patients), ("diagnosis", "Diagnosis", clinical),
-                                 ("site", "Site", clinical), ("specimen", "Specimen", clinical),
-                                 ("treatment", "Treatment", patients),
-                                 ("best_response", "Best response", patients)):
-        if column not in frame:
-            continue
-        values = frame[column].dropna().astype(str)
-        values = values[values.str.strip() != ""]
-        if values.empty:
-            continue
-        counts = values.value_counts()
-        if column == "best_response":  # RECIST order reads better than frequency order
-            counts = counts.sort_index(key=lambda idx: idx.map(_recist_rank), kind="stable")
-        rows.append((label, ""))
-        rows += [(f"    {level}", f"{n} ({pct(100 * n / len(frame))})")
-                 for level, n in counts.items()]
-        missing = len(frame) - len(values)
-        if missing:
-            rows.append(("    not stated", f"{missing} ({pct(100 * missing / len(frame))})"))
-    tested = [(f"Tested by {k}", f"{v} of {cohort.n_samples} samples")
-              for k, v in cohort.tested_counts().items()]
-    return [
-        Heading(item.title, 1),
-        Table(header=(("Characteristic", "n (%)"),), rows=tuple(rows),
-              align=("left", "right"),
-              caption=f"Characteristics of {plural(cohort.n_patients, 'patient')} and "
-                      f"{plural(cohort.n_samples, 'sample')}",
-              notes=("Sex, age, treatment and best response per patient; diagnosis, site and "
-                     "specimen per sample; percentages of all patients or samples.",)),
-        KeyValues(tuple(tested), title="Samples tested per assay (denominators)", columns=2),
-    ]
-
-
-def _recist_rank(value: str) -> int:
-    return {"CR": 0, "PR": 1, "SD": 2, "PD": 3, "NE": 4}.get(value, 5)
-
-
 def readings_item_sections(a: CohortAnalyses, item: ReportItem) -> list[Section]:
     """How the sheet was read: the data checks and every warning and chosen meaning."""
     out: list[Section] = [Heading(item.title, 1)]
@@ -147,8 +98,7 @@ def readings_item_sections(a: CohortAnalyses, item: ReportItem) -> list[Section]
 
 #: The renderer of each section kind ("methods" is placed by ``render_outline`` itself).
 RENDERERS: dict[str, Renderer] = {
-    # MERGE: reports.characteristics_chapter (Table 1) replaces this one.
-    "characteristics": _fallback_characteristics,
+    "characteristics": characteristics_chapter.characteristics_item_sections,
     **alteration_chapters.ITEM_SECTIONS,
     "survival": survival_chapters.survival_item_sections,
     "screen": survival_chapters.screen_item_sections,
@@ -270,15 +220,6 @@ def _sheets_named(make: Callable[[CohortAnalyses], list[SheetSpec]],
     return lambda a, _item: [s for s in make(a) if keep(s.name)]
 
 
-def _characteristics_sheets(a: CohortAnalyses, item: ReportItem) -> list[SheetSpec]:
-    from imft_desktop.io.write.excel_export import SheetSpec
-
-    clinical = a.cohort.clinical()
-    if a.provenance.deidentified:
-        clinical = clinical.drop(columns=[c for c in ("comment",) if c in clinical.columns])
-    return [SheetSpec("Samples", clinical)]
-
-
 def _readings_sheets(a: CohortAnalyses, item: ReportItem) -> list[SheetSpec]:
     from imft_desktop.io.write.excel_export import SheetSpec
 
@@ -291,7 +232,7 @@ def _readings_sheets(a: CohortAnalyses, item: ReportItem) -> list[SheetSpec]:
 
 #: The workbook sheets of each kind: the data behind the printed section, every row.
 SHEETS: dict[str, Callable[[CohortAnalyses, ReportItem], list[SheetSpec]]] = {
-    "characteristics": _characteristics_sheets,
+    "characteristics": characteristics_chapter.characteristics_item_sheets,
     "frequencies": _sheets_named(alteration_chapters.alteration_sheets,
                                  lambda n: n in ("Alteration frequencies", "Alteration matrix")),
     "partners": _sheets_named(alteration_chapters.alteration_sheets,

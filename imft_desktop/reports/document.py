@@ -75,6 +75,13 @@ class Table:
         Shown above the table ("Table 2. Alteration frequencies ...").
     notes:
         Shown below: denominators, test names, warnings.
+    widths:
+        Per-column share of the table's width in percent; 0 (or no widths at all): the
+        layout decides.  A wide table of short numbers gives its label column room
+        this way, so that labels wrap between words instead of inside them.
+    font_pt:
+        Font size of the table's cells (default: the body's), e.g. a smaller one for a
+        table with many columns.
     """
 
     header: tuple[tuple[str, ...], ...]
@@ -82,6 +89,8 @@ class Table:
     align: tuple[Align, ...] = ()
     caption: str = ""
     notes: tuple[str, ...] = ()
+    widths: tuple[float, ...] = ()
+    font_pt: float | None = None
 
     def __post_init__(self) -> None:
         width = self.n_columns
@@ -90,6 +99,8 @@ class Table:
                 raise ValueError(f"table row has {len(row)} cells, expected {width}")
         if self.align and len(self.align) != width:
             raise ValueError("align must give one alignment per column")
+        if self.widths and len(self.widths) != width:
+            raise ValueError("widths must give one width per column")
 
     @property
     def n_columns(self) -> int:

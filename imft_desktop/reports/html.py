@@ -128,19 +128,27 @@ class _Renderer:
                 f'<p style="{brk}font-weight:bold; margin-top:8px;">{_text(s.caption)}</p>'
             )
             brk = ""
+        def width(i: int, j: int) -> str:
+            # column widths ride on the first header row (QTextDocument reads them there)
+            return f' width="{s.widths[j]:g}%"' if s.widths and s.widths[j] and i == 0 else ""
+
+        # QTextDocument does not pass a table's font size down to its cells: set each
+        font = f' style="font-size:{s.font_pt:g}pt;"' if s.font_pt else ""
         head = "".join(
             "<tr>"
             + "".join(
-                f'<th bgcolor="{HEADER_BG}" align="{s.column_align(j)}">{_text(c)}</th>'
+                f'<th bgcolor="{HEADER_BG}" align="{s.column_align(j)}"{width(i, j)}{font}>'
+                f"{_text(c)}</th>"
                 for j, c in enumerate(row)
             )
             + "</tr>"
-            for row in s.header
+            for i, row in enumerate(s.header)
         )
         body = "".join(
             "<tr>"
             + "".join(
-                f'<td align="{s.column_align(j)}">{_text(c)}</td>' for j, c in enumerate(row)
+                f'<td align="{s.column_align(j)}"{font}>{_text(c)}</td>'
+                for j, c in enumerate(row)
             )
             + "</tr>"
             for row in s.rows

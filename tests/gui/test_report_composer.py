@@ -260,4 +260,4 @@ def test_excel_export_of_a_composed_report_has_its_sections_sheets(demo_window, 
     win._on_print_action("export_workbook")
     assert asked == {"n_outline": 2, "workbook": True}
     names = openpyxl.load_workbook(path, read_only=True).sheetnames
-    assert names[1:] == ["Samples", "Response", "Response tests"]
+    assert names[1:] == ["Characteristics", "Response", "Response tests"]

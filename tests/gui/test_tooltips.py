@@ -13,6 +13,7 @@ import pytest
 from control_tips import actions_without_status_tip, controls_without_tooltip
 from PySide6.QtWidgets import QLineEdit, QPushButton, QWidget
 
+from imft_desktop.qt.characteristics_tab import CharacteristicsTab
 from imft_desktop.qt.import_tab import ImportTab
 from imft_desktop.qt.response_tab import ResponseTab
 from imft_desktop.qt.samples_tab import SamplesTab
@@ -21,7 +22,7 @@ from imft_desktop.qt.survival_tab import SurvivalTab
 
 #: Tabs of the main window whose controls are checked (every tab).
 TABS_CHECKED: tuple[type[QWidget], ...] = (ImportTab, SamplesTab, SummaryTab, SurvivalTab,
-                                           ResponseTab)
+                                           ResponseTab, CharacteristicsTab)
 
 
 def _correction_dialog() -> QWidget:

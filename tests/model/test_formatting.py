@@ -81,3 +81,16 @@ def test_percent_intervals_and_counts():
 def test_no_exponent_notation():
     for x in (1e-5, 3.2e-7, 12345678.0, 0.1):
         assert "e" not in format_estimate(x)
+
+
+def test_descriptive_numbers_and_counts():
+    from imft_desktop.model.formatting import format_compact, format_count_percent
+
+    assert format_compact(55.0) == "55"
+    assert format_compact(39.5) == "39.5"
+    assert format_compact(-0.04) == "0"
+    assert format_compact(None) == "NA"
+    assert format_count_percent(9, 19) == "9 (47.4%)"
+    assert format_count_percent(0, 5) == "0 (0.0%)"
+    assert format_count_percent(0, 0) == "0"  # no known value: no percentage
+    assert format_ci(39.5, 66, format_compact) == "39.5–66"

@@ -77,7 +77,8 @@ def test_three_items_print_in_the_outline_order_with_only_their_methods(demo_coh
     report = composer.render_outline(demo_cohort, ReportOutline(items))
     assert chapters(report) == [i.title for i in items] + ["Methods"]
     methods = [s.text for s in sections_of(report, "Methods") if isinstance(s, Heading)]
-    assert set(methods) <= {"Reading the source", "Survival", "Response"}
+    assert set(methods) <= {"Reading the source", "Survival", "Response",
+                            "Cohort characteristics"}
     assert {"Survival", "Response"} <= set(methods)
     # the analyses the items did not need were not run
     assert "Alteration screen" not in methods and "Oncoprint" not in methods

@@ -111,3 +111,15 @@ def test_provenance_pairs_and_footer(small_cohort):
     text = " ".join(v for _k, v in d.as_pairs())
     assert "Smith" not in text and "jsmith" not in text
     assert d.sources[0].name == "file-abababababab"
+
+
+def test_table_column_widths_and_font_size():
+    t = Table(header=(("Label", "n"), ("", "of")), rows=(("a", "1"),),
+              widths=(30, 0), font_pt=8)
+    html = render_html([t]).html
+    assert html.count('width="30%"') == 1  # on the first header row only
+    assert 'width="0%"' not in html  # 0: the layout decides
+    assert html.count('style="font-size:8pt;"') == 6  # every cell, head and body
+    assert 'font-size:8pt' not in render_html([Table(header=(("a",),), rows=())]).html
+    with pytest.raises(ValueError):
+        Table(header=(("a", "b"),), rows=(), widths=(50,))
