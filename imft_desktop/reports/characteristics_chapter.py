@@ -71,6 +71,10 @@ LABEL_WIDTH = 20.0
 
 
 def _widths(n_columns: int) -> tuple[float, ...]:
+    if n_columns == 2:
+        # the whole cohort in one column: the numbers stand near their labels, not at
+        # the far edge of the page
+        return (LABEL_WIDTH * 2, 20.0)
     return (LABEL_WIDTH, *(0.0,) * (n_columns - 1))
 
 
