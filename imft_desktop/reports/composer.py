@@ -38,9 +38,8 @@ from imft_desktop.reports.document import (
     Report,
     Section,
 )
-from imft_desktop.reports.front_matter import readings_table, title_page
+from imft_desktop.reports.front_matter import findings_counts, readings_table, title_page
 from imft_desktop.reports.layout import (
-    count_of,
     explain,
     page_orientation,
     problem_paragraph,
@@ -84,11 +83,8 @@ def readings_item_sections(a: CohortAnalyses, item: ReportItem) -> list[Section]
     """How the sheet was read: the data checks and every warning and chosen meaning."""
     out: list[Section] = [Heading(item.title, 1)]
     table = readings_table(a.cohort)
-    counts = a.cohort.findings.counts()
     out.append(KeyValues((
-        ("Import findings", f"{count_of(counts.get('error', 0), 'error')}, "
-                            f"{count_of(counts.get('warning', 0), 'warning')}, "
-                            f"{count_of(counts.get('info', 0), 'note')}"),
+        ("Import findings", findings_counts(a.cohort)),
     ), title="Data checks"))
     out.append(table if table is not None else
                Paragraph("Every value was read as written: no warning and no chosen meaning.",

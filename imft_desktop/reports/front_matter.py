@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from imft_desktop.model.text import plural
 from imft_desktop.reports.analyses import CohortAnalyses
 from imft_desktop.reports.document import (
     Heading,
@@ -16,10 +17,17 @@ from imft_desktop.reports.document import (
     Section,
     Table,
 )
-from imft_desktop.reports.layout import count_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from imft_desktop.io.write.excel_export import SheetSpec
+
+
+def findings_counts(cohort: Any) -> str:
+    """"0 errors, 3 warnings, 12 notes": the import's findings by level."""
+    counts = cohort.findings.counts()
+    return (f"{plural(counts.get('error', 0), 'error')}, "
+            f"{plural(counts.get('warning', 0), 'warning')}, "
+            f"{plural(counts.get('info', 0), 'note')}")
 
 
 def title_page(a: CohortAnalyses, title: str) -> list[Section]:
@@ -42,12 +50,9 @@ def title_page(a: CohortAnalyses, title: str) -> list[Section]:
                for c in Capability]
     out.append(KeyValues(tuple(tested), title="Samples tested per assay (denominators)",
                          columns=2))
-    counts = cohort.findings.counts()
     excluded = sum(len(df) for df in cohort.excluded().values())
     out.append(KeyValues((
-        ("Import findings", f"{count_of(counts.get('error', 0), 'error')}, "
-                            f"{count_of(counts.get('warning', 0), 'warning')}, "
-                            f"{count_of(counts.get('info', 0), 'note')}"),
+        ("Import findings", findings_counts(cohort)),
         ("Records kept out of the analysis", f"{excluded} (errors; listed in the program)"),
     ), title="Data checks"))
     readings = readings_table(cohort)

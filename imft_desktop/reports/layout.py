@@ -5,7 +5,6 @@ and running one analysis so that its failure becomes words in its chapter.
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -100,10 +99,6 @@ def explain(topic: str, exc: Exception) -> str:
             "the report is complete")
 
 
-def bind(fn: Callable[..., Any], *args: Any) -> Callable[[], Any]:
-    return lambda: fn(*args)
-
-
 def id_list(ids: Sequence[str], limit: int = 8) -> str:
     """Sample ids for a table cell: the first ``limit`` and how many more."""
     ids = list(ids)
@@ -111,40 +106,6 @@ def id_list(ids: Sequence[str], limit: int = 8) -> str:
         return "–"
     shown = ", ".join(ids[:limit])
     return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
-
-
-def count_of(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
-
-
-def pct(value: Any, digits: int = 1) -> str:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return "–"
-    return "–" if math.isnan(v) else f"{v:.{digits}f}%"
-
-
-def ci_text(low: Any, high: Any, digits: int = 1, unit: str = "") -> str:
-    lo, hi = format_num(low, digits), format_num(high, digits)
-    if lo == "–" and hi == "–":
-        return "–"
-    return f"{lo}{unit}–{hi}{unit}"
-
-
-def format_num(value: Any, digits: int = 2) -> str:
-    """A number with ``digits`` decimals, "–" for missing / NaN."""
-    if value is None:
-        return "–"
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return str(value)
-    if math.isnan(v):
-        return "–"
-    if math.isinf(v):
-        return "∞" if v > 0 else "-∞"
-    return f"{v:.{digits}f}"
 
 
 def warnings_note(result: Any) -> tuple[str, ...]:
