@@ -398,6 +398,22 @@ class MainWindow(QMainWindow):
         """The report the user composed (what Print offers first when not empty)."""
         return self.report_dock.outline()
 
+    def report_groupings(self) -> list[str]:
+        """The groupings the user marked for survival, for the whole cohort report: those
+        of the survival sections in the report outline, else the one the Survival tab
+        shows (the report then plots these instead of the screen's exploratory top
+        results)."""
+        marked = [str(item.param("grouping")) for item in self.report_outline().items
+                  if item.kind == "survival" and item.param("grouping")]
+        if not marked:
+            from imft_desktop.qt.survival_tab import SurvivalTab  # built when shown
+
+            for _title, widget in self.tab_widgets():
+                study = widget.study if isinstance(widget, SurvivalTab) else None
+                if study is not None and study.grouping is not None:
+                    marked.append(study.options.grouping)
+        return list(dict.fromkeys(marked))
+
     def _update_add_action(self) -> None:
         """Enable Add to Report for a tab that can name its view as a report section."""
         page = self.tabs.currentWidget()

@@ -261,3 +261,23 @@ def test_excel_export_of_a_composed_report_has_its_sections_sheets(demo_window, 
     assert asked == {"n_outline": 2, "workbook": True}
     names = openpyxl.load_workbook(path, read_only=True).sheetnames
     assert names[1:] == ["Characteristics", "Response", "Response tests"]
+
+
+def test_the_whole_cohort_report_plots_the_groupings_the_user_marked(demo_window, qtbot):
+    """With nothing composed, the whole report's Kaplan-Meier plots are those of the
+    grouping the Survival tab shows, not the screen's exploratory top results; with
+    survival sections in the outline, theirs."""
+    win = demo_window
+    assert win.report_groupings() == []
+    survival = show_tab(win, qtbot, "Survival")
+    survival.set_grouping("PIK3CA")
+    with qtbot.waitSignal(survival.result_ready, timeout=60000):
+        survival.analyse()
+    assert win.report_groupings() == ["PIK3CA"]
+    report = printing._build_report(win.cohort, PrintOptions("cohort"), None, "",
+                                    tuple(win.report_groupings()), None)
+    headings = [s.text for s in report.of_type(Heading)]
+    assert "PFS by PIK3CA mutation" in headings
+    assert not any("exploratory, chosen by the screen" in h for h in headings)
+    win.report_dock.load(ReportOutline((SURVIVAL_ITEM,)))
+    assert win.report_groupings() == ["monosomy 19"]
