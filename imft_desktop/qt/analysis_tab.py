@@ -15,6 +15,7 @@ from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QWidget
 
 from imft_desktop.qt.workers import TaskHandle, start_task
@@ -25,6 +26,15 @@ if TYPE_CHECKING:
     from imft_desktop.reports.outline import ReportItem
 
 
+def dim(widget: QWidget) -> None:
+    """Draw ``widget``'s text in the palette's dimmed colour (hints, methods lines): it
+    follows a light or dark theme, as a fixed grey would not."""
+    palette = widget.palette()
+    palette.setColor(QPalette.ColorRole.WindowText,
+                     palette.color(QPalette.ColorRole.PlaceholderText))
+    widget.setPalette(palette)
+
+
 class AnalysisTab(QWidget):
     """Base of the analysis tabs.
 
@@ -33,8 +43,9 @@ class AnalysisTab(QWidget):
     result_ready():
         A result (or its failure message) is shown.
 
-    Subclasses set :attr:`title`, implement ``set_cohort`` and ``report_item``, and run
-    their work with :meth:`run_task`.
+    Subclasses set :attr:`title`, define ``set_cohort(cohort)`` (show a cohort, ``None``
+    clears; they begin with :meth:`cancel_tasks`) and ``report_item``, and run their
+    work with :meth:`run_task`.
     """
 
     #: The tab's name (tab bar, printed heading).
@@ -137,6 +148,3 @@ class AnalysisTab(QWidget):
         """What "Add to Report" adds: the study shown, with its options (``None`` while
         there is nothing to add)."""
         return None
-
-    def set_cohort(self, cohort: Cohort | None) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError

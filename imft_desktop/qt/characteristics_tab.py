@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from imft_desktop.analysis.grouping_choices import grouping_choices
-from imft_desktop.qt.analysis_tab import AnalysisTab
+from imft_desktop.qt.analysis_tab import AnalysisTab, dim
 from imft_desktop.qt.survival_tab import safe_html
 
 if TYPE_CHECKING:
@@ -260,7 +260,7 @@ class CharacteristicsTab(AnalysisTab):
         self.methods.setWordWrap(True)
         self.methods.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.methods.setToolTip(TIPS["methods"])
-        self.methods.setStyleSheet("color: palette(placeholder-text);")
+        dim(self.methods)  # secondary to the table
         layout.addWidget(self.methods)
 
     # ------------------------------------------------------------ state

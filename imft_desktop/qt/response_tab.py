@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from imft_desktop.qt.analysis_tab import AnalysisTab
+from imft_desktop.qt.analysis_tab import AnalysisTab, dim
 from imft_desktop.qt.survival_tab import grouping_choices, numeric_columns, safe_html
 from imft_desktop.qt.unit_combo import make_unit_combo, show_sheet_unit
 from imft_desktop.reports.outline import ReportItem
@@ -136,7 +136,8 @@ class ResponseTab(AnalysisTab):
         llay.addWidget(self.orr_table)
         self.fisher_hint = QLabel(MESSAGES["fisher_none"])
         self.fisher_hint.setWordWrap(True)
-        self.fisher_hint.setStyleSheet("color: palette(placeholder-text); padding: 4px;")
+        self.fisher_hint.setMargin(4)
+        dim(self.fisher_hint)
         llay.addWidget(self.fisher_hint)
         self.fisher_table = QTableWidget(0, 3)
         self.fisher_table.setTabKeyNavigation(False)  # Tab moves on, not cell to cell
