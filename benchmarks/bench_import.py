@@ -12,26 +12,17 @@ Usage:  python benchmarks/bench_import.py [--large] [--repeat N] [--shape wide|c
 from __future__ import annotations
 
 import argparse
-import gc
 import json
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from timing import median_seconds
 
 SIZES = (24, 1_000, 10_000)
 
 
-def _median_time(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        gc.collect()
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 _PEAK_CHILD = """
@@ -87,9 +78,9 @@ def main() -> int:
                 progress = Progress(lambda f, m: messages.append(m), min_interval=0.5)
                 import_file(path, progress=progress)
 
-            t_import = _median_time(run_import, repeat)
+            t_import = median_seconds(run_import, repeat)
             sheet = 0 if args.shape == "wide" else "Samples"
-            t_pandas = _median_time(
+            t_pandas = median_seconds(
                 lambda path=path, sheet=sheet: pd.read_excel(
                     path, sheet_name=None if args.shape == "canonical" else sheet,
                     engine="openpyxl",

@@ -15,7 +15,6 @@ Usage:  python benchmarks/bench_project.py [--large] [--repeat N] [--shape wide|
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import statistics
 import subprocess
@@ -24,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from timing import median_seconds
 
 _WINDOW_CHILD = """
 import os, sys, time
@@ -51,14 +52,6 @@ print(time.perf_counter() - t0, c.n_samples)
 """
 
 
-def _median(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        gc.collect()
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def main() -> int:
@@ -97,7 +90,7 @@ def main() -> int:
                 with Project.open(path, read_only=True) as p:
                     assert p.cohort.n_samples > 0
 
-            t_open = _median(open_project, args.repeat)
+            t_open = median_seconds(open_project, args.repeat)
             fresh = []
             for _ in range(max(3, args.repeat // 2)):
                 out = subprocess.run([sys.executable, "-c", _CHILD, str(proj)],
@@ -110,7 +103,7 @@ def main() -> int:
                 def correct(p: Project = p, sid: str = sid, values: Any = values) -> None:
                     p.correct(sid, "age", str(next(values)), "benchmark")
 
-                t_correct = _median(correct, args.repeat)
+                t_correct = median_seconds(correct, args.repeat)
             size = proj.stat().st_size / 1e6
             window = []
             for _ in range(3):  # a fresh window each time (the settings are a sandbox)

@@ -17,7 +17,11 @@ import json
 import sys
 import time
 
-from imft_desktop.cli.cmd_report import add_deidentify_arguments, check_output, save_key
+from imft_desktop.cli.cmd_report import (
+    add_deidentify_arguments,
+    check_output,
+    save_key_or_say,
+)
 from imft_desktop.cli.cmd_validate import (
     UsageError,
     add_import_arguments,
@@ -98,11 +102,8 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:  # locked, read-only, disk full, path too long ...
         print(f"imft export: {describe_os_error(exc, out)}", file=sys.stderr)
         return 2
-    try:
-        key_note = save_key(args, analyses.pseudonymizer)
-    except OSError as exc:
-        print(f"imft export: {out.name} was written, but the pseudonym key was not: "
-              f"{describe_os_error(exc, args.pseudonym_key)}", file=sys.stderr)
+    saved, key_note = save_key_or_say("export", args, analyses.pseudonymizer, out)
+    if not saved:
         return 2
     seconds = time.perf_counter() - started
     if args.json:

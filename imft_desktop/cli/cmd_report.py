@@ -85,6 +85,20 @@ def save_key(args: argparse.Namespace, pseudonymizer: object) -> str | None:
     return "pseudonym key not saved (add --pseudonym-key KEY.csv to save it)"
 
 
+def save_key_or_say(command: str, args: argparse.Namespace, pseudonymizer: object,
+                    out: Path) -> tuple[bool, str | None]:
+    """:func:`save_key` after ``out`` was written: ``(True, note)``, or ``(False, None)``
+    with the reason printed ("... was written, but the pseudonym key was not: ...")."""
+    from imft_desktop.io.read.faults import describe_os_error
+
+    try:
+        return True, save_key(args, pseudonymizer)
+    except OSError as exc:
+        print(f"imft {command}: {out.name} was written, but the pseudonym key was not: "
+              f"{describe_os_error(exc, args.pseudonym_key)}", file=sys.stderr)
+        return False, None
+
+
 def run(args: argparse.Namespace) -> int:
     from imft_desktop.io.read.faults import describe_os_error
 
@@ -117,11 +131,8 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:  # locked, read-only, disk full, path too long ...
         print(f"imft report: {describe_os_error(exc, out)}", file=sys.stderr)
         return 2
-    try:
-        key_note = save_key(args, report.pseudonymizer)
-    except OSError as exc:
-        print(f"imft report: {out.name} was written, but the pseudonym key was not: "
-              f"{describe_os_error(exc, args.pseudonym_key)}", file=sys.stderr)
+    saved, key_note = save_key_or_say("report", args, report.pseudonymizer, out)
+    if not saved:
         return 2
     seconds = time.perf_counter() - started
     if args.json:

@@ -62,3 +62,20 @@ def test_errors_exit_codes(tmp_path, capsys):
     assert main(["report", str(DEMO), "--out", str(tmp_path / "r.pdf"),
                  "--pseudonym-key", "k.csv"]) == 2
     assert not (tmp_path / "x.xlsx").exists()
+
+
+@pytest.mark.parametrize("command, suffix", [("export", ".xlsx"), ("report", ".pdf")])
+def test_a_key_that_cannot_be_saved_is_said_and_the_output_kept(command, suffix, tmp_path,
+                                                                 capsys):
+    """The output is written first; a pseudonym key whose folder does not exist is then
+    refused in words (exit 2), naming the key, and the output stays."""
+    from imft_desktop.cli import main
+    from imft_desktop.synthetic import demo_workbook_path
+
+    out = tmp_path / f"result{suffix}"
+    rc = main([command, str(demo_workbook_path()), "--out", str(out), "--deidentify",
+               "--pseudonym-key", str(tmp_path / "missing" / "key.csv")])
+    err = capsys.readouterr().err
+    assert rc == 2 and out.is_file()
+    assert f"imft {command}: {out.name} was written, but the pseudonym key was not" in err
+    assert "key.csv" in err
