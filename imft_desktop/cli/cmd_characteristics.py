@@ -35,10 +35,9 @@ file or wrong call.
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
-from imft_desktop.cli.text import analysis_footer, json_safe, print_report
+from imft_desktop.cli.text import analysis_footer, json_safe, run_study
 
 NAME = "characteristics"
 HELP = "Cohort characteristics (Table 1): age, sex, site, treatment, outcomes, assays."
@@ -91,15 +90,6 @@ def human(table: Any, report: dict[str, Any]) -> str:
 def run(args: argparse.Namespace) -> int:
     from imft_desktop.analysis.characteristics import cohort_characteristics
     from imft_desktop.analysis.groupings import GroupingError
-    from imft_desktop.cli.cmd_validate import open_cohort
 
-    cohort, failed = open_cohort(args, NAME)
-    if failed is not None:
-        return failed
-    try:
-        table = cohort_characteristics(cohort, args.by)
-    except GroupingError as exc:
-        print(f"imft {NAME}: {exc}", file=sys.stderr)
-        return 1
-    report = report_json(table, cohort)
-    return print_report(report, args.json, lambda: human(table, report))
+    return run_study(args, NAME, lambda cohort: cohort_characteristics(cohort, args.by),
+                     report_json, human, (GroupingError,))

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import argparse
 import math
-import sys
 from dataclasses import asdict
 from typing import Any
 
-from imft_desktop.cli.text import analysis_footer, json_safe, print_report
+from imft_desktop.cli.text import analysis_footer, json_safe, run_study
 from imft_desktop.model.text import plural
 
 NAME = "response"
@@ -114,16 +113,9 @@ def human(study: Any) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from imft_desktop.analysis.groupings import GroupingError
-    from imft_desktop.cli.cmd_validate import open_cohort
-
-    cohort, failed = open_cohort(args, NAME)
-    if failed is not None:
-        return failed
     from imft_desktop.analysis.response_study import response_study
 
-    try:
-        study = response_study(cohort, options_from_args(args))
-    except GroupingError as exc:
-        print(f"imft {NAME}: {exc}", file=sys.stderr)
-        return 1
-    return print_report(study_json(study), args.json, lambda: human(study))
+    options = options_from_args(args)
+    return run_study(args, NAME, lambda cohort: response_study(cohort, options),
+                     lambda study, _cohort: study_json(study),
+                     lambda study, _report: human(study), (GroupingError,))

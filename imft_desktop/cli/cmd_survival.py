@@ -14,7 +14,7 @@ import argparse
 import sys
 from typing import Any
 
-from imft_desktop.cli.text import analysis_footer, json_safe, print_report
+from imft_desktop.cli.text import analysis_footer, json_safe, run_study
 from imft_desktop.model.text import plural
 
 NAME = "survival"
@@ -205,11 +205,6 @@ def human(study: Any) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from imft_desktop.analysis.groupings import EventCodingError, GroupingError
-    from imft_desktop.cli.cmd_validate import open_cohort
-
-    cohort, failed = open_cohort(args, NAME)
-    if failed is not None:
-        return failed
     from imft_desktop.analysis.survival_study import survival_study
 
     try:
@@ -217,9 +212,6 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:  # a wrong call
         print(f"imft {NAME}: {exc}", file=sys.stderr)
         return 2
-    try:
-        study = survival_study(cohort, options)
-    except (GroupingError, EventCodingError) as exc:
-        print(f"imft {NAME}: {exc}", file=sys.stderr)
-        return 1
-    return print_report(study_json(study), args.json, lambda: human(study))
+    return run_study(args, NAME, lambda cohort: survival_study(cohort, options),
+                     lambda study, _cohort: study_json(study),
+                     lambda study, _report: human(study), (GroupingError, EventCodingError))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -51,3 +52,25 @@ def analysis_footer(report: dict[str, Any]) -> list[str]:
     lines.append("")
     lines += [f"Method: {m}" for m in report["methods"]]
     return lines
+
+
+def run_study(args: Any, name: str, compute: Callable[[Any], Any],
+              to_json: Callable[[Any, Any], dict[str, Any]],
+              human: Callable[[Any, dict[str, Any]], str],
+              errors: tuple[type[Exception], ...]) -> int:
+    """An analysis sub-command: open the cohort, run its study, print the ``--json``
+    report or the text.  ``compute(cohort)`` runs the study, ``to_json(study, cohort)``
+    and ``human(study, report)`` render it.  Exit codes: 0 done, 1 the study cannot be
+    done on this cohort (``errors``; the message says why), 2 an unreadable file."""
+    from imft_desktop.cli.cmd_validate import open_cohort
+
+    cohort, failed = open_cohort(args, name)
+    if failed is not None:
+        return failed
+    try:
+        study = compute(cohort)
+    except errors as exc:
+        print(f"imft {name}: {exc}", file=sys.stderr)
+        return 1
+    report = to_json(study, cohort)
+    return print_report(report, args.json, lambda: human(study, report))
